@@ -1,0 +1,1 @@
+"""MyOpenIP domain: models, queries, validation, services and documents (never imports textual)."""

@@ -1,0 +1,314 @@
+"""Prospects: the filtered, paged list and the wizard's per-step saves ("Enregistrer et continuer")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from peewee import JOIN
+
+from db import audit
+from db.database import atomic
+from db.errors import ValidationErrors
+from db.forms import clean_admin, clean_billing, clean_company
+from db.models import BillingPoint, Company, CompanyKind, Contact, Site, fold
+from db.records import update_checked
+from db.rum import assign_rum
+from db.scope import Scope
+
+LAST_STEP = 3  # steps 1-3 are saved; step 4 is "Détails d'un prospect"
+
+
+def etat_label(creation_step: int) -> str:
+    """ETAT column: the step to complete next, or ready once steps 1-3 are saved."""
+    if creation_step >= LAST_STEP:
+        return "Prêt à transformer"
+    return f"Création - étape {creation_step + 1}"
+
+
+@dataclass(frozen=True)
+class ProspectFilters:
+    identifiant: str = ""
+    name: str = ""
+    place: str = ""  # CODE POSTAL / VILLE
+
+
+@dataclass(frozen=True)
+class ProspectRow:
+    id: int
+    name: str
+    place: str
+    creation_step: int
+
+    @property
+    def etat(self) -> str:
+        return etat_label(self.creation_step)
+
+
+def _prospect_query(scope: Scope, filters: ProspectFilters):
+    query = (
+        Company.select(Company.id, Company.name, Company.creation_step, Site.postcode, Site.city)
+        .join(Site, JOIN.LEFT_OUTER, on=((Site.company == Company.id) & (Site.is_main == True)))  # noqa: E712
+        .where(Company.kind == CompanyKind.PROSPECT)
+    )
+    query = scope.companies(query)
+    ident = filters.identifiant.strip()
+    if ident:
+        query = query.where(Company.id == int(ident)) if ident.isdigit() else query.where(False)
+    if filters.name.strip():
+        query = query.where(Company.search_name.contains(fold(filters.name.strip())))
+    place = fold(filters.place.strip())
+    if place:
+        query = query.where(Site.postcode.startswith(place) | Site.search_city.contains(place))
+    return query
+
+
+def list_prospects(
+    scope: Scope, filters: ProspectFilters, offset: int = 0, limit: int = 50
+) -> list[ProspectRow]:
+    query = _prospect_query(scope, filters).order_by(Company.id.desc()).offset(offset).limit(limit)
+    return [
+        ProspectRow(
+            row["id"],
+            row["name"],
+            " ".join(p for p in (row["postcode"] or "", row["city"] or "") if p),
+            row["creation_step"],
+        )
+        for row in query.dicts()
+    ]
+
+
+def count_prospects(scope: Scope, filters: ProspectFilters) -> int:
+    return _prospect_query(scope, filters).count()
+
+
+@dataclass
+class ProspectRecord:
+    """Everything the wizard and the details screen show, with the versions it was loaded at."""
+
+    company: Company
+    site: Site | None
+    billing: BillingPoint | None
+    admin: Contact | None
+    versions: dict[str, int] = field(default_factory=dict)
+
+    def company_values(self) -> dict:
+        c, s = self.company, self.site
+        return {
+            "name": c.name,
+            "siren": c.siren or "",
+            "siret": c.siret or "",
+            "site_number": s.number if s else "",
+            "site_street": s.street if s else "",
+            "site_postcode": s.postcode if s else "",
+            "site_city": s.city if s else "",
+            "site_country": s.country if s else "France",
+        }
+
+    def billing_values(self) -> dict:
+        b = self.billing
+        if b is None:
+            return {}
+        values = {
+            name: getattr(b, name)
+            for name in (
+                "holder",
+                "email",
+                "payment_mode",
+                "payment_terms",
+                "vat_regime",
+                "paper_invoice",
+                "iban",
+                "bic",
+                "number",
+                "street",
+                "building",
+                "floor",
+                "door",
+                "staircase",
+                "complement",
+                "country",
+                "postcode",
+                "city",
+            )
+        }
+        values["rum"] = b.rum or ""
+        values["payment_terms_days"] = (
+            "" if b.payment_terms_days is None else str(b.payment_terms_days)
+        )
+        return values
+
+    def admin_values(self) -> dict:
+        a = self.admin
+        if a is None:
+            return {}
+        return {
+            name: getattr(a, name)
+            for name in ("civility", "last_name", "first_name", "phone", "mobile", "fax", "email")
+        }
+
+    @property
+    def next_step(self) -> int:
+        """The first unfinished wizard step (4 = details) that Reprendre opens."""
+        return min(self.company.creation_step + 1, 4)
+
+
+def load_prospect(
+    scope: Scope, company_id: int, *, kind: str | None = CompanyKind.PROSPECT
+) -> ProspectRecord:
+    company = scope.company(company_id, kind)
+    site = company.sites.where(Site.is_main == True).first()  # noqa: E712
+    billing = company.billing_points.order_by(BillingPoint.id).first()
+    admin = company.contacts.where(Contact.is_admin == True).order_by(Contact.id).first()  # noqa: E712
+    return ProspectRecord(
+        company,
+        site,
+        billing,
+        admin,
+        versions={
+            "company": company.lock_version,
+            "site": site.lock_version if site else 0,
+            "billing": billing.lock_version if billing else 0,
+            "admin": admin.lock_version if admin else 0,
+        },
+    )
+
+
+def _raise_if(errors: dict) -> None:
+    if errors:
+        raise ValidationErrors(errors)
+
+
+def save_company_step(
+    scope: Scope, company_id: int | None, data: dict, versions: dict | None = None
+) -> int:
+    """Step 1 (Société + INFORMATIONS SITE). Creates the prospect when company_id is None."""
+    values, errors = clean_company(data)
+    _raise_if(errors)
+    versions = versions or {}
+    company_cols = {
+        "name": values["name"],
+        "search_name": fold(values["name"]),
+        "siren": values["siren"] or None,
+        "siret": values["siret"] or None,
+        "vat_number": values["vat_number"] or None,
+    }
+    site_cols = {
+        "number": values["site_number"],
+        "street": values["site_street"],
+        "postcode": values["site_postcode"],
+        "city": values["site_city"],
+        "search_city": fold(values["site_city"]),
+        "country": values["site_country"],
+    }
+    with atomic():
+        if company_id is None:
+            reseller_id, operator_id = _new_owner(scope)
+            company = Company.create(
+                kind=CompanyKind.PROSPECT,
+                reseller=reseller_id,
+                operator=operator_id,
+                creation_step=1,
+                updated_by=scope.login,
+                **company_cols,
+            )
+            Site.create(company=company, is_main=True, updated_by=scope.login, **site_cols)
+            audit.record(scope, "prospect_created", "company", company.id)
+            return company.id
+        company = scope.company(company_id, CompanyKind.PROSPECT)
+        company_cols["creation_step"] = max(company.creation_step, 1)
+        update_checked(
+            Company,
+            company.id,
+            versions.get("company", company.lock_version),
+            company_cols,
+            scope.login,
+        )
+        site = company.sites.where(Site.is_main == True).first()  # noqa: E712
+        if site is None:
+            Site.create(company=company, is_main=True, updated_by=scope.login, **site_cols)
+        else:
+            update_checked(
+                Site, site.id, versions.get("site", site.lock_version), site_cols, scope.login
+            )
+        audit.record(scope, "prospect_step_saved", "company", company.id, step=1)
+        return company.id
+
+
+def _new_owner(scope: Scope) -> tuple[int | None, int | None]:
+    if scope.is_operator:
+        # Operator staff create prospects for their operator's own book (no reseller).
+        return None, scope.company_id
+    return scope.company_id, scope.operator_id
+
+
+def save_billing_step(
+    scope: Scope,
+    company_id: int,
+    data: dict,
+    versions: dict | None = None,
+    *,
+    rum_required: bool = False,
+) -> BillingPoint:
+    """Step 2 (CRÉATION DU POINT DE FACTURATION): creates or updates the billing point."""
+    values, errors = clean_billing(data, rum_required=rum_required)
+    _raise_if(errors)
+    versions = versions or {}
+    with atomic():
+        company = scope.company(company_id, CompanyKind.PROSPECT)
+        billing = company.billing_points.order_by(BillingPoint.id).first()
+        cols = dict(values)
+        typed_rum = cols.pop("rum") or None
+        if billing is None:
+            billing = BillingPoint.create(company=company, updated_by=scope.login, **cols)
+        else:
+            update_checked(
+                BillingPoint,
+                billing.id,
+                versions.get("billing", billing.lock_version),
+                cols,
+                scope.login,
+            )
+        assign_rum(
+            billing.id, typed_rum, needed=values["payment_mode"] == "Prélèvement" or rum_required
+        )
+        _advance(scope, company, 2, versions)
+        audit.record(scope, "prospect_step_saved", "company", company.id, step=2)
+        return BillingPoint.get_by_id(billing.id)
+
+
+def save_admin_step(
+    scope: Scope,
+    company_id: int,
+    data: dict,
+    versions: dict | None = None,
+    *,
+    phone_required: bool = False,
+) -> Contact:
+    """Step 3 (CRÉATION DE L'ADMINISTRATEUR)."""
+    values, errors = clean_admin(data, phone_required=phone_required)
+    _raise_if(errors)
+    versions = versions or {}
+    with atomic():
+        company = scope.company(company_id, CompanyKind.PROSPECT)
+        admin = company.contacts.where(Contact.is_admin == True).order_by(Contact.id).first()  # noqa: E712
+        if admin is None:
+            admin = Contact.create(company=company, is_admin=True, updated_by=scope.login, **values)
+        else:
+            values["search_name"] = fold(f"{values['last_name']} {values['first_name']}")
+            update_checked(
+                Contact, admin.id, versions.get("admin", admin.lock_version), values, scope.login
+            )
+        _advance(scope, company, 3, versions)
+        audit.record(scope, "prospect_step_saved", "company", company.id, step=3)
+        return Contact.get_by_id(admin.id)
+
+
+def _advance(scope: Scope, company: Company, step: int, versions: dict) -> None:
+    """Move ETAT on (never back) and bump the company's version so concurrent editors notice."""
+    update_checked(
+        Company,
+        company.id,
+        versions.get("company", company.lock_version),
+        {"creation_step": max(company.creation_step, step)},
+        scope.login,
+    )
