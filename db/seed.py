@@ -447,7 +447,7 @@ def seed_companies(rng: random.Random, count: int, owners: list[Company], start_
                     "siren": siren,
                     "siret": random_siret(rng, siren),
                     "vat_number": tva_from_siren(siren),
-                    "reseller": owner.reseller_id,
+                    "reseller": owner.id,
                     "operator": owner.operator_id,
                     "creation_step": step,
                     "client_number": client_number,
