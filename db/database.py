@@ -31,7 +31,9 @@ def open_database(target: str | Path) -> peewee.Database:
     target = str(target)
     if "://" in target:
         url = target.replace("postgres://", "postgresql://", 1)
-        database = connect_url(url, autorollback=True)
+        # No `autorollback`: peewee >= 3.17 runs psycopg2 in autocommit mode outside atomic(),
+        # so a failed statement never leaves the connection in an aborted transaction.
+        database = connect_url(url)
     else:
         Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
         database = peewee.SqliteDatabase(
@@ -49,6 +51,10 @@ def is_sqlite() -> bool:
     return isinstance(database_proxy.obj, peewee.SqliteDatabase)
 
 
+def is_postgresql() -> bool:
+    return isinstance(database_proxy.obj, peewee.PostgresqlDatabase)
+
+
 def atomic():
     """One write transaction (nested calls become savepoints)."""
     return database_proxy.atomic()
@@ -64,6 +70,11 @@ def init_schema() -> int:
 
     database = database_proxy.obj
     with _schema_lock, database.atomic():
+        if is_postgresql():
+            # Two processes starting on an empty PostgreSQL database would otherwise race on
+            # CREATE TABLE IF NOT EXISTS (duplicate pg_type rows) and on the SchemaMeta row;
+            # SQLite's BEGIN IMMEDIATE already serialises them. Released at commit.
+            database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_SCHEMA_LOCK_KEY,))
         database.create_tables(models.ALL_MODELS, safe=True)
         meta = models.SchemaMeta.get_or_none(models.SchemaMeta.id == 1)
         if meta is None:
@@ -79,6 +90,7 @@ def init_schema() -> int:
 
 
 _schema_lock = threading.Lock()
+_PG_SCHEMA_LOCK_KEY = 0x4D594F50  # "MYOP": any constant shared by every MyOpenIP process
 
 
 def close_database() -> None:

@@ -11,7 +11,7 @@ from db.database import atomic
 from db.errors import ValidationErrors
 from db.forms import clean_admin, clean_billing, clean_company
 from db.models import BillingPoint, Company, CompanyKind, Contact, Site, fold
-from db.records import update_checked
+from db.records import prospect_for_edit, update_checked
 from db.rum import assign_rum
 from db.scope import Scope
 
@@ -214,7 +214,7 @@ def save_company_step(
             Site.create(company=company, is_main=True, updated_by=scope.login, **site_cols)
             audit.record(scope, "prospect_created", "company", company.id)
             return company.id
-        company = scope.company(company_id, CompanyKind.PROSPECT)
+        company = prospect_for_edit(scope, company_id)
         company_cols["creation_step"] = max(company.creation_step, 1)
         update_checked(
             Company,
@@ -254,7 +254,7 @@ def save_billing_step(
     _raise_if(errors)
     versions = versions or {}
     with atomic():
-        company = scope.company(company_id, CompanyKind.PROSPECT)
+        company = prospect_for_edit(scope, company_id)
         billing = company.billing_points.order_by(BillingPoint.id).first()
         cols = dict(values)
         typed_rum = cols.pop("rum") or None
@@ -289,7 +289,7 @@ def save_admin_step(
     _raise_if(errors)
     versions = versions or {}
     with atomic():
-        company = scope.company(company_id, CompanyKind.PROSPECT)
+        company = prospect_for_edit(scope, company_id)
         admin = company.contacts.where(Contact.is_admin == True).order_by(Contact.id).first()  # noqa: E712
         if admin is None:
             admin = Contact.create(company=company, is_admin=True, updated_by=scope.login, **values)

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from db.errors import ConcurrentEditError
-from db.models import Sequence, Versioned, now
+from typing import TYPE_CHECKING
+
+from db.errors import ConcurrentEditError, DomainError, NotFound
+from db.models import Company, CompanyKind, Sequence, Versioned, now
+
+if TYPE_CHECKING:
+    from db.scope import Scope
+
+
+def _when(moment) -> str | None:
+    return moment.strftime("%d/%m/%Y à %H:%M") if moment else None
 
 
 def update_checked(
@@ -23,13 +32,39 @@ def update_checked(
     )
     if updated != 1:
         current = model.get_or_none(model.id == record_id)
-        when = (
-            current.updated_at.strftime("%d/%m/%Y à %H:%M")
-            if current and current.updated_at
-            else None
+        raise ConcurrentEditError(
+            current.updated_by if current else None, _when(current.updated_at) if current else None
         )
-        raise ConcurrentEditError(current.updated_by if current else None, when)
     return expected_version + 1
+
+
+class AlreadyConverted(ConcurrentEditError):
+    """A wizard step was saved on a prospect someone converted to a client meanwhile."""
+
+    def __init__(self, company: Company):
+        self.who, self.when = company.converted_by, _when(company.converted_at)
+        detail = f" par {self.who}" if self.who else ""
+        detail += f" le {self.when}" if self.when else ""
+        DomainError.__init__(
+            self,
+            f"« {company.name} » a été transformé en client (N° client {company.client_number})"
+            f"{detail} : la fiche prospect ne peut plus être modifiée.",
+        )
+
+
+def prospect_for_edit(scope: Scope, company_id: int) -> Company:
+    """The visible prospect a wizard step saves to (call inside the write transaction).
+
+    A prospect converted since the form was opened is a clear refusal naming who converted it
+    and when, not a bare 'introuvable'; anything else that is not a visible prospect stays
+    NotFound with the same message as an absent one.
+    """
+    company = scope.company(company_id)
+    if company.kind == CompanyKind.CLIENT and company.client_number:
+        raise AlreadyConverted(company)
+    if company.kind != CompanyKind.PROSPECT:
+        raise NotFound(f"Entreprise {company_id} introuvable.")
+    return company
 
 
 def next_value(name: str, start: int = 0) -> int:

@@ -1,0 +1,1 @@
+"""Benchmarks and robustness scripts (not run by the default test suite)."""

@@ -1,0 +1,88 @@
+"""Connexion: Login, Mot de passe and the portal (Revendeur | MB / Opérateur), then Valider."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Static, Tab, Tabs
+
+from db.auth import LoginPolicy, authenticate
+from db.errors import DomainError
+from db.models import User
+from tui.db_worker import DbWorkerMixin
+
+PORTALS = (
+    ("tab-revendeur", "Revendeur", User.PORTAL_RESELLER),
+    ("tab-operateur", "MB / Opérateur", User.PORTAL_OPERATOR),
+)
+
+
+class LoginScreen(DbWorkerMixin, Screen):
+    BINDINGS = [
+        Binding("f2", "switch_portal", "Portail", id="login.portal", priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="login-box"):
+            yield Static("open [b]IP[/b]  ·  MyOpenIP", id="login-brand")
+            yield Label("Connexion", id="login-title")
+            yield Tabs(*(Tab(label, id=tab_id) for tab_id, label, _ in PORTALS), id="portal")
+            yield Label("Login", classes="caption")
+            yield Input(id="login", compact=True)
+            yield Label("Mot de passe", classes="caption")
+            yield Input(id="password", password=True, compact=True)
+            yield Static("", id="login-error")
+            yield Button("✓ Valider", id="validate", variant="primary", compact=True)
+            if self.app.demo_banner:
+                yield Static(self.app.demo_banner, id="demo-banner")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # The portal tabs switch with F2 or the mouse; keeping them out of the Tab order means
+        # Login → Mot de passe is one Tab, as on the web form.
+        self.query_one(Tabs).can_focus = False
+        self.query_one("#login", Input).focus()
+
+    @property
+    def portal(self) -> str:
+        active = self.query_one(Tabs).active
+        return next(portal for tab_id, _, portal in PORTALS if tab_id == active)
+
+    def action_switch_portal(self) -> None:
+        tabs = self.query_one(Tabs)
+        tabs.active = PORTALS[1][0] if tabs.active == PORTALS[0][0] else PORTALS[0][0]
+
+    @on(Input.Submitted, "#login")
+    def _login_submitted(self) -> None:
+        self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password")
+    @on(Button.Pressed, "#validate")
+    def submit(self) -> None:
+        login = self.query_one("#login", Input).value
+        password = self.query_one("#password", Input).value
+        settings = self.app.settings
+        policy = LoginPolicy(settings.max_login_attempts, settings.login_lock_minutes)
+        self.query_one("#login-error", Static).update("Vérification…")
+        self.run_db(
+            authenticate,
+            login,
+            password,
+            self.portal,
+            policy,
+            done=self._success,
+            failed=self._failure,
+            group="login",
+        )
+
+    def _success(self, scope) -> None:
+        self.app.logged_in(scope)
+
+    def _failure(self, exc: DomainError) -> None:
+        self.query_one("#login-error", Static).update(exc.message)
+        password = self.query_one("#password", Input)
+        password.value = ""
+        password.focus()

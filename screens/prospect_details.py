@@ -1,0 +1,221 @@
+"""Détails d'un prospect (step 4): the record summarised, Éditer links, and Transformer en client."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from db import validation as v
+from db.conversion import convert_to_client, missing_for_conversion
+from db.errors import DomainError
+from db.prospects import load_prospect
+from tui.db_worker import DbWorkerMixin
+from tui.widgets.dialogs import ConfirmDialog, MessageDialog
+from tui.widgets.step_indicator import StepIndicator
+
+
+def _lines(*pairs) -> str:
+    return "\n".join(f"[dim]{label:<28}[/dim] {value or '—'}" for label, value in pairs)
+
+
+def load_details(scope, company_id: int):
+    record = load_prospect(scope, company_id)
+    return record, missing_for_conversion(record)
+
+
+class ProspectDetailsScreen(DbWorkerMixin, Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Retour", id="details.back"),
+        Binding("ctrl+t", "transform", "Transformer en client", id="details.transform"),
+        Binding("ctrl+e", "edit(1)", "Éditer société/site", id="details.edit_company"),
+        Binding("ctrl+f", "edit(2)", "Point de facturation", id="details.edit_billing"),
+        Binding("ctrl+a", "edit(3)", "Administrateur", id="details.edit_admin"),
+    ]
+
+    def __init__(self, company_id: int):
+        super().__init__()
+        self.company_id = company_id
+        self.record = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="wizard-head"):
+            yield Static("[b]Détails d'un prospect[/b]", id="wizard-title")
+            yield StepIndicator(current=4, done=3, id="steps")
+        with Horizontal(id="breadcrumb"):
+            yield Static("🏠 ")
+            yield Button(
+                "Édition du point de facturation prospect",
+                id="crumb-billing",
+                compact=True,
+                classes="link",
+            )
+            yield Static(" / ")
+            yield Button(
+                "Éditeur de l'administrateur prospect",
+                id="crumb-admin",
+                compact=True,
+                classes="link",
+            )
+            yield Static(" / [b]Détail du prospect[/b]")
+        yield Static("", id="banner", classes="banner")
+        with VerticalScroll(id="details"):
+            with Vertical(classes="card"):
+                with Horizontal(classes="card-head"):
+                    yield Static("📄 INFORMATIONS SOCIÉTÉ", classes="card-title")
+                    yield Button("✎ Éditer", id="edit-company", compact=True, classes="link")
+                yield Static(id="company-info")
+            with Vertical(classes="card"):
+                with Horizontal(classes="card-head"):
+                    yield Static("📍 INFORMATIONS SITE", classes="card-title")
+                    yield Button("✎ Éditer", id="edit-site", compact=True, classes="link")
+                yield Static(id="site-info")
+            with Vertical(classes="card"):
+                with Horizontal(classes="card-head"):
+                    yield Static("POINT DE FACTURATION", classes="card-title")
+                    yield Button("✎ Éditer", id="edit-billing", compact=True, classes="link")
+                yield Static(id="billing-info")
+            with Vertical(classes="card"):
+                with Horizontal(classes="card-head"):
+                    yield Static("ADMINISTRATEUR", classes="card-title")
+                    yield Button("✎ Éditer", id="edit-admin", compact=True, classes="link")
+                yield Static(id="admin-info")
+        with Horizontal(id="wizard-actions"):
+            yield Button("Transformer en client", id="transform", variant="success", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_record()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_record()
+
+    def refresh_record(self) -> None:
+        self.run_db(load_details, self.app.scope, self.company_id, done=self._show)
+
+    def _show(self, result) -> None:
+        record, missing = result
+        self.record = record
+        c, s, b, a = record.company, record.site, record.billing, record.admin
+        self.sub_title = f"{c.name} ({c.id})"
+        self.query_one("#company-info", Static).update(
+            _lines(
+                ("IDENTIFIANT", c.id),
+                ("Raison sociale", c.name),
+                ("SIREN", v.format_siren(c.siren) if c.siren else ""),
+                ("SIRET", v.format_siret(c.siret) if c.siret else ""),
+                ("N° TVA intracommunautaire", c.vat_number),
+            )
+        )
+        self.query_one("#site-info", Static).update(
+            _lines(
+                ("Adresse", f"{s.number} {s.street}".strip() if s else ""),
+                ("Code Postal / Commune", f"{s.postcode} {s.city}" if s else ""),
+                ("Pays", s.country if s else ""),
+            )
+        )
+        if b:
+            terms = (
+                f"Autre : {b.payment_terms_days} jours"
+                if b.payment_terms == "Autres"
+                else b.payment_terms
+            )
+            billing = _lines(
+                ("Titulaire du compte", b.holder),
+                ("E-mail facturation", b.email),
+                ("Mode de Paiement", b.payment_mode),
+                ("Délais de paiement", terms),
+                ("Régime de TVA", b.vat_regime),
+                ("Envoyer la facture papier", "oui" if b.paper_invoice else "non"),
+                ("Iban", v.mask_iban(b.iban) if b.iban else ""),
+                ("Code Bic", b.bic),
+                ("Code rum", b.rum),
+                (
+                    "Adresse de facturation",
+                    f"{b.number} {b.street}, {b.postcode} {b.city}".strip(" ,"),
+                ),
+            )
+        else:
+            billing = "[i]Non renseigné (étape 2).[/i]"
+        self.query_one("#billing-info", Static).update(billing)
+        if a:
+            admin = _lines(
+                ("Civilité / Nom / Prénom", f"{a.civility} {a.last_name} {a.first_name}"),
+                ("Téléphone", v.format_phone(a.phone) if a.phone else ""),
+                ("Mobile", v.format_phone(a.mobile) if a.mobile else ""),
+                ("E-mail", a.email),
+            )
+        else:
+            admin = "[i]Non renseigné (étape 3).[/i]"
+        self.query_one("#admin-info", Static).update(admin)
+        self._banner(
+            ("À compléter avant de transformer : " + ", ".join(missing) + ".") if missing else "",
+            error=bool(missing),
+        )
+
+    def _banner(self, text: str, error: bool = False) -> None:
+        banner = self.query_one("#banner", Static)
+        banner.update(text)
+        banner.set_class(error, "-error")
+        banner.display = bool(text)
+
+    @on(Button.Pressed, "#edit-company, #edit-site")
+    def _edit_company(self) -> None:
+        self.action_edit(1)
+
+    @on(Button.Pressed, "#edit-billing, #crumb-billing")
+    def _edit_billing(self) -> None:
+        self.action_edit(2)
+
+    @on(Button.Pressed, "#edit-admin, #crumb-admin")
+    def _edit_admin(self) -> None:
+        self.action_edit(3)
+
+    def action_edit(self, step: int) -> None:
+        from screens.prospect_wizard import ProspectWizardScreen
+
+        self.app.push_screen(ProspectWizardScreen(self.company_id, step))
+
+    @on(Button.Pressed, "#transform")
+    def action_transform(self) -> None:
+        if self.record is None:
+            return
+        name = self.record.company.name
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                version = self.record.versions["company"]
+                self.run_db(
+                    convert_to_client,
+                    self.app.scope,
+                    self.company_id,
+                    version,
+                    done=self._converted,
+                    failed=self._refused,
+                    group="convert",
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(f"Transformer « {name} » en client ?", yes="Transformer"), answer
+        )
+
+    def _converted(self, client_number: str) -> None:
+        name = self.record.company.name
+
+        def back(_=None) -> None:
+            self.app.pop_screen()
+
+        self.app.push_screen(
+            MessageDialog(
+                f"« {name} » est maintenant client.\nN° client : [b]{client_number}[/b]",
+                title="Transformer en client",
+            ),
+            back,
+        )
+
+    def _refused(self, exc: DomainError) -> None:
+        self._banner(exc.message, error=True)

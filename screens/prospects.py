@@ -1,0 +1,102 @@
+"""Prospects: IDENTIFIANT · RAISON SOCIALE · CODE POSTAL / VILLE · ETAT · ACTION, filtered in SQL."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from db.prospects import ProspectFilters, count_prospects, list_prospects
+from tui.commands import register_record_search
+from tui.widgets.record_list import Column, FilterSpec, RecordList
+
+COLUMNS = (
+    Column("id", "IDENTIFIANT", 11),
+    Column("name", "RAISON SOCIALE", 28),
+    Column("place", "CODE POSTAL / VILLE", 20),
+    Column("etat", "ETAT", 18),
+    Column("action", "ACTION", 11),
+)
+FILTERS = (
+    FilterSpec("identifiant", "IDENTIFIANT", 13),
+    FilterSpec("name", "RAISON SOCIALE", 30),
+    FilterSpec("place", "CODE POSTAL / VILLE", 22),
+)
+
+
+def fetch_prospects(scope, filters: dict, offset: int, limit: int):
+    wanted = ProspectFilters(**{k: filters.get(k, "") for k in ("identifiant", "name", "place")})
+    return list_prospects(scope, wanted, offset, limit), count_prospects(scope, wanted)
+
+
+def prospect_cells(row) -> tuple:
+    return (str(row.id), row.name, row.place, row.etat, "Reprendre >")
+
+
+def open_prospect(app, company_id: int, step: int | None = None) -> None:
+    """Reprendre: the first unfinished step, or the details once steps 1-3 are saved."""
+    from screens.prospect_wizard import open_prospect_at
+
+    open_prospect_at(app, company_id, step)
+
+
+class ProspectsScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Retour", id="prospects.back"),
+        Binding("ctrl+n", "new", "Nouveau prospect", id="prospects.new"),
+        Binding("ctrl+d", "details", "Détail", id="prospects.details"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            "[b]Prospects[/b]  ·  Entreprises › GESTION DES ENTREPRISES", classes="screen-title"
+        )
+        scope = self.app.scope
+        yield RecordList(
+            COLUMNS,
+            FILTERS,
+            fetch=lambda f, o, n: fetch_prospects(scope, f, o, n),
+            to_cells=prospect_cells,
+            row_key=lambda r: r.id,
+            page_size=self.app.settings.page_size,
+            empty_text="Aucun prospect ne correspond aux filtres.",
+            open_label="Reprendre >",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Prospects"
+        self.query_one(RecordList).focus_table()
+
+    def on_screen_resume(self) -> None:
+        self.query_one(RecordList).reload(keep_offset=True)
+
+    @on(RecordList.Opened)
+    def _opened(self, event: RecordList.Opened) -> None:
+        open_prospect(self.app, int(event.key))
+
+    def action_details(self) -> None:
+        key = self.query_one(RecordList).current_key
+        if key is not None:
+            open_prospect(self.app, int(key), step=4)
+
+    def action_new(self) -> None:
+        from screens.prospect_wizard import ProspectWizardScreen
+
+        self.app.push_screen(ProspectWizardScreen(None, 1))
+
+
+@register_record_search
+def search_prospects(scope, query: str, limit: int):
+    filters = ProspectFilters(identifiant=query) if query.isdigit() else ProspectFilters(name=query)
+    return [
+        (
+            f"{row.id} · {row.name}",
+            f"Prospect · {row.place} · {row.etat}",
+            lambda app, cid=row.id: open_prospect(app, cid),
+        )
+        for row in list_prospects(scope, filters, 0, limit)
+    ]

@@ -1,0 +1,64 @@
+"""Running db/ calls off the UI thread and handing results (or French errors) back to the screen."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from textual.worker import get_current_worker
+
+from db.database import database_proxy
+from db.errors import DomainError
+
+log = logging.getLogger("myopenip")
+
+
+class DbWorkerMixin:
+    """For screens and widgets: `self.run_db(fn, *args, done=...)` runs `fn` in a thread worker.
+
+    An exclusive group cancels the older query when a newer one starts (filter-as-you-type);
+    a cancelled worker's result is dropped. DomainError goes to `failed` (or a notification);
+    anything else is logged without its arguments (they may hold an IBAN) and shown generically.
+    """
+
+    def run_db(
+        self,
+        fn: Callable,
+        *args,
+        done: Callable | None = None,
+        failed: Callable[[DomainError], None] | None = None,
+        group: str = "db",
+        exclusive: bool = True,
+        **kwargs,
+    ):
+        app = self.app
+
+        def job():
+            worker = get_current_worker()
+            try:
+                with database_proxy.connection_context():
+                    result = fn(*args, **kwargs)
+            except DomainError as exc:
+                if not worker.is_cancelled:
+                    app.call_from_thread(failed or self._notify_domain_error, exc)
+                return None
+            except Exception as exc:  # noqa: BLE001 - shown to the user, logged for the admin
+                log.exception("Erreur inattendue dans %s", getattr(fn, "__name__", fn))
+                if not worker.is_cancelled:
+                    app.call_from_thread(
+                        app.notify,
+                        f"Erreur inattendue : {type(exc).__name__}. L'opération n'a pas été enregistrée.",
+                        severity="error",
+                        timeout=8,
+                    )
+                return None
+            if done is not None and not worker.is_cancelled:
+                app.call_from_thread(done, result)
+            return result
+
+        return self.run_worker(
+            job, thread=True, group=group, exclusive=exclusive, exit_on_error=False
+        )
+
+    def _notify_domain_error(self, exc: DomainError) -> None:
+        self.app.notify(exc.message, severity="error", timeout=8)

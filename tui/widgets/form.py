@@ -1,0 +1,129 @@
+"""Form fields built from db.forms.Field: a label, one control and the field's French error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static
+
+from db.forms import Field
+
+
+class FormField(Vertical):
+    """One field: `value` reads/writes the control, `error` shows the message under it."""
+
+    DEFAULT_CSS = """
+    FormField { height: auto; margin: 0 0 0 0; }
+    FormField > Horizontal { height: auto; }
+    FormField .caption { width: 28; padding: 0 1 0 0; color: $text-muted; }
+    FormField Input, FormField Select { width: 1fr; }
+    FormField .error { display: none; color: $error; padding: 0 0 0 28; height: auto; }
+    FormField.-invalid .error { display: block; }
+    FormField.-invalid .caption { color: $error; }
+    """
+
+    def __init__(
+        self, field: Field, *, prefix: str = "", password: bool = False, caption: str | None = None
+    ):
+        self.field = field
+        self.key = f"{prefix}{field.name}"
+        super().__init__(id=f"field-{self.key.replace('.', '-')}")
+        self._password = password
+        self._caption = caption or field.caption
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Label(self._caption, classes="caption")
+            yield self._make_control()
+        yield Static("", classes="error")
+
+    def _make_control(self) -> Widget:
+        cid = f"input-{self.key.replace('.', '-')}"
+        if self.field.kind == "select":
+            return Select(
+                ((c, c) for c in self.field.choices), prompt="Choisir…", id=cid, compact=True
+            )
+        if self.field.kind == "bool":
+            return Select(
+                (("non", False), ("oui", True)),
+                allow_blank=False,
+                value=False,
+                id=cid,
+                compact=True,
+            )
+        return Input(id=cid, password=self._password, compact=True)
+
+    @property
+    def control(self) -> Widget:
+        return self.query_one("Input, Select")
+
+    @property
+    def value(self):
+        control = self.control
+        if isinstance(control, Select):
+            return "" if control.value is Select.NULL else control.value
+        return control.value
+
+    @value.setter
+    def value(self, new) -> None:
+        control = self.control
+        if isinstance(control, Select) and self.field.kind == "bool":
+            control.value = bool(new)
+        elif isinstance(control, Select):
+            control.value = new if new in self.field.choices else Select.NULL
+        else:
+            control.value = "" if new is None else str(new)
+
+    def set_error(self, message: str | None) -> None:
+        self.query_one(".error", Static).update(message or "")
+        self.set_class(bool(message), "-invalid")
+
+
+class FormSection(Vertical):
+    """A titled group of fields (e.g. INFORMATION DE FACTURATION)."""
+
+    DEFAULT_CSS = """
+    FormSection { height: auto; margin: 1 0 0 0; }
+    FormSection > .section-title { text-style: bold; color: $accent; margin: 0 0 0 0; }
+    """
+
+    def __init__(
+        self, title: str, fields: Iterable[Field], *, prefix: str = "", id: str | None = None
+    ):
+        super().__init__(id=id)
+        self.title = title
+        self.fields = tuple(fields)
+        self.prefix = prefix
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.title, classes="section-title")
+        for field in self.fields:
+            yield FormField(field, prefix=self.prefix)
+
+
+def form_fields(root: Widget) -> dict[str, FormField]:
+    return {f.key: f for f in root.query(FormField)}
+
+
+def read_form(root: Widget) -> dict:
+    return {key: f.value for key, f in form_fields(root).items()}
+
+
+def fill_form(root: Widget, values: dict) -> None:
+    for key, f in form_fields(root).items():
+        if key in values:
+            f.value = values[key]
+
+
+def show_errors(root: Widget, errors: dict[str, str]) -> FormField | None:
+    """Show each error at its field (clearing the others); returns the first invalid field."""
+    first = None
+    for key, f in form_fields(root).items():
+        message = errors.get(key)
+        f.set_error(message)
+        if message and first is None:
+            first = f
+    return first

@@ -1,0 +1,226 @@
+"""A filtered list that pages from SQL: filter inputs, one page of rows, and a status line.
+
+The list never holds more than one page: each filter change or page move runs the screen's
+`fetch(filters, offset, limit) -> (rows, total)` in an exclusive worker, so a newer keystroke
+cancels the older query, and typing is debounced so a burst of keys costs one query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, Static
+
+from tui.db_worker import DbWorkerMixin
+
+DEBOUNCE_SECONDS = 0.12
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int | None = None
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    key: str
+    placeholder: str
+    width: int | None = None
+
+
+class RecordTable(DataTable):
+    """The list's table; Enter opens the row, with the list's own label in the footer."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Ouvrir", id="list.open")]
+
+    @classmethod
+    def labelled(cls, open_label: str) -> RecordTable:
+        # A subclass per label keeps to the public BINDINGS API (no private binding maps).
+        if open_label == "Ouvrir":
+            return cls(cursor_type="row", zebra_stripes=True)
+        table_cls = type(
+            cls.__name__,
+            (cls,),
+            {"BINDINGS": [Binding("enter", "select_cursor", open_label, id="list.open")]},
+        )
+        return table_cls(cursor_type="row", zebra_stripes=True)
+
+
+class RecordList(DbWorkerMixin, Vertical):
+    """`fetch` runs in a thread; `to_cells(row)` turns one fetched row into the table's cells."""
+
+    DEFAULT_CSS = """
+    RecordList { height: 1fr; }
+    RecordList > .filters { height: 1; margin: 0 0 1 0; }
+    RecordList > .filters Input { margin: 0 1 0 0; }
+    RecordList > DataTable { height: 1fr; }
+    RecordList > .status { height: 1; color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("slash", "focus_filters", "Filtrer", id="list.filter"),
+        Binding("ctrl+down,pagedown", "next_page", "Page suiv.", id="list.next_page"),
+        Binding("ctrl+up,pageup", "prev_page", "Page préc.", id="list.prev_page"),
+    ]
+
+    class Opened(Message):
+        """Enter on a row: `key` is the row's key (an IDENTIFIANT, a quote id, ...)."""
+
+        def __init__(self, record_list: RecordList, key: str):
+            super().__init__()
+            self.record_list = record_list
+            self.key = key
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        filters: Sequence[FilterSpec],
+        fetch: Callable,
+        to_cells: Callable,
+        row_key: Callable,
+        *,
+        page_size: int = 100,
+        empty_text: str = "Aucun résultat.",
+        open_label: str = "Ouvrir",
+        id: str | None = None,
+    ):
+        super().__init__(id=id)
+        self.columns = tuple(columns)
+        self.filter_specs = tuple(filters)
+        self.fetch = fetch
+        self.to_cells = to_cells
+        self.row_key = row_key
+        self.page_size = page_size
+        self.empty_text = empty_text
+        self.open_label = open_label
+        self.page_offset = 0
+        self.total = 0
+        self.rows: list = []
+        self._timer = None
+        self.extra_filters: dict = {}
+
+    def compose(self) -> ComposeResult:
+        if self.filter_specs:
+            with Horizontal(classes="filters"):
+                for spec in self.filter_specs:
+                    box = Input(placeholder=spec.placeholder, id=f"filter-{spec.key}", compact=True)
+                    if spec.width:
+                        box.styles.width = spec.width
+                    yield box
+        yield RecordTable.labelled(self.open_label)
+        yield Static("Chargement…", classes="status")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for column in self.columns:
+            table.add_column(column.label, key=column.key, width=column.width)
+        self.reload()
+
+    # -- filters -------------------------------------------------------------------------------
+    def filter_values(self) -> dict[str, str]:
+        values = {
+            spec.key: self.query_one(f"#filter-{spec.key}", Input).value
+            for spec in self.filter_specs
+        }
+        values.update(self.extra_filters)
+        return values
+
+    def set_filter(self, key: str, value: str) -> None:
+        self.query_one(f"#filter-{key}", Input).value = value
+
+    @on(Input.Changed, ".filters Input")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE_SECONDS, self.reload)
+
+    @on(Input.Submitted, ".filters Input")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one(DataTable).focus()
+
+    def action_focus_filters(self) -> None:
+        if self.filter_specs:
+            self.query_one(f"#filter-{self.filter_specs[0].key}", Input).focus()
+
+    # -- paging ---------------------------------------------------------------------------------
+    def reload(self, *, keep_offset: bool = False) -> None:
+        if not keep_offset:
+            self.page_offset = 0
+        self.load_page()
+
+    def load_page(self) -> None:
+        self.query_one(".status", Static).update("Recherche…")
+        self.run_db(
+            self.fetch,
+            self.filter_values(),
+            self.page_offset,
+            self.page_size,
+            done=self._show_page,
+            group=f"list-{id(self)}",
+        )
+
+    def _show_page(self, result) -> None:
+        rows, total = result
+        self.rows, self.total = list(rows), total
+        table = self.query_one(DataTable)
+        table.clear()
+        # Keys are set per row so Enter reports the record, not the table's row index.
+        for row in self.rows:
+            table.add_row(*self.to_cells(row), key=str(self.row_key(row)))
+        self._update_status()
+        self.post_message(self.Loaded(self))
+
+    class Loaded(Message):
+        def __init__(self, record_list: RecordList):
+            super().__init__()
+            self.record_list = record_list
+
+    def _update_status(self) -> None:
+        status = self.query_one(".status", Static)
+        if not self.total:
+            status.update(self.empty_text)
+            return
+        first, last = self.page_offset + 1, self.page_offset + len(self.rows)
+        pages = ""
+        if self.total > self.page_size:
+            pages = "  ·  Ctrl+↓ / Ctrl+↑ : page suivante / précédente"
+        status.update(f"{first}–{last} sur {self.total}{pages}")
+
+    def action_next_page(self) -> None:
+        if self.page_offset + self.page_size < self.total:
+            self.page_offset += self.page_size
+            self.load_page()
+        else:
+            self.query_one(DataTable).action_page_down()
+
+    def action_prev_page(self) -> None:
+        if self.page_offset > 0:
+            self.page_offset = max(0, self.page_offset - self.page_size)
+            self.load_page()
+        else:
+            self.query_one(DataTable).action_page_up()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.post_message(self.Opened(self, event.row_key.value))
+
+    @property
+    def current_key(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row is None or table.cursor_row >= table.row_count:
+            return None
+        return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+
+    def focus_table(self) -> None:
+        self.query_one(DataTable).focus()
