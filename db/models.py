@@ -234,8 +234,8 @@ class Quote(Versioned):
     commercial = ForeignKeyField(User, null=True, backref="quotes", on_delete="SET NULL")
     created_on = DateField(index=True)
     step = IntegerField(default=1, index=True)
-    offer_names = CharField(default="")  # denormalised for the "Nom des offres" column/filter
-    search_offers = CharField(default="", index=True)
+    offer_names = TextField(default="")  # denormalised for the "Nom des offres" column/filter
+    search_offers = TextField(default="")
     setup_total = DecimalField(max_digits=14, decimal_places=2, default=0, auto_round=True)
     monthly_total = DecimalField(max_digits=14, decimal_places=2, default=0, auto_round=True)
 

@@ -49,8 +49,6 @@ STEPS = {
 SIGNED_STEP = 4
 MAX_QUANTITY = 999
 CENT = Decimal("0.01")
-# Quote.offer_names / search_offers are CharField(255): PostgreSQL refuses longer values.
-_OFFER_NAMES_MAX = 255
 
 REFERENCE_INVALID = "N° de devis invalide (ex. DEV000095225/1)."
 DATE_INVALID = "Date invalide (jj/mm/aaaa)."
@@ -682,11 +680,9 @@ def _priced_lines(lines, frozen: dict[int, tuple[str, Decimal, Decimal]] | None 
 def _summary(priced) -> dict:
     """Quote columns derived from its lines: totals = Σ unit × quantity, and the offer names."""
     names = " + ".join(dict.fromkeys(label for _, label, _, _, _ in priced))
-    if len(names) > _OFFER_NAMES_MAX:
-        names = names[: _OFFER_NAMES_MAX - 1] + "…"
     return {
         "offer_names": names,
-        "search_offers": fold(names)[:_OFFER_NAMES_MAX],
+        "search_offers": fold(names),
         "setup_total": sum((s * q for _, _, q, s, _ in priced), Decimal(0)).quantize(CENT),
         "monthly_total": sum((m * q for _, _, q, _, m in priced), Decimal(0)).quantize(CENT),
     }

@@ -441,7 +441,7 @@ def _guide_prospects(reseller: Company, op: Company) -> None:
         kind=CompanyKind.PROSPECT,
         name="GARAGE DU CENTRE",
         siren="403052111",
-        siret="40305211100019",
+        siret="40305211100016",
         vat_number=tva_from_siren("403052111"),
         creation_step=1,
         **owner,

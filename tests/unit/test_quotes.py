@@ -32,7 +32,7 @@ from db.models import (
 
 ALL = 10_000
 IBAN = "FR76 3000 4000 0312 3456 7890 143"
-SIRET = "40305211100016"  # valid; the demo stores 1745's SIRET with a wrong key
+SIRET = "40305211100024"  # valid, and not the one the demo stores for 1745 (40305211100016)
 
 
 def ids(scope, **filters) -> list[int]:
