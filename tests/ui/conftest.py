@@ -36,3 +36,11 @@ async def login(pilot, user: str = "revendeur", password: str = "demo", operator
 async def type_text(pilot, text: str) -> None:
     """Type `text` key by key into the focused widget."""
     await pilot.press(*("space" if c == " " else c for c in text))
+
+
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch):
+    """A blinking cursor would make screenshots depend on timing."""
+    from textual.widgets import Input
+
+    monkeypatch.setattr(Input, "cursor_blink", False)
