@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from db import audit
-from db.database import atomic
+from db.database import atomic, is_sqlite
 from db.errors import DomainError
 from db.models import Company, CompanyKind, User, now
 from db.scope import Scope
@@ -75,7 +75,9 @@ def _attempt(
     with atomic():
         # Re-read under the write lock so concurrent attempts are counted exactly and a lock
         # (or a password change) made meanwhile is honoured.
-        user = User.get_or_none(User.id == user.id)
+        # (PostgreSQL: FOR UPDATE; SQLite's BEGIN IMMEDIATE already holds the write lock.)
+        query = User.select().where(User.id == user.id)
+        user = (query if is_sqlite() else query.for_update()).get_or_none()
         if user is None:
             return None
         moment = now()

@@ -7,12 +7,20 @@ from dataclasses import dataclass, field
 from peewee import JOIN
 
 from db import audit
+from db.companies import (
+    billing_form_values,
+    company_columns,
+    company_form_values,
+    contact_form_values,
+    site_columns,
+    write_billing_point,
+    write_company_identity,
+)
 from db.database import atomic
 from db.errors import ValidationErrors
 from db.forms import clean_admin, clean_billing, clean_company
 from db.models import BillingPoint, Company, CompanyKind, Contact, Site, fold
 from db.records import prospect_for_edit, update_checked
-from db.rum import assign_rum
 from db.scope import Scope
 
 LAST_STEP = 3  # steps 1-3 are saved; step 4 is "Détails d'un prospect"
@@ -92,59 +100,13 @@ class ProspectRecord:
     versions: dict[str, int] = field(default_factory=dict)
 
     def company_values(self) -> dict:
-        c, s = self.company, self.site
-        return {
-            "name": c.name,
-            "siren": c.siren or "",
-            "siret": c.siret or "",
-            "site_number": s.number if s else "",
-            "site_street": s.street if s else "",
-            "site_postcode": s.postcode if s else "",
-            "site_city": s.city if s else "",
-            "site_country": s.country if s else "France",
-        }
+        return company_form_values(self.company, self.site)
 
     def billing_values(self) -> dict:
-        b = self.billing
-        if b is None:
-            return {}
-        values = {
-            name: getattr(b, name)
-            for name in (
-                "holder",
-                "email",
-                "payment_mode",
-                "payment_terms",
-                "vat_regime",
-                "paper_invoice",
-                "iban",
-                "bic",
-                "number",
-                "street",
-                "building",
-                "floor",
-                "door",
-                "staircase",
-                "complement",
-                "country",
-                "postcode",
-                "city",
-            )
-        }
-        values["rum"] = b.rum or ""
-        values["payment_terms_days"] = (
-            "" if b.payment_terms_days is None else str(b.payment_terms_days)
-        )
-        return values
+        return billing_form_values(self.billing)
 
     def admin_values(self) -> dict:
-        a = self.admin
-        if a is None:
-            return {}
-        return {
-            name: getattr(a, name)
-            for name in ("civility", "last_name", "first_name", "phone", "mobile", "fax", "email")
-        }
+        return contact_form_values(self.admin)
 
     @property
     def next_step(self) -> int:
@@ -185,21 +147,6 @@ def save_company_step(
     values, errors = clean_company(data)
     _raise_if(errors)
     versions = versions or {}
-    company_cols = {
-        "name": values["name"],
-        "search_name": fold(values["name"]),
-        "siren": values["siren"] or None,
-        "siret": values["siret"] or None,
-        "vat_number": values["vat_number"] or None,
-    }
-    site_cols = {
-        "number": values["site_number"],
-        "street": values["site_street"],
-        "postcode": values["site_postcode"],
-        "city": values["site_city"],
-        "search_city": fold(values["site_city"]),
-        "country": values["site_country"],
-    }
     with atomic():
         if company_id is None:
             reseller_id, operator_id = _new_owner(scope)
@@ -209,27 +156,17 @@ def save_company_step(
                 operator=operator_id,
                 creation_step=1,
                 updated_by=scope.login,
-                **company_cols,
+                **company_columns(values),
             )
-            Site.create(company=company, is_main=True, updated_by=scope.login, **site_cols)
+            Site.create(
+                company=company, is_main=True, updated_by=scope.login, **site_columns(values)
+            )
             audit.record(scope, "prospect_created", "company", company.id)
             return company.id
         company = prospect_for_edit(scope, company_id)
-        company_cols["creation_step"] = max(company.creation_step, 1)
-        update_checked(
-            Company,
-            company.id,
-            versions.get("company", company.lock_version),
-            company_cols,
-            scope.login,
+        write_company_identity(
+            scope, company, values, versions, {"creation_step": max(company.creation_step, 1)}
         )
-        site = company.sites.where(Site.is_main == True).first()  # noqa: E712
-        if site is None:
-            Site.create(company=company, is_main=True, updated_by=scope.login, **site_cols)
-        else:
-            update_checked(
-                Site, site.id, versions.get("site", site.lock_version), site_cols, scope.login
-            )
         audit.record(scope, "prospect_step_saved", "company", company.id, step=1)
         return company.id
 
@@ -256,24 +193,17 @@ def save_billing_step(
     with atomic():
         company = prospect_for_edit(scope, company_id)
         billing = company.billing_points.order_by(BillingPoint.id).first()
-        cols = dict(values)
-        typed_rum = cols.pop("rum") or None
-        if billing is None:
-            billing = BillingPoint.create(company=company, updated_by=scope.login, **cols)
-        else:
-            update_checked(
-                BillingPoint,
-                billing.id,
-                versions.get("billing", billing.lock_version),
-                cols,
-                scope.login,
-            )
-        assign_rum(
-            billing.id, typed_rum, needed=values["payment_mode"] == "Prélèvement" or rum_required
+        billing_id = write_billing_point(
+            scope,
+            company,
+            billing,
+            values,
+            versions.get("billing") if billing else None,
+            rum_required=rum_required,
         )
         _advance(scope, company, 2, versions)
         audit.record(scope, "prospect_step_saved", "company", company.id, step=2)
-        return BillingPoint.get_by_id(billing.id)
+        return BillingPoint.get_by_id(billing_id)
 
 
 def save_admin_step(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
 
 from peewee import JOIN
 
@@ -1000,3 +1002,51 @@ def _promote(scope: Scope, contact: Contact, versions: dict) -> dict:
         scope.login,
     )
     return {"admin": version}
+
+
+# --- the company a new quote is for ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompanyChoice:
+    id: int
+    name: str
+    kind: str
+    client_number: str
+    city: str
+
+    @property
+    def label(self) -> str:
+        """'GARAGE DU CENTRE (1745) · Prospect · CLICHY' or '… · Client CL0000012 · …'."""
+        kind = CompanyKind.LABELS.get(self.kind, self.kind)
+        if self.client_number:
+            kind = f"{kind} {self.client_number}"
+        return " · ".join(p for p in (f"{self.name} ({self.id})", kind, self.city) if p)
+
+
+def search_companies(scope: Scope, text: str, limit: int = 20) -> list[CompanyChoice]:
+    """Visible prospects and clients matching a typed IDENTIFIANT, N° client or name words."""
+    city = (
+        Site.select(Site.city)
+        .where((Site.company == Company.id) & (Site.is_main == True))  # noqa: E712
+        .order_by(Site.id)
+        .limit(1)
+    )
+    query = scope.companies(
+        Company.select(
+            Company.id, Company.name, Company.kind, Company.client_number, city.alias("city")
+        )
+    ).where(Company.kind.in_((CompanyKind.PROSPECT, CompanyKind.CLIENT)))
+    text = clean_text(text)
+    if text.isdigit():
+        query = query.where((Company.id == int(text)) | Company.client_number.contains(text))
+    elif text:
+        # Every word in the name (any order), or the N° client as typed.
+        by_name = [Company.search_name.contains(word) for word in _words(text)]
+        by_number = Company.client_number.contains(text.replace(" ", "").upper())
+        query = query.where(reduce(operator.and_, by_name) | by_number)
+    rows = query.order_by(Company.search_name, Company.id).limit(limit).dicts()
+    return [
+        CompanyChoice(r["id"], r["name"], r["kind"], r["client_number"] or "", r["city"] or "")
+        for r in rows
+    ]

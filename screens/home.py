@@ -60,13 +60,14 @@ class HomeScreen(Screen):
         self.call_after_refresh(self._cursor_on_first_entry)
 
     def _cursor_on_first_entry(self) -> None:
-        """Put the cursor on the first screen entry so Enter opens something straight away."""
+        """Put the cursor on Prospects (workflow A's entry), else the first screen entry,
+        so Enter opens something straight away."""
         tree = self.query_one(Tree)
-        for line in range(tree.last_line + 1):
-            node = tree.get_node_at_line(line)
-            if node is not None and node.data:
-                tree.move_cursor(node)
-                break
+        entries = [tree.get_node_at_line(line) for line in range(tree.last_line + 1)]
+        entries = [node for node in entries if node is not None and node.data]
+        start = next((node for node in entries if node.data == "prospects"), None)
+        if start or entries:
+            tree.move_cursor(start or entries[0])
 
     @on(Tree.NodeSelected)
     def _open(self, event: Tree.NodeSelected) -> None:

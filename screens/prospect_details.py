@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from db import validation as v
 from db.conversion import convert_to_client, missing_for_conversion
+from db.documents import DocumentFilters, count_documents, list_documents
 from db.errors import DomainError
 from db.prospects import load_prospect
 from tui.db_worker import DbWorkerMixin
@@ -20,6 +21,14 @@ from tui.widgets.step_indicator import StepIndicator
 
 def _lines(*pairs) -> str:
     return "\n".join(f"[dim]{label:<28}[/dim] {value or '—'}" for label, value in pairs)
+
+
+DOCUMENTS_SHOWN = 20
+
+
+def load_documents(scope, company_id: int):
+    wanted = DocumentFilters(company_id=company_id)
+    return list_documents(scope, wanted, 0, DOCUMENTS_SHOWN), count_documents(scope, wanted)
 
 
 def load_details(scope, company_id: int):
@@ -34,12 +43,14 @@ class ProspectDetailsScreen(DbWorkerMixin, Screen):
         Binding("ctrl+e", "edit(1)", "Éditer société/site", id="details.edit_company"),
         Binding("ctrl+f", "edit(2)", "Point de facturation", id="details.edit_billing"),
         Binding("ctrl+a", "edit(3)", "Administrateur", id="details.edit_admin"),
+        Binding("ctrl+w", "write_document", "Écrire le document", id="details.write_document"),
     ]
 
     def __init__(self, company_id: int):
         super().__init__()
         self.company_id = company_id
         self.record = None
+        self.documents: list = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -84,11 +95,26 @@ class ProspectDetailsScreen(DbWorkerMixin, Screen):
                     yield Static("ADMINISTRATEUR", classes="card-title")
                     yield Button("✎ Éditer", id="edit-admin", compact=True, classes="link")
                 yield Static(id="admin-info")
+            with Vertical(classes="card"):
+                with Horizontal(classes="card-head"):
+                    yield Static("DOCUMENTS", classes="card-title")
+                yield Static(id="documents-info")
+                yield DataTable(id="documents-table", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="wizard-actions"):
             yield Button("Transformer en client", id="transform", variant="success", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
+        table = self.query_one("#documents-table", DataTable)
+        for key, label in (
+            ("kind", "TYPE"),
+            ("filename", "FICHIER"),
+            ("size", "TAILLE"),
+            ("date", "DATE"),
+            ("by", "PAR"),
+        ):
+            table.add_column(label, key=key)
+        table.display = False
         self.refresh_record()
 
     def on_screen_resume(self) -> None:
@@ -96,6 +122,55 @@ class ProspectDetailsScreen(DbWorkerMixin, Screen):
 
     def refresh_record(self) -> None:
         self.run_db(load_details, self.app.scope, self.company_id, done=self._show)
+        self.run_db(
+            load_documents,
+            self.app.scope,
+            self.company_id,
+            done=self._show_documents,
+            group="documents",
+        )
+
+    def _show_documents(self, result) -> None:
+        rows, total = result
+        self.documents = rows
+        table = self.query_one("#documents-table", DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(
+                row.kind_label,
+                row.filename,
+                row.size_label,
+                row.date_label,
+                row.created_by or "—",
+                key=str(row.id),
+            )
+        table.display = bool(rows)
+        if not rows:
+            info = "[i]Aucun document : générez le mandat ou joignez un fichier à l'étape 2.[/i]"
+        elif total > len(rows):
+            info = f"[dim]Les {len(rows)} plus récents sur {total} (tous dans Formulaires).[/dim]"
+        else:
+            info = "[dim]Ctrl+W ou Entrée : écrire le document choisi dans un fichier.[/dim]"
+        self.query_one("#documents-info", Static).update(info)
+
+    @on(DataTable.RowSelected, "#documents-table")
+    def _document_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self._write(int(event.row_key.value))
+
+    def action_write_document(self) -> None:
+        table = self.query_one("#documents-table", DataTable)
+        if not self.documents or table.cursor_row is None:
+            self.notify("Aucun document à écrire.", timeout=3)
+            return
+        self._write(self.documents[table.cursor_row].id)
+
+    def _write(self, doc_id: int) -> None:
+        from screens.documents import write_out
+
+        row = next((r for r in self.documents if r.id == doc_id), None)
+        if row is not None:
+            write_out(self.app, row.id, row.filename)
 
     def _show(self, result) -> None:
         record, missing = result

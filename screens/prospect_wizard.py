@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Select, Static
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from db import validation as v
+from db.documents import (
+    ATTACHMENT_LABELS,
+    attach_file,
+    generate_mandate,
+    latest_attachments,
+)
 from db.errors import ConcurrentEditError, DomainError, FieldError, ValidationErrors
 from db.forms import ADMIN_FIELDS, BILLING_FIELDS, COMPANY_FIELDS
+from db.models import Document
 from db.prospects import load_prospect, save_admin_step, save_billing_step, save_company_step
+from screens.file_picker import FilePickerScreen, WriteDocumentDialog
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
@@ -48,6 +58,21 @@ def step_sections(step: int) -> list[FormSection]:
     return [FormSection("ADMINISTRATEUR", ADMIN_FIELDS, id="section-admin")]
 
 
+def document_rows() -> list[Horizontal]:
+    """Step 2's "Mandat Sépa (PDF, 20Mo max)" (with Générer le mandat) and "RIB (PDF, 20Mo max)"."""
+    rows = []
+    for kind in (Document.KIND_MANDATE_SIGNED, Document.KIND_RIB):
+        widgets = [
+            Label(ATTACHMENT_LABELS[kind], classes="caption"),
+            Static("…", id=f"doc-{kind}", classes="doc-file"),
+            Button("Joindre…", id=f"attach-{kind}", compact=True, classes="link"),
+        ]
+        if kind == Document.KIND_MANDATE_SIGNED:
+            widgets.append(Button("Générer le mandat", id="generate", compact=True, classes="link"))
+        rows.append(Horizontal(*widgets, id=f"row-{kind}", classes="doc-row"))
+    return rows
+
+
 def open_prospect_at(app, company_id: int, step: int | None = None) -> None:
     """Open a prospect where it stands: the given step, or the first unfinished one (4 = details)."""
     from db.database import database_proxy
@@ -66,9 +91,14 @@ def open_prospect_at(app, company_id: int, step: int | None = None) -> None:
 class ProspectWizardScreen(DbWorkerMixin, Screen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer et continuer", id="wizard.save", priority=True),
+        # Step 2 only (check_action); listed before Retour so they are not cut off at 100 columns.
+        Binding("ctrl+g", "generate_mandate", "Générer le mandat", id="wizard.generate_mandate"),
+        Binding("ctrl+o", "attach('mandat_signe')", "Joindre mandat", id="wizard.attach_mandate"),
+        Binding("ctrl+b", "attach('rib')", "Joindre RIB", id="wizard.attach_rib"),
         Binding("escape", "leave", "Retour", id="wizard.back"),
         Binding("ctrl+r", "reload", "Recharger", id="wizard.reload"),
     ]
+    _STEP2_ACTIONS = ("generate_mandate", "attach")
 
     def __init__(self, company_id: int | None, step: int = 1):
         super().__init__()
@@ -117,6 +147,13 @@ class ProspectWizardScreen(DbWorkerMixin, Screen):
         await area.mount_all(step_sections(step))
         if step == 1:
             await area.mount(Static("", id="tva"), after=self.query_one("#field-siret"))
+        if step == 2:
+            section = self.query_one("#section-billing")
+            await section.mount_all(document_rows(), after=self.query_one("#field-rum"))
+            self._load_attachments()
+        self.refresh_bindings()
+        # Step 2 has three more keys: the palette (still Ctrl+P) gives up its footer space to them.
+        self.query_one(Footer).show_command_palette = step != 2
         self.call_after_refresh(self._fill)
 
     def _fill(self) -> None:
@@ -260,6 +297,112 @@ class ProspectWizardScreen(DbWorkerMixin, Screen):
         banner.update(text)
         banner.set_class(error, "-error")
         banner.display = bool(text)
+
+    # -- documents (step 2) ------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in self._STEP2_ACTIONS:
+            return self.step == 2 and self.company_id is not None
+        return True
+
+    def _load_attachments(self) -> None:
+        self.run_db(
+            latest_attachments,
+            self.app.scope,
+            self.company_id,
+            done=self._show_attachments,
+            group="attachments",
+        )
+
+    def _show_attachments(self, latest: dict) -> None:
+        for kind in (Document.KIND_MANDATE_SIGNED, Document.KIND_RIB):
+            found = self.query(f"#doc-{kind}")
+            if not found:
+                return  # the step changed meanwhile
+            row = latest.get(kind)
+            found.first().update(
+                f"{row.filename} [dim]({row.size_label}, {row.date_label})[/dim]"
+                if row
+                else "[dim]aucun fichier[/dim]"
+            )
+
+    @on(Button.Pressed, "#generate")
+    def action_generate_mandate(self) -> None:
+        if self.step != 2 or self.record is None:
+            return
+        if self.record.billing is None or self.dirty:
+            self._banner("Enregistrez d'abord le point de facturation.", error=True)
+            return
+        self._banner("Génération du mandat…")
+        self.run_db(
+            generate_mandate,
+            self.app.scope,
+            self.company_id,
+            done=self._generated,
+            failed=self._document_refused,
+            group="document",
+        )
+
+    def _generated(self, document) -> None:
+        self._banner("")
+        self.notify(f"Mandat généré : {document.filename}", timeout=5)
+        # The RUM may have just been assigned: show it, and take the billing point's new version.
+        self.run_db(load_prospect, self.app.scope, self.company_id, done=self._refresh_rum)
+        self.app.push_screen(
+            WriteDocumentDialog(
+                document.id,
+                Path(self.app.settings.inbox).expanduser() / document.filename,
+                title=f"Mandat généré : {document.filename}",
+            )
+        )
+
+    def _refresh_rum(self, record) -> None:
+        if self.step != 2 or self.dirty:
+            return
+        self.record = record
+        rum = self.query("#field-rum")
+        if rum and record.billing is not None:
+            rum.first().value = record.billing.rum or ""
+        self.loaded_values = read_form(self)
+
+    @on(Button.Pressed, "#attach-mandat_signe")
+    def _attach_mandate(self) -> None:
+        self.action_attach(Document.KIND_MANDATE_SIGNED)
+
+    @on(Button.Pressed, "#attach-rib")
+    def _attach_rib(self) -> None:
+        self.action_attach(Document.KIND_RIB)
+
+    def action_attach(self, kind: str) -> None:
+        if self.step != 2 or self.company_id is None:
+            return
+        inbox = Path(self.app.settings.inbox).expanduser()
+
+        def picked(path: Path | None) -> None:
+            if path is None:
+                return
+            self._banner("Enregistrement du fichier…")
+            self.run_db(
+                attach_file,
+                self.app.scope,
+                self.company_id,
+                kind,
+                path,
+                inbox,
+                done=self._attached,
+                failed=self._document_refused,
+                group="document",
+            )
+
+        self.app.push_screen(FilePickerScreen(inbox, title=ATTACHMENT_LABELS[kind]), picked)
+
+    def _attached(self, document) -> None:
+        self._banner("")
+        self.notify(f"{Document.LABELS[document.kind]} joint : {document.filename}", timeout=5)
+        self._load_attachments()
+
+    def _document_refused(self, exc: DomainError) -> None:
+        self._banner(exc.message, error=True)
+        self.notify(exc.message, severity="error", timeout=8)
 
     # -- leaving ----------------------------------------------------------------------------------
     @property

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from db.csv_io import export_prospects
 from db.prospects import ProspectFilters, count_prospects, list_prospects
 from tui.commands import register_record_search
 from tui.widgets.record_list import Column, FilterSpec, RecordList
@@ -26,8 +27,12 @@ FILTERS = (
 )
 
 
+def _wanted(filters: dict) -> ProspectFilters:
+    return ProspectFilters(**{k: filters.get(k, "") for k in ("identifiant", "name", "place")})
+
+
 def fetch_prospects(scope, filters: dict, offset: int, limit: int):
-    wanted = ProspectFilters(**{k: filters.get(k, "") for k in ("identifiant", "name", "place")})
+    wanted = _wanted(filters)
     return list_prospects(scope, wanted, offset, limit), count_prospects(scope, wanted)
 
 
@@ -64,6 +69,10 @@ class ProspectsScreen(Screen):
             page_size=self.app.settings.page_size,
             empty_text="Aucun prospect ne correspond aux filtres.",
             open_label="Reprendre >",
+            export=lambda f, path, overwrite: export_prospects(
+                scope, _wanted(f), path, overwrite=overwrite
+            ),
+            export_name="prospects",
         )
         yield Footer()
 

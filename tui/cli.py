@@ -112,6 +112,8 @@ def run_app(settings: Settings, demo: bool = False) -> int:
 
 def _load_command_modules() -> None:
     import tui.admin_commands  # noqa: F401 - registers init-db, create-user, ...
+    import tui.csv_commands  # noqa: F401 - registers import-prospects
+    import tui.document_commands  # noqa: F401 - registers mandate, creditor
 
 
 if __name__ == "__main__":

@@ -27,12 +27,67 @@ class Place:
 MENUS = ("Entreprises", "Catalogue", "Formulaires", "Commandes", "Mes services", "E-boutique")
 
 PLACES: list[Place] = [
+    Place("quotes", "Mes devis", "E-boutique", "", "screens.quotes:QuotesScreen"),
+    Place(
+        "operators",
+        "Opérateurs",
+        "Entreprises",
+        "GESTION DES ENTREPRISES",
+        "screens.companies:OperatorsScreen",
+    ),
+    Place(
+        "resellers",
+        "Ambassadeurs",
+        "Entreprises",
+        "GESTION DES ENTREPRISES",
+        "screens.companies:ResellersScreen",
+    ),
+    Place(
+        "clients",
+        "Clients",
+        "Entreprises",
+        "GESTION DES ENTREPRISES",
+        "screens.companies:ClientsScreen",
+    ),
     Place(
         "prospects",
         "Prospects",
         "Entreprises",
         "GESTION DES ENTREPRISES",
         "screens.prospects:ProspectsScreen",
+    ),
+    Place(
+        "others",
+        "Entreprises autres",
+        "Entreprises",
+        "GESTION DES ENTREPRISES",
+        "screens.companies:OtherCompaniesScreen",
+    ),
+    Place(
+        "contacts",
+        "Contacts",
+        "Entreprises",
+        "GESTION DES ENTREPRISES",
+        "screens.contacts:ContactsScreen",
+    ),
+    Place(
+        "import",
+        "Import de prospects (CSV)",
+        "Entreprises",
+        "GESTION DES ENTREPRISES",
+        "screens.import_prospects:ImportProspectsScreen",
+    ),
+    Place("catalogue", "Catalogue", "Catalogue", "", "screens.catalogue:CatalogueScreen"),
+    Place("orders", "Commandes", "Commandes", "", "screens.orders:OrdersScreen"),
+    Place("services", "Mes services", "Mes services", "", "screens.services:ServicesScreen"),
+    Place("documents", "Formulaires", "Formulaires", "", "screens.documents:DocumentsScreen"),
+    Place(
+        "creditor",
+        "Paramètres créancier SEPA",
+        "Formulaires",
+        "",
+        "screens.creditor_settings:CreditorSettingsScreen",
+        operator_only=True,
     ),
 ]
 

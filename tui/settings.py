@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from platformdirs import user_config_dir, user_data_dir
+from platformdirs import user_config_dir, user_data_dir, user_log_dir
 
 APP_NAME = "myopenip"
 
@@ -20,15 +20,20 @@ def demo_db_path() -> Path:
     return Path(user_data_dir(APP_NAME)) / "demo.db"
 
 
+def default_log_path() -> Path:
+    return Path(user_log_dir(APP_NAME)) / "myopenip.log"
+
+
 @dataclass(frozen=True)
 class Settings:
     database: str = field(default_factory=lambda: str(default_db_path()))
     low_bandwidth: bool = False
-    idle_lock_minutes: int = 15
+    idle_lock_minutes: float = 15  # 0: never lock; fractions allowed (tests)
     max_login_attempts: int = 5
     login_lock_minutes: int = 15
     inbox: str = field(default_factory=lambda: str(Path.home() / "myopenip-inbox"))
     page_size: int = 100
+    log_file: str = field(default_factory=lambda: str(default_log_path()))
 
 
 _ENV = {
@@ -39,6 +44,7 @@ _ENV = {
     "login_lock_minutes": ("MYOPENIP_LOGIN_LOCK_MINUTES",),
     "inbox": ("MYOPENIP_INBOX",),
     "page_size": ("MYOPENIP_PAGE_SIZE",),
+    "log_file": ("MYOPENIP_LOG_FILE",),
 }
 
 
@@ -47,6 +53,8 @@ def _coerce(kind, raw):
         return str(raw).strip().lower() in ("1", "true", "yes", "oui", "on")
     if kind is int or kind == "int":
         return int(raw)
+    if kind is float or kind == "float":
+        return float(raw)
     return str(raw)
 
 

@@ -294,3 +294,48 @@ def test_check_password_counts_failures_and_honours_the_lock(demo_db, clock):
     assert check_password(scope, DEMO_PASSWORD)
     set_disabled("revendeur")
     assert not check_password(scope, DEMO_PASSWORD)
+
+
+# --- the audit log and the logs never hold a password or a whole IBAN -------------------------
+
+IBAN = "FR7630004000031234567890143"
+MASKED_IBAN = "FR76 **** **** **** **** ***0 143"
+
+
+def test_audit_masks_ibans_and_blanks_passwords_whoever_the_caller(demo_db):
+    from db import audit
+
+    audit.record(
+        None,
+        "test",
+        "company",
+        1744,
+        iban=IBAN,
+        note=f"ancien FR76 3000 4000 0312 3456 7890 143, nouveau {IBAN}",
+        password="Secret-999",
+        nested={"new_password": "Secret-999", "ibans": [IBAN]},
+    )
+    row = audit_rows("test")[0]
+    assert IBAN not in row.details and "3000 4000 0312" not in row.details
+    assert "Secret-999" not in row.details
+    assert row.details.count(MASKED_IBAN) == 4
+    # Not IBANs: left alone.
+    assert audit.redact("CL0001001 DEV000095225/1 FR40303265045 AB12 MARTIN") == (
+        "CL0001001 DEV000095225/1 FR40303265045 AB12 MARTIN"
+    )
+
+
+def test_logs_and_tracebacks_are_redacted(caplog):
+    import logging
+
+    from db.audit import RedactingFilter
+
+    logger = logging.getLogger("myopenip.test-redaction")
+    logger.addFilter(RedactingFilter())
+    try:
+        raise ValueError(f"IBAN refusé : {IBAN}")
+    except ValueError:
+        with caplog.at_level(logging.ERROR, logger=logger.name):
+            logger.exception("Erreur sur %s", IBAN)
+    text = caplog.text
+    assert IBAN not in text and MASKED_IBAN in text and "ValueError" in text

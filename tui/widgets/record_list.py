@@ -42,20 +42,27 @@ class RecordTable(DataTable):
     BINDINGS = [Binding("enter", "select_cursor", "Ouvrir", id="list.open")]
 
     @classmethod
-    def labelled(cls, open_label: str) -> RecordTable:
+    def labelled(cls, open_label: str, **options) -> RecordTable:
         # A subclass per label keeps to the public BINDINGS API (no private binding maps).
         if open_label == "Ouvrir":
-            return cls(cursor_type="row", zebra_stripes=True)
+            return cls(cursor_type="row", zebra_stripes=True, **options)
         table_cls = type(
             cls.__name__,
             (cls,),
             {"BINDINGS": [Binding("enter", "select_cursor", open_label, id="list.open")]},
         )
-        return table_cls(cursor_type="row", zebra_stripes=True)
+        return table_cls(cursor_type="row", zebra_stripes=True, **options)
 
 
 class RecordList(DbWorkerMixin, Vertical):
-    """`fetch` runs in a thread; `to_cells(row)` turns one fetched row into the table's cells."""
+    """`fetch` runs in a thread; `to_cells(row)` turns one fetched row into the table's cells.
+
+    Without `filters` the list has no inputs of its own: the screen keeps its filter panel in
+    `extra_filters` and calls `reload()` (and the list's "/" leaves the key to the screen).
+    `fit_columns(width, rows)`, when given, returns the columns for the width the table has and
+    the page shown; the table is rebuilt when they change (on a new page or a resize).
+    `table_options` go to the DataTable (e.g. `cell_padding`, `header_height`).
+    """
 
     DEFAULT_CSS = """
     RecordList { height: 1fr; }
@@ -69,6 +76,7 @@ class RecordList(DbWorkerMixin, Vertical):
         Binding("slash", "focus_filters", "Filtrer", id="list.filter"),
         Binding("ctrl+down,pagedown", "next_page", "Page suiv.", id="list.next_page"),
         Binding("ctrl+up,pageup", "prev_page", "Page préc.", id="list.prev_page"),
+        Binding("ctrl+o", "export", "Exporter CSV", id="list.export"),
     ]
 
     class Opened(Message):
@@ -91,6 +99,10 @@ class RecordList(DbWorkerMixin, Vertical):
         empty_text: str = "Aucun résultat.",
         open_label: str = "Ouvrir",
         id: str | None = None,
+        fit_columns: Callable | None = None,
+        table_options: dict | None = None,
+        export: Callable | None = None,
+        export_name: str = "liste",
     ):
         super().__init__(id=id)
         self.columns = tuple(columns)
@@ -106,6 +118,12 @@ class RecordList(DbWorkerMixin, Vertical):
         self.rows: list = []
         self._timer = None
         self.extra_filters: dict = {}
+        self.fit_columns = fit_columns
+        self.table_options = dict(table_options or {})
+        # `export(filters, path, overwrite) -> rows written`: every page of what the filters
+        # select (not only the one shown), run in a worker; Ctrl+O asks for the file first.
+        self.export = export
+        self.export_name = export_name
 
     def compose(self) -> ComposeResult:
         if self.filter_specs:
@@ -115,14 +133,39 @@ class RecordList(DbWorkerMixin, Vertical):
                     if spec.width:
                         box.styles.width = spec.width
                     yield box
-        yield RecordTable.labelled(self.open_label)
+        yield RecordTable.labelled(self.open_label, **self.table_options)
         yield Static("Chargement…", classes="status")
 
     def on_mount(self) -> None:
+        self._add_columns()
+        self.reload()
+
+    def _add_columns(self) -> None:
         table = self.query_one(DataTable)
         for column in self.columns:
             table.add_column(column.label, key=column.key, width=column.width)
-        self.reload()
+
+    def _refit(self) -> bool:
+        """Ask `fit_columns` for the columns of this width and page; True if they changed."""
+        if self.fit_columns is None:
+            return False
+        table = self.query_one(DataTable)
+        width = table.size.width or self.size.width
+        columns = tuple(self.fit_columns(width, self.rows))
+        if columns == self.columns:
+            return False
+        self.columns = columns
+        table.clear(columns=True)
+        self._add_columns()
+        return True
+
+    def on_resize(self) -> None:
+        if self.fit_columns is not None and self._refit():
+            table = self.query_one(DataTable)
+            row = table.cursor_row
+            self._fill_rows()
+            if self.rows:
+                table.move_cursor(row=min(row, len(self.rows) - 1))
 
     # -- filters -------------------------------------------------------------------------------
     def filter_values(self) -> dict[str, str]:
@@ -148,9 +191,34 @@ class RecordList(DbWorkerMixin, Vertical):
         event.stop()
         self.query_one(DataTable).focus()
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "focus_filters":
+            # Without inputs of its own, the list leaves "/" to the screen's filter panel.
+            return bool(self.filter_specs)
+        if action == "export":
+            return self.export is not None  # no Ctrl+O in the footer of a list without export
+        return True
+
     def action_focus_filters(self) -> None:
         if self.filter_specs:
             self.query_one(f"#filter-{self.filter_specs[0].key}", Input).focus()
+
+    # -- export -------------------------------------------------------------------------------
+    def action_export(self) -> None:
+        from tui.widgets.export_dialog import ExportDialog, default_export_path
+
+        if self.export is None:
+            return
+        filters = self.filter_values()  # as they are now: later typing changes nothing
+        export = self.export
+        summary = f"{self.total} ligne(s) selon les filtres affichés." if self.total else ""
+        self.app.push_screen(
+            ExportDialog(
+                lambda path, overwrite: export(filters, path, overwrite),
+                default_export_path(self.app.settings.inbox, self.export_name),
+                summary=summary,
+            )
+        )
 
     # -- paging ---------------------------------------------------------------------------------
     def reload(self, *, keep_offset: bool = False) -> None:
@@ -172,13 +240,17 @@ class RecordList(DbWorkerMixin, Vertical):
     def _show_page(self, result) -> None:
         rows, total = result
         self.rows, self.total = list(rows), total
+        self._refit()
+        self._fill_rows()
+        self._update_status()
+        self.post_message(self.Loaded(self))
+
+    def _fill_rows(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
         # Keys are set per row so Enter reports the record, not the table's row index.
         for row in self.rows:
             table.add_row(*self.to_cells(row), key=str(self.row_key(row)))
-        self._update_status()
-        self.post_message(self.Loaded(self))
 
     class Loaded(Message):
         def __init__(self, record_list: RecordList):

@@ -1,0 +1,313 @@
+"""Random keys: the running app gets thousands of seeded random keys and must neither crash nor
+leave the database inconsistent.
+
+    .venv/bin/python -m bench.random_keys                       # 10,000 keys, fresh demo DB
+    .venv/bin/python -m bench.random_keys --keys 2000 --seed 7 --db /tmp/keys.db
+
+The keys are drawn (with weights) from what a user really types: letters and digits, moves,
+Tab, Enter, Escape and the screens' shortcuts (Ctrl+S, Ctrl+N, Ctrl+T, ...), never the quit
+keys. After an accidental logout (Ctrl+L) the driver logs in again. The same seed gives the
+same keys; the screens reached can still differ a little from run to run, because database work
+finishes in worker threads at its own pace. Exit status 1 on a crash or an inconsistency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# (key, weight): about 60 % typing, 25 % moving, 15 % actions.
+_TYPING = [(c, 2) for c in "abcdefghijklmnopqrstuvwxyz"] + [
+    (c, 1) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+]
+_TYPING += [(c, 2) for c in "0123456789"] + [("space", 4), ("backspace", 6), ("é", 1)]
+_MOVING = [
+    ("tab", 14),
+    ("shift+tab", 6),
+    ("up", 10),
+    ("down", 14),
+    ("left", 4),
+    ("right", 4),
+    ("pageup", 3),
+    ("pagedown", 3),
+]
+_ACTIONS = [
+    ("enter", 18),
+    ("escape", 12),
+    ("ctrl+s", 6),
+    ("ctrl+n", 3),
+    ("ctrl+t", 3),
+    ("ctrl+r", 2),
+    ("ctrl+d", 2),
+    ("ctrl+e", 1),
+    ("ctrl+f", 1),
+    ("ctrl+a", 1),
+    ("ctrl+l", 1),
+    ("f1", 1),
+    ("f2", 1),
+    ("slash", 3),
+]
+KEYS = [k for k, _ in _TYPING + _MOVING + _ACTIONS]
+WEIGHTS = [w for _, w in _TYPING + _MOVING + _ACTIONS]
+FORBIDDEN = {"ctrl+q", "ctrl+c"}  # quitting is not a crash
+assert not FORBIDDEN & set(KEYS)
+
+SETTLE_EVERY = 50
+BURST = 6
+_ACTION_KEYS = {k for k, _ in _ACTIONS}
+# The character a terminal sends with these named keys (None: not printable).
+_CHARS = {
+    "space": " ",
+    "slash": "/",
+    "tab": "\t",
+    "enter": "\r",
+    "escape": "\x1b",
+    "backspace": "\x7f",
+}
+
+
+@dataclass
+class Figures:
+    keys_sent: int = 0
+    logins: int = 0
+    screens: Counter = field(default_factory=Counter)
+    crashes: int = 0
+    crash: str = ""
+    crash_traceback: str = ""
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        visited = ", ".join(f"{name} ×{count}" for name, count in self.screens.most_common())
+        return [
+            f"touches envoyées : {self.keys_sent}",
+            f"connexions (dont reconnexions après Ctrl+L) : {self.logins}",
+            f"écrans visités ({len(self.screens)}) : {visited}",
+            f"plantages : {self.crashes}{' — ' + self.crash if self.crash else ''}",
+            f"incohérences en base : {len(self.problems)}"
+            + (" — " + "; ".join(self.problems) if self.problems else ""),
+            f"durée : {self.seconds:.1f} s ({self.keys_sent / max(self.seconds, 1e-9):.0f} touches/s)",
+        ]
+
+
+def random_keys(count: int, seed: int = 2026) -> list[str]:
+    return random.Random(seed).choices(KEYS, weights=WEIGHTS, k=count)
+
+
+async def _login(app, user: str, password: str) -> None:
+    """Back on Connexion: clear what random keys left there, pick Revendeur, log in by typing."""
+    from textual.widgets import Input, Tabs
+
+    screen = app.screen
+    screen.query_one(Tabs).active = "tab-revendeur"
+    for box in screen.query(Input):
+        box.value = ""
+    screen.query_one("#login", Input).focus()
+    for key in (*user, "tab", *password, "enter"):
+        await press(app, key)
+    # The password check runs in a worker that starts once Enter has been handled.
+    for _ in range(100):
+        await settle(app)
+        if app.screen is not screen:
+            break
+        await asyncio.sleep(0.1)
+
+
+async def settle(app) -> None:
+    """Let database workers finish (a newer one may cancel an older one meanwhile)."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(10):
+        try:
+            await app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:
+            continue
+    await _barrier([app, *app.screen.walk_children(with_self=True)])
+
+
+async def _barrier(nodes, timeout: float = 10.0) -> None:
+    """Wait until each node has handled the messages queued before this call."""
+    done = asyncio.Event()
+    pending = 0
+
+    def tick() -> None:
+        nonlocal pending
+        pending -= 1
+        if pending == 0:
+            done.set()
+
+    for node in nodes:
+        if node.call_later(tick):
+            pending += 1
+    if pending:
+        await asyncio.wait_for(done.wait(), timeout)
+
+
+async def press(app, key: str, wait: bool = True) -> None:
+    """One key as the terminal driver sends it; with `wait`, until the app has handled it.
+
+    Pilot.press waits for the process to look idle (at least 40 ms a key, much more on a busy
+    machine); waiting for the message queues instead is as safe and many times faster.
+    """
+    from textual import events
+
+    char = key if len(key) == 1 else _CHARS.get(key)
+    app.post_message(events.Key(key, char))
+    if wait:
+        await _barrier([app])
+        if not _crashed(app):
+            await _barrier([app, *app.screen.walk_children(with_self=True)])
+
+
+def _crashed(app) -> bool:
+    return app._exception is not None or not app.is_running
+
+
+async def drive(app, keys: list[str], figures: Figures, user="revendeur", password="demo") -> None:
+    """Send `keys` to the running app, logging in whenever it stands on Connexion.
+
+    Typing and moving keys go in bursts of up to BURST, as from a quick typist, so the app
+    paints once per burst; after an action key (Enter, Escape, Ctrl+…) the app settles first.
+    """
+    from screens.login import LoginScreen
+
+    burst = 0
+    for index, key in enumerate(keys):
+        if _crashed(app):
+            return
+        if isinstance(app.screen, LoginScreen):
+            await settle(app)
+            if isinstance(app.screen, LoginScreen):
+                await _login(app, user, password)
+                figures.logins += 1
+                if isinstance(app.screen, LoginScreen):
+                    figures.problems.append("connexion impossible")
+                    return
+        burst += 1
+        wait = key in _ACTION_KEYS or burst >= BURST
+        await press(app, key, wait=wait)
+        if wait:
+            burst = 0
+        figures.keys_sent += 1
+        figures.screens[type(app.screen).__name__] += 1
+        if index % SETTLE_EVERY == SETTLE_EVERY - 1:
+            await settle(app)
+            burst = 0
+
+
+def check_consistency() -> list[str]:
+    """What is wrong in the open database (empty list: consistent)."""
+    from db.database import database_proxy, is_sqlite
+    from db.models import Company, CompanyKind
+
+    problems = []
+    with database_proxy.connection_context():
+        db = database_proxy.obj
+        if is_sqlite():
+            result = db.execute_sql("PRAGMA integrity_check").fetchall()
+            if result != [("ok",)]:
+                problems.append(f"integrity_check: {result[:3]}")
+            broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                problems.append(f"foreign_key_check: {len(broken)} ligne(s)")
+        clients_without = (
+            Company.select()
+            .where((Company.kind == CompanyKind.CLIENT) & Company.client_number.is_null())
+            .count()
+        )
+        if clients_without:
+            problems.append(f"{clients_without} client(s) sans N° client")
+        prospects_with = (
+            Company.select()
+            .where((Company.kind == CompanyKind.PROSPECT) & Company.client_number.is_null(False))
+            .count()
+        )
+        if prospects_with:
+            problems.append(f"{prospects_with} prospect(s) avec un N° client")
+        duplicates = db.execute_sql(
+            "SELECT client_number, COUNT(*) FROM company WHERE client_number IS NOT NULL "
+            "GROUP BY client_number HAVING COUNT(*) > 1"
+        ).fetchall()
+        if duplicates:
+            problems.append(f"N° client en double : {duplicates[:3]}")
+    return problems
+
+
+async def run(
+    database: str, count: int, seed: int = 2026, size=(100, 30), on_progress=None
+) -> Figures:
+    """Start the app on `database`, log in, send `count` random keys; the figures of the run."""
+    import traceback
+
+    from tui.app import MyOpenIPApp
+    from tui.settings import Settings
+
+    figures = Figures()
+    keys = random_keys(count, seed)
+    app = MyOpenIPApp(Settings(database=database, idle_lock_minutes=0))
+    started = time.perf_counter()
+    try:
+        async with app.run_test(size=size):
+            step = 1000
+            for offset in range(0, count, step):
+                await drive(app, keys[offset : offset + step], figures)
+                if on_progress:
+                    on_progress(figures)
+                if _crashed(app):
+                    break
+            await settle(app)
+    except Exception as exc:  # noqa: BLE001 - the crash is the finding
+        figures.crash = "".join(traceback.format_exception_only(exc)).strip()
+        figures.crash_traceback = "".join(traceback.format_exception(exc))
+    if app._exception is not None and not figures.crash_traceback:
+        exc = app._exception
+        figures.crash = "".join(traceback.format_exception_only(exc)).strip()
+        figures.crash_traceback = "".join(traceback.format_exception(exc))
+    figures.crashes = int(bool(figures.crash))
+    figures.seconds = time.perf_counter() - started
+    figures.problems += check_consistency()
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keys", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--db", help="SQLite file (default: a fresh demo database)")
+    parser.add_argument("--prospects", type=int, default=300)
+    parser.add_argument("--quotes", type=int, default=200)
+    args = parser.parse_args(argv)
+
+    from db.database import init_schema, open_database
+
+    with tempfile.TemporaryDirectory(prefix="myopenip-keys-") as tmp:
+        database = args.db or str(Path(tmp) / "demo.db")
+        open_database(database)
+        init_schema()
+        if not args.db:
+            from db.seed import seed_demo
+
+            seed_demo(prospects=args.prospects, quotes=args.quotes)
+
+        def progress(figures: Figures) -> None:
+            print(f"  … {figures.keys_sent} touches", file=sys.stderr, flush=True)
+
+        print(f"Touches aléatoires : {args.keys}, graine {args.seed}, base {database}")
+        figures = asyncio.run(run(database, args.keys, args.seed, on_progress=progress))
+    for line in figures.lines():
+        print(line)
+    if figures.crash_traceback:
+        print(figures.crash_traceback, file=sys.stderr)
+    return 1 if figures.crashes or figures.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,256 @@
+"""Catalogue: the offers with their M.E.S. / ABO. prices; operator staff add, edit and retire them.
+
+A retired offer is only hidden from new quotes: quote and order lines keep their own frozen
+label and prices, so old quotes still show what was sold at the price it was sold.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from db import audit
+from db.csv_io import export_pages, french_amount
+from db.database import atomic
+from db.errors import DomainError, FieldError, NotFound, ValidationErrors
+from db.forms import Field, _clean
+from db.models import Offer, fold
+from db.records import update_checked
+from db.scope import Scope
+
+CENT = Decimal("0.01")
+MAX_PRICE = Decimal("9999999999.99")  # DecimalField(max_digits=12, decimal_places=2)
+
+STAFF_ONLY = "Seul le personnel de l'opérateur peut modifier le catalogue."
+PRICE_INVALID = "Montant invalide : saisissez par exemple 82,80 ou 82.80."
+PRICE_NEGATIVE = "Le montant doit être positif ou nul."
+PRICE_DECIMALS = "Le montant a au plus 2 décimales (centimes)."
+PRICE_TOO_BIG = "Montant trop élevé."
+NAME_TAKEN = "Une offre commercialisée porte déjà ce nom."
+
+STATUS_ACTIVE = "Commercialisée"
+STATUS_RETIRED = "Retirée"
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_PRICE_RE = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def parse_price(text: str) -> Decimal:
+    """'82,80', '82.80', '1 234,5', '82,80 €' -> Decimal('82.80'); FieldError in French otherwise."""
+    raw = _SPACES.sub("", str(text or "")).removesuffix("€").removesuffix("EUR")
+    if raw.startswith("-") and _PRICE_RE.fullmatch(raw[1:]):
+        raise FieldError(PRICE_NEGATIVE)
+    if not _PRICE_RE.fullmatch(raw):
+        raise FieldError(PRICE_INVALID)
+    try:
+        value = Decimal(raw.replace(",", "."))
+    except InvalidOperation:
+        raise FieldError(PRICE_INVALID) from None
+    if value != value.quantize(CENT):
+        raise FieldError(PRICE_DECIMALS)
+    if value > MAX_PRICE:
+        raise FieldError(PRICE_TOO_BIG)
+    return value.quantize(CENT)
+
+
+def format_price(value: Decimal) -> str:
+    """'82.80 €', as the guide shows M.E.S. and ABO."""
+    return f"{money(value)} €"
+
+
+def money(value) -> Decimal:
+    # SQLite hands DECIMAL columns back without trailing zeros (82.8): normalise to cents.
+    return Decimal(str(value if value is not None else 0)).quantize(CENT)
+
+
+OFFER_FIELDS = (
+    Field("name", "Offre", required=True),
+    Field("setup_fee", "M.E.S. (€)", required=True, check=parse_price),
+    Field("monthly_fee", "ABO. (€ / mois)", required=True, check=parse_price),
+    Field("description", "Description"),
+)
+
+
+def clean_offer(data: dict) -> tuple[dict, dict]:
+    """(values, errors) of the offer form, errors keyed by field name, in French."""
+    return _clean(OFFER_FIELDS, data)
+
+
+# --- list ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferFilters:
+    name: str = ""  # Offre: every word must appear, accents and case ignored
+    include_retired: bool = False
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    id: int
+    name: str
+    setup_fee: Decimal
+    monthly_fee: Decimal
+    retired: bool
+
+    @property
+    def status(self) -> str:
+        return STATUS_RETIRED if self.retired else STATUS_ACTIVE
+
+
+def _offer_query(filters: OfferFilters, *columns):
+    query = Offer.select(*columns)
+    for word in fold(filters.name).split():
+        query = query.where(Offer.search_name.contains(word))
+    if not filters.include_retired:
+        query = query.where(Offer.retired == False)  # noqa: E712
+    return query
+
+
+def list_offers(
+    scope: Scope, filters: OfferFilters, offset: int = 0, limit: int = 50
+) -> list[OfferRow]:
+    """One page of the catalogue by name (the catalogue is the operator's: everyone reads it)."""
+    query = (
+        _offer_query(
+            filters, Offer.id, Offer.name, Offer.setup_fee, Offer.monthly_fee, Offer.retired
+        )
+        .order_by(Offer.retired, Offer.search_name, Offer.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [
+        OfferRow(o.id, o.name, money(o.setup_fee), money(o.monthly_fee), bool(o.retired))
+        for o in query
+    ]
+
+
+def count_offers(scope: Scope, filters: OfferFilters) -> int:
+    return _offer_query(filters, Offer.id).count()
+
+
+CSV_HEADER = ("Offre", "M.E.S.", "ABO.", "Statut")
+
+
+def export_offers(scope: Scope, filters: OfferFilters, path, *, overwrite: bool = False) -> int:
+    """The filtered catalogue to a CSV file, read from the database page by page."""
+    return export_pages(
+        scope,
+        "catalogue",
+        path,
+        CSV_HEADER,
+        lambda offset, limit: list_offers(scope, filters, offset, limit),
+        lambda r: (r.name, french_amount(r.setup_fee), french_amount(r.monthly_fee), r.status),
+        overwrite=overwrite,
+    )
+
+
+# --- one offer, and its edits ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferRecord:
+    id: int
+    name: str
+    description: str
+    setup_fee: Decimal
+    monthly_fee: Decimal
+    retired: bool
+    lock_version: int
+    updated_by: str | None
+
+    def form_values(self) -> dict:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "setup_fee": str(self.setup_fee),
+            "monthly_fee": str(self.monthly_fee),
+        }
+
+
+def get_offer(scope: Scope, offer_id: int) -> OfferRecord:
+    offer = Offer.get_or_none(Offer.id == offer_id)
+    if offer is None:
+        raise NotFound(f"Offre {offer_id} introuvable.")
+    return OfferRecord(
+        offer.id,
+        offer.name,
+        offer.description or "",
+        money(offer.setup_fee),
+        money(offer.monthly_fee),
+        bool(offer.retired),
+        offer.lock_version,
+        offer.updated_by,
+    )
+
+
+def _require_staff(scope: Scope) -> None:
+    if not scope.is_operator:
+        raise DomainError(STAFF_ONLY)
+
+
+def _name_taken(name: str, offer_id: int | None) -> bool:
+    """Two offers on sale with one name would be indistinguishable in the quote's picker."""
+    query = Offer.select(Offer.id).where(
+        (Offer.search_name == fold(name)) & (Offer.retired == False)  # noqa: E712
+    )
+    if offer_id is not None:
+        query = query.where(Offer.id != offer_id)
+    return query.exists()
+
+
+def save_offer(
+    scope: Scope, offer_id: int | None, data: dict, expected_version: int | None = None
+) -> int:
+    """Add (offer_id None) or edit an offer; returns its id. Operator staff only.
+
+    Editing changes what new quotes take; lines already quoted or ordered keep their prices.
+    """
+    _require_staff(scope)
+    values, errors = clean_offer(data)
+    if errors:
+        raise ValidationErrors(errors)
+    with atomic():
+        if offer_id is None:
+            if _name_taken(values["name"], None):
+                raise ValidationErrors({"name": NAME_TAKEN})
+            offer = Offer.create(updated_by=scope.login, **values)
+            audit.record(
+                scope,
+                "offer_created",
+                "offer",
+                offer.id,
+                name=offer.name,
+                setup_fee=values["setup_fee"],
+                monthly_fee=values["monthly_fee"],
+            )
+            return offer.id
+        before = get_offer(scope, offer_id)
+        if not before.retired and _name_taken(values["name"], offer_id):
+            raise ValidationErrors({"name": NAME_TAKEN})
+        version = before.lock_version if expected_version is None else expected_version
+        update_checked(
+            Offer, offer_id, version, {**values, "search_name": fold(values["name"])}, scope.login
+        )
+        changes = {
+            name: {"avant": str(getattr(before, name)), "après": str(values[name])}
+            for name in ("name", "setup_fee", "monthly_fee", "description")
+            if str(getattr(before, name)) != str(values[name])
+        }
+        audit.record(scope, "offer_updated", "offer", offer_id, **changes)
+        return offer_id
+
+
+def set_retired(scope: Scope, offer_id: int, retired: bool, expected_version: int) -> int:
+    """Retire an offer (no longer on new quotes) or put it back on sale; returns its new version."""
+    _require_staff(scope)
+    with atomic():
+        offer = get_offer(scope, offer_id)
+        if not retired and _name_taken(offer.name, offer_id):
+            raise DomainError(f"« {offer.name} » : {NAME_TAKEN}")
+        version = update_checked(
+            Offer, offer_id, expected_version, {"retired": retired}, scope.login
+        )
+        audit.record(scope, "offer_retired" if retired else "offer_reactivated", "offer", offer_id)
+        return version

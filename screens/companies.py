@@ -1,0 +1,147 @@
+"""Clients, Opérateurs, Ambassadeurs, Entreprises autres: one filtered, SQL-paged list per kind."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from db.companies import CompanyFilters, count_companies, list_companies
+from db.models import CompanyKind
+from tui.commands import register_record_search
+from tui.widgets.record_list import Column, FilterSpec, RecordList
+
+_FILTER_KEYS = ("identifiant", "client_number", "name", "place", "siren")
+
+
+def fetch_companies(scope, kind: str, filters: dict, offset: int, limit: int):
+    wanted = CompanyFilters(**{k: filters.get(k, "") for k in _FILTER_KEYS})
+    return list_companies(scope, kind, wanted, offset, limit), count_companies(scope, kind, wanted)
+
+
+def open_company(app, company_id: int, kind: str | None = None) -> None:
+    """Open a company where a user expects it: a prospect where it stands, others on their detail."""
+    if kind == CompanyKind.PROSPECT:
+        from screens.prospect_wizard import open_prospect_at
+
+        open_prospect_at(app, company_id)
+        return
+    from screens.company_detail import CompanyDetailScreen
+
+    app.push_screen(CompanyDetailScreen(company_id))
+
+
+class CompanyListScreen(Screen):
+    """A list of one kind of company; subclasses name the kind, its label and its columns."""
+
+    KIND = CompanyKind.CLIENT
+    LABEL = ""
+    EMPTY = "Aucune entreprise ne correspond aux filtres."
+    COLUMNS: tuple[Column, ...] = (
+        Column("id", "IDENTIFIANT", 11),
+        Column("name", "RAISON SOCIALE", 36),
+        Column("place", "CODE POSTAL / VILLE", 24),
+        Column("siren", "SIREN", 11),
+    )
+    FILTERS: tuple[FilterSpec, ...] = (
+        FilterSpec("identifiant", "IDENTIFIANT", 13),
+        FilterSpec("name", "RAISON SOCIALE", 30),
+        FilterSpec("place", "CODE POSTAL / VILLE", 22),
+        FilterSpec("siren", "SIREN", 13),
+    )
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Retour", id="companies.back")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            f"[b]{self.LABEL}[/b]  ·  Entreprises › GESTION DES ENTREPRISES",
+            classes="screen-title",
+        )
+        scope, kind = self.app.scope, self.KIND
+        yield RecordList(
+            self.COLUMNS,
+            self.FILTERS,
+            fetch=lambda f, o, n: fetch_companies(scope, kind, f, o, n),
+            to_cells=self.cells,
+            row_key=lambda r: r.id,
+            page_size=self.app.settings.page_size,
+            empty_text=self.EMPTY,
+            open_label="Détail",
+        )
+        yield Footer()
+
+    @staticmethod
+    def cells(row) -> tuple:
+        return (str(row.id), row.name, row.place, row.siren)
+
+    def on_mount(self) -> None:
+        self.sub_title = self.LABEL
+        self.query_one(RecordList).focus_table()
+
+    def on_screen_resume(self) -> None:
+        self.query_one(RecordList).reload(keep_offset=True)
+
+    @on(RecordList.Opened)
+    def _opened(self, event: RecordList.Opened) -> None:
+        open_company(self.app, int(event.key), self.KIND)
+
+
+class ClientsScreen(CompanyListScreen):
+    KIND = CompanyKind.CLIENT
+    LABEL = "Clients"
+    EMPTY = "Aucun client ne correspond aux filtres."
+    COLUMNS = (
+        Column("id", "IDENTIFIANT", 11),
+        Column("client_number", "N° client", 9),
+        Column("name", "RAISON SOCIALE", 30),
+        Column("place", "CODE POSTAL / VILLE", 22),
+        Column("siren", "SIREN", 11),
+    )
+    FILTERS = (
+        FilterSpec("identifiant", "IDENTIFIANT", 13),
+        FilterSpec("client_number", "N° client", 12),
+        FilterSpec("name", "RAISON SOCIALE", 26),
+        FilterSpec("place", "CODE POSTAL / VILLE", 22),
+        FilterSpec("siren", "SIREN", 13),
+    )
+
+    @staticmethod
+    def cells(row) -> tuple:
+        return (str(row.id), row.client_number, row.name, row.place, row.siren)
+
+
+class OperatorsScreen(CompanyListScreen):
+    KIND = CompanyKind.OPERATOR
+    LABEL = "Opérateurs"
+    EMPTY = "Aucun opérateur ne correspond aux filtres."
+
+
+class ResellersScreen(CompanyListScreen):
+    KIND = CompanyKind.RESELLER
+    LABEL = "Ambassadeurs"
+    EMPTY = "Aucun ambassadeur ne correspond aux filtres."
+
+
+class OtherCompaniesScreen(CompanyListScreen):
+    KIND = CompanyKind.OTHER
+    LABEL = "Entreprises autres"
+    EMPTY = "Aucune entreprise ne correspond aux filtres."
+
+
+@register_record_search
+def search_clients(scope, query: str, limit: int):
+    """Palette: clients by raison sociale or N° client (CL…)."""
+    text = query.strip()
+    by_number = any(ch.isdigit() for ch in text)  # "CL0001072", "1072"
+    filters = CompanyFilters(client_number=text) if by_number else CompanyFilters(name=text)
+    return [
+        (
+            f"{row.client_number} · {row.name}",
+            f"Client · {row.place} · IDENTIFIANT {row.id}",
+            lambda app, cid=row.id: open_company(app, cid, CompanyKind.CLIENT),
+        )
+        for row in list_companies(scope, CompanyKind.CLIENT, filters, 0, limit)
+    ]

@@ -1,0 +1,128 @@
+"""Contacts: every visible company's people (Nom · Prénom · Entreprise · ...) and the contact form."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from db.companies import ContactFilters, count_contacts, list_contacts, load_contact, save_contact
+from db.forms import ADMIN_FIELDS
+from screens.company_detail import RecordFormScreen
+from tui.widgets.form import FormSection
+from tui.widgets.record_list import Column, FilterSpec, RecordList
+
+COLUMNS = (
+    Column("last_name", "Nom", 11),
+    Column("first_name", "Prénom", 9),
+    Column("company", "Entreprise", 18),
+    Column("phone", "Téléphone", 14),
+    Column("email", "E-mail", 16),
+    Column("admin", "Administrateur", 14),
+)
+FILTERS = (
+    FilterSpec("name", "Nom / Prénom", 24),
+    FilterSpec("company", "Entreprise (nom ou IDENTIFIANT)", 34),
+    FilterSpec("email", "E-mail", 20),
+    FilterSpec("admin", "Admin. oui/non", 16),
+)
+
+
+def fetch_contacts(scope, filters: dict, offset: int, limit: int):
+    wanted = ContactFilters(
+        **{k: filters.get(k, "") for k in ("name", "company", "email", "admin")}
+    )
+    return list_contacts(scope, wanted, offset, limit), count_contacts(scope, wanted)
+
+
+def contact_cells(row) -> tuple:
+    return (
+        row.last_name,
+        row.first_name,
+        row.company_name,
+        row.phone,
+        row.email,
+        row.admin_label,
+    )
+
+
+class ContactsScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Retour", id="contacts.back"),
+        Binding("ctrl+d", "company", "Entreprise", id="contacts.company"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            "[b]Contacts[/b]  ·  Entreprises › GESTION DES ENTREPRISES", classes="screen-title"
+        )
+        scope = self.app.scope
+        yield RecordList(
+            COLUMNS,
+            FILTERS,
+            fetch=lambda f, o, n: fetch_contacts(scope, f, o, n),
+            to_cells=contact_cells,
+            row_key=lambda r: r.id,
+            page_size=self.app.settings.page_size,
+            empty_text="Aucun contact ne correspond aux filtres.",
+            open_label="Éditer",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Contacts"
+        self.query_one(RecordList).focus_table()
+
+    def on_screen_resume(self) -> None:
+        self.query_one(RecordList).reload(keep_offset=True)
+
+    def _row(self, key: str | None):
+        if key is None:
+            return None
+        return next((r for r in self.query_one(RecordList).rows if str(r.id) == key), None)
+
+    @on(RecordList.Opened)
+    def _opened(self, event: RecordList.Opened) -> None:
+        row = self._row(event.key)
+        if row is not None:
+            self.app.push_screen(ContactFormScreen(row.company_id, row.id))
+
+    def action_company(self) -> None:
+        row = self._row(self.query_one(RecordList).current_key)
+        if row is not None:
+            from screens.companies import open_company
+
+            open_company(self.app, row.company_id, row.company_kind)
+
+
+class ContactFormScreen(RecordFormScreen):
+    """Nouveau contact / Édition du contact: Civilité *, Nom *, Prénom *, Téléphone, ..., E-mail *."""
+
+    SAVED = "Contact enregistré."
+
+    def __init__(self, company_id: int, contact_id: int | None):
+        super().__init__()
+        self.company_id = company_id
+        self.contact_id = contact_id
+        self.HEADING = "NOUVEAU CONTACT" if contact_id is None else "ÉDITION DU CONTACT"
+
+    def sections(self) -> list[FormSection]:
+        return [FormSection("CONTACT", ADMIN_FIELDS, id="section-contact")]
+
+    def load(self, scope):
+        record = load_contact(scope, self.company_id, self.contact_id)
+        role = " · administrateur" if record.is_admin else ""
+        return (
+            record.values,
+            {"contact": record.version},
+            f"{record.company_name} ({record.company_id}){role}",
+        )
+
+    def save(self, scope, values: dict, versions: dict):
+        self.contact_id = save_contact(
+            scope, self.company_id, self.contact_id, values, versions.get("contact")
+        )
+        return self.contact_id

@@ -1,0 +1,214 @@
+"""Paramètres créancier SEPA (operator staff): the name, ICS and address printed on every mandate."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Static
+
+from db.documents import (
+    CREDITOR_ADDRESS_MAX_LINES,
+    CREDITOR_FIELDS,
+    CreditorSettings,
+    get_creditor_settings,
+    set_creditor_settings,
+)
+from db.errors import ConcurrentEditError, DomainError, FieldError, ValidationErrors
+from db.forms import Field
+from db.sepa import validate_ics
+from tui.db_worker import DbWorkerMixin
+from tui.widgets.dialogs import ConfirmDialog
+from tui.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
+
+_BY_NAME = {f.name: f for f in CREDITOR_FIELDS}
+# The address is several printed lines: one input per line reads better than a text area.
+ADDRESS_LINES = tuple(
+    Field(
+        f"address_{n}",
+        f"{_BY_NAME['address'].label} ({n})",
+        required=n == 1,
+    )
+    for n in range(1, CREDITOR_ADDRESS_MAX_LINES + 1)
+)
+FORM_FIELDS = (
+    _BY_NAME["name"],
+    # Short caption: the full label wraps in the form's 28-column caption.
+    replace(_BY_NAME["ics"], label="ICS (identifiant SEPA)"),
+    *ADDRESS_LINES,
+    _BY_NAME["signature_place"],
+    _BY_NAME["rum_prefix"],
+)
+
+
+def to_form(settings: CreditorSettings) -> dict:
+    lines = settings.address.splitlines()
+    # More lines than inputs (set from the command line): the extra ones join the last input.
+    last = CREDITOR_ADDRESS_MAX_LINES - 1
+    lines = lines[:last] + ([", ".join(lines[last:])] if lines[last:] else [])
+    values = {
+        "name": settings.name,
+        "ics": settings.ics,
+        "signature_place": settings.signature_place,
+        "rum_prefix": settings.rum_prefix,
+    }
+    for n, field in enumerate(ADDRESS_LINES):
+        values[field.name] = lines[n] if n < len(lines) else ""
+    return values
+
+
+def from_form(values: dict) -> CreditorSettings:
+    address = "\n".join(values.get(f.name, "").strip() for f in ADDRESS_LINES)
+    return CreditorSettings(
+        name=values.get("name", ""),
+        ics=values.get("ics", ""),
+        address=address,
+        signature_place=values.get("signature_place", ""),
+        rum_prefix=values.get("rum_prefix", ""),
+    )
+
+
+class CreditorSettingsScreen(DbWorkerMixin, Screen):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Enregistrer", id="creditor.save", priority=True),
+        Binding("escape", "leave", "Retour", id="creditor.back"),
+        Binding("ctrl+r", "reload", "Recharger", id="creditor.reload"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.loaded_values: dict = {}
+        self.loaded: CreditorSettings | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            "[b]Paramètres créancier SEPA[/b]  ·  imprimés sur chaque mandat de prélèvement",
+            classes="screen-title",
+        )
+        yield Static("", id="banner", classes="banner")
+        with VerticalScroll(id="creditor-form"):
+            yield FormSection("CRÉANCIER", FORM_FIELDS, id="section-creditor")
+        with Horizontal(id="creditor-actions"):
+            yield Button("Enregistrer", id="save", variant="primary", compact=True)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.sub_title = "Paramètres créancier SEPA"
+        await self.query_one("#section-creditor").mount(
+            Static("", id="ics-check"), after=self.query_one("#field-ics")
+        )
+        self.action_reload(confirm=False)
+
+    def _loaded(self, settings: CreditorSettings) -> None:
+        self.loaded = settings
+        fill_form(self, to_form(settings))
+        show_errors(self, {})
+        self.loaded_values = read_form(self)
+        self._check_ics()
+        self.query_one("#input-name", Input).focus()
+
+    @on(Input.Changed, "#input-ics")
+    def _check_ics(self, event=None) -> None:
+        check = self.query("#ics-check")
+        if not check:
+            return
+        if event is not None:
+            # Typing replaces the message shown at the last save with the live check below.
+            self.query_one("#field-ics", FormField).set_error(None)
+        value = self.query_one("#input-ics", Input).value
+        if not value.strip():
+            text, error = "", False
+        else:
+            try:
+                text, error = f"✓ ICS valide : {validate_ics(value)}", False
+            except FieldError as exc:
+                text, error = exc.message, True
+        check.first().update(text)
+        check.first().set_class(error, "-error")
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        self._banner("Enregistrement…")
+        self.run_db(
+            set_creditor_settings,
+            self.app.scope,
+            from_form(read_form(self)),
+            expected=self.loaded,  # refused if another operator saved meanwhile
+            done=self._saved,
+            failed=self._refused,
+            group="save",
+        )
+
+    def _saved(self, settings: CreditorSettings) -> None:
+        self.loaded = settings
+        self._banner("")
+        show_errors(self, {})
+        fill_form(self, to_form(settings))
+        self.loaded_values = read_form(self)
+        self.notify("Paramètres créancier SEPA enregistrés.", timeout=3)
+
+    def _refused(self, exc: DomainError) -> None:
+        if isinstance(exc, ValidationErrors):
+            errors = dict(exc.errors)
+            if "address" in errors:
+                errors[ADDRESS_LINES[0].name] = errors.pop("address")
+            first = show_errors(self, errors)
+            if "ics" in errors:
+                self.query_one("#ics-check", Static).update("")
+            self._banner(
+                f"{len(errors)} champ(s) à corriger : rien n'a été enregistré.", error=True
+            )
+            if first is not None:
+                first.control.focus()
+                first.scroll_visible()
+            return
+        hint = "  Ctrl+R : recharger." if isinstance(exc, ConcurrentEditError) else ""
+        self._banner(exc.message + hint, error=True)
+
+    def _banner(self, text: str, error: bool = False) -> None:
+        banner = self.query_one("#banner", Static)
+        banner.update(text)
+        banner.set_class(error, "-error")
+        banner.display = bool(text)
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.loaded_values) and read_form(self) != self.loaded_values
+
+    def action_leave(self) -> None:
+        if not self.dirty:
+            self.app.pop_screen()
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Des modifications ne sont pas enregistrées. Les abandonner ?",
+                yes="Abandonner",
+                no="Rester",
+            ),
+            answer,
+        )
+
+    def action_reload(self, confirm: bool = True) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.run_db(get_creditor_settings, done=self._loaded)
+
+        if confirm and self.dirty:
+            self.app.push_screen(
+                ConfirmDialog(
+                    "Recharger et abandonner vos saisies ?", yes="Recharger", no="Annuler"
+                ),
+                answer,
+            )
+        else:
+            answer(True)

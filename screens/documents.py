@@ -1,0 +1,85 @@
+"""Formulaires: the documents the user may see (mandates, signed mandates, RIBs), written out on Enter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from db.documents import DocumentFilters, count_documents, list_documents
+from screens.file_picker import WriteDocumentDialog
+from tui.widgets.record_list import Column, FilterSpec, RecordList
+
+COLUMNS = (
+    Column("kind", "TYPE", 18),
+    Column("company", "ENTREPRISE", 18),
+    Column("filename", "FICHIER", 18),
+    Column("size", "TAILLE", 7),
+    Column("date", "DATE", 14),
+    Column("by", "PAR", 9),
+)
+FILTERS = (
+    FilterSpec("company", "ENTREPRISE (IDENTIFIANT ou nom)", 34),
+    FilterSpec("kind", "TYPE (généré, signé, RIB)", 28),
+)
+
+
+def fetch_documents(scope, filters: dict, offset: int, limit: int):
+    wanted = DocumentFilters(company=filters.get("company", ""), kind=filters.get("kind", ""))
+    return list_documents(scope, wanted, offset, limit), count_documents(scope, wanted)
+
+
+def document_cells(row) -> tuple:
+    return (
+        row.kind_label,
+        f"{row.company_id} · {row.company_name}",
+        row.filename,
+        row.size_label,
+        row.created_at.strftime("%d/%m/%y %H:%M") if row.created_at else "",
+        row.created_by or "—",
+    )
+
+
+def write_out(app, doc_id: int, filename: str) -> None:
+    """Ask where to write a stored document (prefilled with the inbox) and write it."""
+    default = Path(app.settings.inbox).expanduser() / filename
+    app.push_screen(WriteDocumentDialog(doc_id, default, title=f"Écrire {filename}"))
+
+
+class DocumentsScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Retour", id="documents.back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            "[b]Formulaires[/b]  ·  mandats générés, mandats signés et RIB", classes="screen-title"
+        )
+        scope = self.app.scope
+        yield RecordList(
+            COLUMNS,
+            FILTERS,
+            fetch=lambda f, o, n: fetch_documents(scope, f, o, n),
+            to_cells=document_cells,
+            row_key=lambda r: r.id,
+            page_size=self.app.settings.page_size,
+            empty_text="Aucun document ne correspond aux filtres.",
+            open_label="Écrire le fichier",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Formulaires"
+        self.query_one(RecordList).focus_table()
+
+    @on(RecordList.Opened)
+    def _opened(self, event: RecordList.Opened) -> None:
+        rows = self.query_one(RecordList).rows
+        row = next((r for r in rows if str(r.id) == event.key), None)
+        if row is not None:
+            write_out(self.app, row.id, row.filename)

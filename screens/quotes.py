@@ -1,0 +1,367 @@
+"""Mes devis (E-boutique): the guide's filter panel, then the quotes newest first, paged in SQL."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+
+from db.errors import FieldError
+from db.quotes import (
+    STEP_OPTIONS,
+    QuoteFilters,
+    commercials,
+    count_quotes,
+    list_quotes,
+    parse_date_range,
+    parse_reference,
+)
+from tui.commands import register_record_search
+from tui.db_worker import DbWorkerMixin
+from tui.widgets.record_list import Column, RecordList
+
+# --- the results table ---------------------------------------------------------------------
+#
+# Nine columns in 100 terminal columns: the table has no cell padding and every cell starts
+# with one space instead (one column of gap, not two), headers wrap on two lines, fixed-size
+# columns (number, date, step, amounts) never shrink, and the free text columns share what is
+# left by weight, cut with "…". Amounts are never cut: their column takes the page's widest.
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    key: str
+    label: str
+    value: Callable  # (QuoteRow, width) -> str
+    width: int = 0  # fixed width (0: flexible)
+    minimum: int = 0
+    weight: int = 0
+    right: bool = False
+
+
+def _crop(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def _person(name: str, width: int) -> str:
+    """'Claire Bernard' -> 'C. Bernard', then 'Bernard', as the column narrows."""
+    first, _, rest = name.partition(" ")
+    if len(name) > width and rest:
+        name = f"{first[0]}. {rest}" if len(rest) + 3 <= width else rest
+    return _crop(name, width)
+
+
+def _step(row, width: int) -> str:
+    return row.step_label if len(row.step_label) <= width else str(row.step)
+
+
+SPECS = (
+    ColumnSpec("reference", "N° devis / Version", lambda r, w: r.reference, width=14),
+    ColumnSpec("client", "Client", lambda r, w: _crop(r.client, w), minimum=10, weight=5),
+    ColumnSpec("commune", "Commune", lambda r, w: _crop(r.commune, w), minimum=7, weight=2),
+    ColumnSpec("offers", "Nom des offres", lambda r, w: _crop(r.offers, w), minimum=8, weight=4),
+    ColumnSpec("created", "Création", lambda r, w: r.created, width=10),
+    ColumnSpec("step", "Étape", _step, minimum=5, weight=1),
+    ColumnSpec("partners", "Partenaires", lambda r, w: _crop(r.partners, w), minimum=6, weight=1),
+    ColumnSpec(
+        "commercial", "Commercial", lambda r, w: _person(r.commercial, w), minimum=7, weight=2
+    ),
+    ColumnSpec("amounts", "M.E.S. / ABO.", lambda r, w: r.amounts, right=True),
+)
+# Where a header word may break when its column is narrower than the word.
+_HYPHENATION = {"Partenaires": ("Parte", "naires"), "Commercial": ("Commer", "cial")}
+SCROLLBAR = 1  # the table's vertical scrollbar (quotes.tcss)
+
+
+def _header(label: str, width: int) -> str:
+    words: list[str] = []
+    for word in label.split():
+        if len(word) > width and word in _HYPHENATION:
+            head, tail = _HYPHENATION[word]
+            words.extend((f"{head}-", tail))
+        else:
+            words.append(word)
+    lines = textwrap.wrap(" ".join(words), width, break_long_words=False) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(lines[1:])]
+    return "\n".join(" " + _crop(line, width) for line in lines)
+
+
+def fit_widths(available: int, rows) -> dict[str, int]:
+    """Each column's text width for a table `available` columns wide showing `rows`."""
+    widths: dict[str, int] = {}
+    for spec in SPECS:
+        if spec.key == "amounts":
+            widths[spec.key] = max((len(r.amounts) for r in rows), default=16)
+        elif spec.width:
+            widths[spec.key] = spec.width
+        else:
+            widths[spec.key] = spec.minimum
+    flexible = [s for s in SPECS if s.weight]
+    # What each flexible column could use at most: its longest value on this page.
+    wanted = {
+        s.key: max([len(s.value(r, 999)) for r in rows] + [s.minimum]) if rows else 99
+        for s in flexible
+    }
+    spare = available - SCROLLBAR - sum(w + 1 for w in widths.values())
+    while spare > 0:
+        growing = [s for s in flexible if widths[s.key] < wanted[s.key]]
+        if not growing:
+            break
+        total = sum(s.weight for s in growing)
+        given = 0
+        for s in growing:
+            share = min(max(spare * s.weight // total, 1), wanted[s.key] - widths[s.key])
+            share = min(share, spare - given)
+            widths[s.key] += share
+            given += share
+        if not given:
+            break
+        spare -= given
+    return widths
+
+
+def quote_cells(row, widths: dict[str, int]) -> tuple[str, ...]:
+    cells = []
+    for spec in SPECS:
+        width = widths[spec.key]
+        text = spec.value(row, width)
+        cells.append(" " + (text.rjust(width) if spec.right else text))
+    return tuple(cells)
+
+
+def quote_columns(widths: dict[str, int]) -> tuple[Column, ...]:
+    return tuple(
+        Column(spec.key, _header(spec.label, widths[spec.key]), widths[spec.key] + 1)
+        for spec in SPECS
+    )
+
+
+def fetch_quotes(scope, filters: dict, offset: int, limit: int):
+    wanted = QuoteFilters(**filters)
+    return list_quotes(scope, wanted, offset, limit), count_quotes(scope, wanted)
+
+
+def open_quote(app, quote_id: int) -> None:
+    from screens.quote_detail import QuoteDetailScreen
+
+    app.push_screen(QuoteDetailScreen(quote_id))
+
+
+# --- the filter panel ----------------------------------------------------------------------
+
+TEXT_FILTERS = (
+    ("reference", "N° devis / Version", "ex. DEV000095225/1"),
+    ("client_number", "N° client", ""),
+    ("client", "Client", ""),
+    ("offers", "Nom des offres", ""),
+)
+
+
+class QuoteFilter(Vertical):
+    """One filter of the panel: its label, its control and its French error underneath."""
+
+    def __init__(self, key: str, label: str, control: Widget):
+        super().__init__(id=f"filter-{key}", classes="quote-filter")
+        self.label, self.control = label, control
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label, classes="caption")
+        yield self.control
+        yield Static("", classes="error")
+
+    def set_error(self, message: str) -> None:
+        self.query_one(".error", Static).update(message)
+        self.set_class(bool(message), "-invalid")
+
+
+class QuotesScreen(DbWorkerMixin, Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Retour", id="quotes.back"),
+        Binding("slash", "focus_filters", "Filtrer", id="quotes.filter"),
+        Binding("ctrl+n", "new", "Nouveau devis", id="quotes.new"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.widths = fit_widths(100, [])
+        self._focus_results = False
+        self._opened_key: str | None = None  # the row to put the cursor back on when back here
+        self._resumed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("[b]Mes devis[/b]  ·  E-boutique", classes="screen-title")
+        with Vertical(id="quote-filters"):
+            with Horizontal(classes="filter-row"):
+                for key, label, placeholder in TEXT_FILTERS:
+                    box = Input(id=f"q-{key}", placeholder=placeholder, compact=True)
+                    yield QuoteFilter(key, label, box)
+            with Horizontal(classes="filter-row"):
+                created = Input(id="q-created", placeholder="jj/mm/aaaa ou du … au …", compact=True)
+                yield QuoteFilter("created", "Création", created)
+                yield QuoteFilter(
+                    "step",
+                    "Étape",
+                    Select(STEP_OPTIONS, prompt="Toutes", id="q-step", compact=True),
+                )
+                yield QuoteFilter(
+                    "commercial",
+                    "Commercial",
+                    Select([], prompt="Tous", id="q-commercial", compact=True),
+                )
+                with Vertical(classes="quote-filter search"):
+                    yield Label(" ", classes="caption")
+                    yield Button("Rechercher", id="search", variant="error", compact=True)
+        scope = self.app.scope
+        yield RecordList(
+            quote_columns(self.widths),
+            (),
+            fetch=lambda f, o, n: fetch_quotes(scope, f, o, n),
+            to_cells=lambda row: quote_cells(row, self.widths),
+            row_key=lambda row: row.id,
+            page_size=self.app.settings.page_size,
+            empty_text="Aucun devis ne correspond aux filtres.",
+            open_label="Ouvrir",
+            fit_columns=self._fit,
+            table_options={"cell_padding": 0, "header_height": 2},
+            id="quote-list",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Mes devis"
+        self.query_one(RecordList).focus_table()
+        self.run_db(commercials, self.app.scope, done=self._commercials, group="commercials")
+
+    def on_screen_resume(self) -> None:
+        if self._resumed:  # the first time, the list loads itself
+            self.query_one(RecordList).reload(keep_offset=True)
+        self._resumed = True
+
+    def _fit(self, width: int, rows) -> tuple[Column, ...]:
+        self.widths = fit_widths(width, rows)
+        return quote_columns(self.widths)
+
+    def _commercials(self, users: list[tuple[int, str]]) -> None:
+        select = self.query_one("#q-commercial", Select)
+        value = select.value
+        select.set_options([(name, user_id) for user_id, name in users])
+        if value is not Select.NULL and any(uid == value for uid, _ in users):
+            select.value = value
+
+    # -- searching --------------------------------------------------------------------------
+    def read_filters(self) -> tuple[dict, dict[str, str]]:
+        """The panel as QuoteFilters arguments, and the French errors of what does not parse."""
+        values = {key: self.query_one(f"#q-{key}", Input).value for key, _, _ in TEXT_FILTERS}
+        errors: dict[str, str] = {}
+        try:
+            parse_reference(values["reference"])
+        except FieldError as exc:
+            errors["reference"] = exc.message
+        try:
+            start, end = parse_date_range(self.query_one("#q-created", Input).value)
+        except FieldError as exc:
+            errors["created"] = exc.message
+            start = end = None
+        step = self.query_one("#q-step", Select).value
+        commercial = self.query_one("#q-commercial", Select).value
+        values.update(
+            created_from=start,
+            created_to=end,
+            step=None if step is Select.NULL else step,
+            commercial_id=None if commercial is Select.NULL else commercial,
+        )
+        return values, errors
+
+    def action_search(self, focus_results: bool = False) -> None:
+        values, errors = self.read_filters()
+        first = None
+        for box in self.query(QuoteFilter):
+            key = box.id.removeprefix("filter-")
+            box.set_error(errors.get(key, ""))
+            if key in errors and first is None:
+                first = box
+        if first is not None:
+            first.control.focus()
+            return
+        record_list = self.query_one(RecordList)
+        record_list.extra_filters = values
+        self._focus_results = focus_results
+        record_list.reload()
+
+    @on(Input.Submitted, "#quote-filters Input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_search(focus_results=True)
+
+    @on(Button.Pressed, "#search")
+    def _search_pressed(self) -> None:
+        self.action_search(focus_results=True)
+
+    @on(Select.Changed, "#quote-filters Select")
+    def _select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.action_search()
+
+    @on(RecordList.Loaded)
+    def _loaded(self, event: RecordList.Loaded) -> None:
+        record_list = event.record_list
+        if self._focus_results and record_list.rows:
+            record_list.focus_table()
+        self._focus_results = False
+        if self._opened_key is not None:
+            keys = [str(row.id) for row in record_list.rows]
+            if self._opened_key in keys:
+                record_list.query_one(DataTable).move_cursor(row=keys.index(self._opened_key))
+            self._opened_key = None
+
+    @on(RecordList.Opened)
+    def _opened(self, event: RecordList.Opened) -> None:
+        self._opened_key = event.key
+        open_quote(self.app, int(event.key))
+
+    # -- keys -------------------------------------------------------------------------------
+    def action_focus_filters(self) -> None:
+        self.query_one("#q-reference", Input).focus()
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if focused is not None and focused not in self.query(DataTable):
+            # From the filter panel, Échap goes back to the results first.
+            self.query_one(RecordList).focus_table()
+            return
+        self.app.pop_screen()
+
+    def action_new(self) -> None:
+        from screens.quote_new import QuoteNewScreen
+
+        self.app.push_screen(QuoteNewScreen())
+
+
+@register_record_search
+def search_quotes(scope, query: str, limit: int):
+    """Palette: a quote by its number (DEV000095225/1, DEV000095225, 95225, 95225/1)."""
+    try:
+        number, _ = parse_reference(query)
+    except FieldError:
+        return []
+    if number is None:
+        return []
+    rows = list_quotes(scope, QuoteFilters(reference=query), 0, limit)
+    return [
+        (
+            f"{row.reference} · {row.client}",
+            f"Devis · {row.created} · Étape {row.step_label} · {row.amounts}",
+            lambda app, qid=row.id: open_quote(app, qid),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,76 @@
+"""Idle lock: a quiet session locks itself, asks for the password again and keeps unsaved input."""
+
+from __future__ import annotations
+
+import pytest
+
+from db.auth import LOGIN_FAILED
+from db.models import AuditLog
+from screens.lock import LockScreen
+from screens.prospect_wizard import ProspectWizardScreen
+from tests.ui.conftest import SIZE, login, settle, type_text
+from tui.app import MyOpenIPApp
+from tui.settings import Settings
+
+IDLE_MINUTES = 0.02  # 1.2 s
+
+
+@pytest.fixture
+def idle_app(demo_db):
+    return MyOpenIPApp(Settings(database=demo_db, idle_lock_minutes=IDLE_MINUTES))
+
+
+async def wait_for_lock(pilot, seconds: float = 4.0) -> None:
+    waited = 0.0
+    while not isinstance(pilot.app.screen, LockScreen) and waited < seconds:
+        await pilot.pause(0.1)
+        waited += 0.1
+
+
+async def test_idle_session_locks_and_keeps_unsaved_input(idle_app):
+    app = idle_app
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press("enter")  # Prospects
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        wizard = app.screen
+        assert isinstance(wizard, ProspectWizardScreen)
+        await type_text(pilot, "ATELIER VERROU")
+        name = wizard.query_one("#input-name")
+        assert name.value == "ATELIER VERROU"
+
+        await wait_for_lock(pilot)
+        lock = app.screen
+        assert isinstance(lock, LockScreen)
+        assert "Session verrouillée" in str(lock.query_one("#lock-title").render())
+
+        # The palette searches records: it must not open over the lock.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen is lock
+
+        await type_text(pilot, "faux")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is lock
+        assert str(lock.query_one("#lock-error").render()) == LOGIN_FAILED
+        assert lock.query_one("#lock-password").value == ""
+
+        await type_text(pilot, "demo")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is wizard
+        assert wizard.query_one("#input-name").value == "ATELIER VERROU"
+        assert app._exception is None
+
+    actions = [a.action for a in AuditLog.select().order_by(AuditLog.id)]
+    assert "session_unlocked" in actions
+    assert actions.index("login_failed") < actions.index("session_unlocked")
+
+
+async def test_no_lock_before_login(idle_app):
+    async with idle_app.run_test(size=SIZE) as pilot:
+        await pilot.pause(1.6)
+        assert not isinstance(idle_app.screen, LockScreen)
