@@ -40,8 +40,16 @@ class PlacesProvider(Provider):
                 )
 
 
-# Record searches registered by the screens' modules: fn(scope, query, limit) -> [(label, help, callback_args)]
+# Record searches registered by the screens' modules: fn(scope, query, limit) -> [(label, help, opener)]
 RECORD_SEARCHES: list = []
+
+
+def load_record_searches() -> None:
+    """Import every place's screen module, which registers its record search (once; cheap after)."""
+    from tui.places import PLACES
+
+    for entry in PLACES:
+        entry.screen_class()
 
 
 def register_record_search(fn):
@@ -51,6 +59,9 @@ def register_record_search(fn):
 
 class RecordsProvider(Provider):
     """Finds records (prospects, quotes, ...) in the database, within the user's scope."""
+
+    async def startup(self) -> None:
+        load_record_searches()
 
     async def search(self, query: str) -> Hits:
         app = self.app

@@ -74,8 +74,10 @@ class RecordList(DbWorkerMixin, Vertical):
 
     BINDINGS = [
         Binding("slash", "focus_filters", "Filtrer", id="list.filter"),
-        Binding("ctrl+down,pagedown", "next_page", "Page suiv.", id="list.next_page"),
-        Binding("ctrl+up,pageup", "prev_page", "Page préc.", id="list.prev_page"),
+        # Not in the footer (the status line names them when there is more than one page),
+        # so the screen's own keys keep their room at 80-100 columns.
+        Binding("ctrl+down,pagedown", "next_page", "Page suiv.", id="list.next_page", show=False),
+        Binding("ctrl+up,pageup", "prev_page", "Page préc.", id="list.prev_page", show=False),
         Binding("ctrl+o", "export", "Exporter CSV", id="list.export"),
     ]
 
