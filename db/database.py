@@ -9,6 +9,8 @@ from pathlib import Path
 
 import peewee
 from playhouse.db_url import connect as connect_url
+from playhouse.db_url import parse as parse_url
+from playhouse.pool import PooledDatabase
 
 database_proxy = peewee.DatabaseProxy()
 
@@ -25,15 +27,32 @@ SQLITE_PRAGMAS = {
     "cache_size": -16000,
 }
 
+# PostgreSQL: a pool, because every db call from the UI runs in a new worker thread inside
+# `connection_context()`; without it each one opens a new connection (5 ms on loopback with
+# trust auth, measured, and several round trips plus SCRAM on a real network), with it 0.5 ms.
+# The app needs few at once; `timeout` waits for a free one instead of failing at once, and
+# stale ones (idle 5 min) are replaced. Any of these can be overridden in the URL's query
+# string (?max_connections=4); `postgresql+pool://` is accepted too.
+POSTGRES_POOL = {"max_connections": 16, "stale_timeout": 300, "timeout": 10}
+_URL_SCHEMES = {
+    "postgres": "postgresql+pool",
+    "postgresql": "postgresql+pool",
+    "postgres+pool": "postgresql+pool",
+}
+
 
 def open_database(target: str | Path) -> peewee.Database:
     """Open `target` (a file path or a postgresql:// URL) and bind the models to it."""
     target = str(target)
     if "://" in target:
-        url = target.replace("postgres://", "postgresql://", 1)
+        scheme, rest = target.split("://", 1)
+        url = f"{_URL_SCHEMES.get(scheme, scheme)}://{rest}"
+        params = parse_url(url)
+        defaults = {k: v for k, v in POSTGRES_POOL.items() if k not in params}
         # No `autorollback`: peewee >= 3.17 runs psycopg2 in autocommit mode outside atomic(),
         # so a failed statement never leaves the connection in an aborted transaction.
-        database = connect_url(url)
+        # Unquoting: a password holding "@", ":" or "/" is written percent-encoded in a URL.
+        database = connect_url(url, unquote_password=True, unquote_user=True, **defaults)
     else:
         Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
         database = peewee.SqliteDatabase(
@@ -58,6 +77,26 @@ def is_postgresql() -> bool:
 def atomic():
     """One write transaction (nested calls become savepoints)."""
     return database_proxy.atomic()
+
+
+def contains_folded(field, folded: str) -> peewee.Expression:
+    """`field` contains `folded`, for a pre-folded `search_*` column and a folded filter text.
+
+    Peewee's `.contains()` is ILIKE on PostgreSQL, which lower-cases every row: 2-3x slower
+    than LIKE over 100,000 rows (measured) and useless here since both sides are already
+    folded. So: LIKE on PostgreSQL; on SQLite peewee's ILIKE, which it writes as SQLite's LIKE
+    (its own LIKE becomes GLOB, which has no ESCAPE). `%`, `_` and `\\` are escaped, so typed
+    wildcards stay literal.
+    """
+    escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = peewee.NodeList(
+        (
+            peewee.Value(f"%{escaped}%", converter=False),
+            peewee.SQL("ESCAPE"),
+            peewee.Value("\\", converter=False),
+        )
+    )
+    return peewee.Expression(field, peewee.OP.ILIKE if is_sqlite() else peewee.OP.LIKE, pattern)
 
 
 # Each migration takes the database from version N-1 to N without losing rows.
@@ -94,6 +133,10 @@ _PG_SCHEMA_LOCK_KEY = 0x4D594F50  # "MYOP": any constant shared by every MyOpenI
 
 
 def close_database() -> None:
+    """Close the store: on PostgreSQL every pooled connection too, so none outlives it."""
     with contextlib.suppress(Exception):
-        if not database_proxy.obj.is_closed():
-            database_proxy.obj.close()
+        database = database_proxy.obj
+        if isinstance(database, PooledDatabase):
+            database.close_all()
+        elif not database.is_closed():
+            database.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from peewee import JOIN
+from peewee import JOIN, SQL, fn
 
 from db import audit
 from db.companies import (
@@ -52,12 +52,19 @@ class ProspectRow:
         return etat_label(self.creation_step)
 
 
-def _prospect_query(scope: Scope, filters: ProspectFilters):
-    query = (
-        Company.select(Company.id, Company.name, Company.creation_step, Site.postcode, Site.city)
-        .join(Site, JOIN.LEFT_OUTER, on=((Site.company == Company.id) & (Site.is_main == True)))  # noqa: E712
-        .where(Company.kind == CompanyKind.PROSPECT)
-    )
+def _prospect_query(scope: Scope, filters: ProspectFilters, *, for_count: bool = False):
+    if for_count:
+        # A count joins nothing (one row per company; the place filter is `id IN (main sites
+        # matching)`, one scan of the sites): it reads the (kind, owner, ...) indexes only.
+        query = Company.select(Company.id).where(Company.kind == CompanyKind.PROSPECT)
+    else:
+        query = (
+            Company.select(
+                Company.id, Company.name, Company.creation_step, Site.postcode, Site.city
+            )
+            .join(Site, JOIN.LEFT_OUTER, on=((Site.company == Company.id) & (Site.is_main == True)))  # noqa: E712
+            .where(Company.kind == CompanyKind.PROSPECT)
+        )
     query = scope.companies(query)
     ident = filters.identifiant.strip()
     if ident:
@@ -66,7 +73,12 @@ def _prospect_query(scope: Scope, filters: ProspectFilters):
         query = query.where(Company.search_name.contains(fold(filters.name.strip())))
     place = fold(filters.place.strip())
     if place:
-        query = query.where(Site.postcode.startswith(place) | Site.search_city.contains(place))
+        matches = Site.postcode.startswith(place) | Site.search_city.contains(place)
+        if for_count:
+            sites = Site.select(Site.company).where((Site.is_main == True) & matches)  # noqa: E712
+            query = query.where(Company.id.in_(sites))
+        else:
+            query = query.where(matches)
     return query
 
 
@@ -85,8 +97,53 @@ def list_prospects(
     ]
 
 
-def count_prospects(scope: Scope, filters: ProspectFilters) -> int:
-    return _prospect_query(scope, filters).count()
+def count_prospects(scope: Scope, filters: ProspectFilters, *, cap: int | None = None) -> int:
+    """How many prospects the filters select; with `cap`, AtLeast(cap) once there are more."""
+    return capped_count(_prospect_query(scope, filters, for_count=True), cap)
+
+
+def page_prospects(
+    scope: Scope, filters: ProspectFilters, offset: int = 0, limit: int = 50
+) -> tuple[list[ProspectRow], int]:
+    """One page of the list and its total as the list shows it (see `page_total`)."""
+    rows = list_prospects(scope, filters, offset, limit)
+    return rows, page_total(
+        rows, offset, limit, lambda cap: count_prospects(scope, filters, cap=cap)
+    )
+
+
+# -- counting for paged lists -----------------------------------------------------------------
+
+COUNT_CAP = 10_000  # a list says "plus de 10 000" rather than count 100,000 rows on each key
+
+
+class AtLeast(int):
+    """A count that stopped at its cap: there are at least this many rows ("plus de N")."""
+
+    at_least = True
+
+
+def capped_count(query, cap: int | None) -> int:
+    """COUNT(*) of `query`; with `cap`, the database stops after cap + 1 rows -> AtLeast(cap)."""
+    if cap is None:
+        return query.count()
+    limited = query.select(SQL("1")).order_by().limit(cap + 1).alias("capped")
+    found = query.model.select(fn.COUNT(SQL("1"))).from_(limited).scalar() or 0
+    return AtLeast(cap) if found > cap else found
+
+
+def page_total(rows: list, offset: int, limit: int, count) -> int:
+    """The total a paged list shows, counting only when the page cannot tell it.
+
+    A page shorter than `limit` is the last one: the total is known without a COUNT (this is
+    also the case where the filters match little and the page query scanned everything
+    already). Otherwise `count(cap)` counts up to a cap above this page: the next multiple of
+    COUNT_CAP, so "plus de 10 000" stays the same from page to page.
+    """
+    if len(rows) < limit and (rows or offset == 0):
+        return offset + len(rows)
+    cap = COUNT_CAP * ((offset + limit) // COUNT_CAP + 1)
+    return count(cap)
 
 
 @dataclass

@@ -29,7 +29,13 @@ from db.models import (
     User,
     fold,
 )
-from db.prospects import load_prospect, save_admin_step, save_billing_step
+from db.prospects import (
+    capped_count,
+    load_prospect,
+    page_total,
+    save_admin_step,
+    save_billing_step,
+)
 from db.records import next_value, update_checked
 from db.rum import assign_rum
 from db.scope import Scope
@@ -241,14 +247,18 @@ def _words(text: str) -> list[str]:
     return fold(text).split()
 
 
-def _quote_query(scope: Scope, filters: QuoteFilters, *columns):
-    query = (
-        Quote.select(*columns)
-        .join(Company, on=(Quote.company == Company.id))
-        .switch(Quote)
-        .join(User, JOIN.LEFT_OUTER, on=(Quote.commercial == User.id))
-        .where(scope.owner_condition(Quote))
-    )
+def _quote_query(scope: Scope, filters: QuoteFilters, *columns, for_count: bool = False):
+    query = Quote.select(*columns)
+    client_number = clean_text(filters.client_number).replace(" ", "").upper()
+    # A count joins nothing: it filters on the client with `company IN (matching clients)`,
+    # one scan of the companies instead of a lookup per quote (100,000 of them).
+    if not for_count:
+        query = (
+            query.join(Company, on=(Quote.company == Company.id))
+            .switch(Quote)
+            .join(User, JOIN.LEFT_OUTER, on=(Quote.commercial == User.id))
+        )
+    query = query.where(scope.owner_condition(Quote))
     try:
         number, revision = parse_reference(filters.reference)
     except FieldError:
@@ -258,12 +268,16 @@ def _quote_query(scope: Scope, filters: QuoteFilters, *columns):
         query = query.where(Quote.number == number)
     if revision is not None:
         query = query.where(Quote.revision == revision)
-    client_number = clean_text(filters.client_number).replace(" ", "").upper()
+    clients = Company.select(Company.id) if for_count else query
     if client_number:
-        query = query.where(Company.client_number.contains(client_number))
+        clients = clients.where(Company.client_number.contains(client_number))
     # Each word must appear, so 'garage centre' finds 'GARAGE DU CENTRE'.
     for word in _words(filters.client):
-        query = query.where(Company.search_name.contains(word))
+        clients = clients.where(Company.search_name.contains(word))
+    if not for_count:
+        query = clients
+    elif client_number or _words(filters.client):
+        query = query.where(Quote.company.in_(clients))
     for word in _words(filters.offers):
         query = query.where(Quote.search_offers.contains(word))
     if filters.created_from is not None:
@@ -304,6 +318,21 @@ def _partner_names(quote_ids: list[int]) -> dict[int, str]:
     return {quote_id: ", ".join(items) for quote_id, items in names.items()}
 
 
+def _newest_first(filters: QuoteFilters) -> tuple:
+    """ORDER BY for Mes devis: newest first.
+
+    For one N° de devis, its revisions come newest first by revision: the same order, and
+    the database then looks the number up in its index (100,000 quotes) instead of walking
+    the creation-date index to satisfy the ORDER BY (0.3 ms instead of 100+ ms).
+    """
+    try:
+        number, _ = parse_reference(filters.reference)
+    except FieldError:
+        number = None
+    newest = (Quote.created_on.desc(), Quote.id.desc())
+    return (Quote.revision.desc(), *newest) if number is not None else newest
+
+
 def list_quotes(
     scope: Scope, filters: QuoteFilters, offset: int = 0, limit: int = 50
 ) -> list[QuoteRow]:
@@ -326,7 +355,7 @@ def list_quotes(
             User.login,
             _main_city().alias("commune"),
         )
-        .order_by(Quote.created_on.desc(), Quote.id.desc())
+        .order_by(*_newest_first(filters))
         .offset(offset)
         .limit(limit)
     )
@@ -351,8 +380,17 @@ def list_quotes(
     ]
 
 
-def count_quotes(scope: Scope, filters: QuoteFilters) -> int:
-    return _quote_query(scope, filters, Quote.id).count()
+def count_quotes(scope: Scope, filters: QuoteFilters, *, cap: int | None = None) -> int:
+    """How many quotes the filters select; with `cap`, AtLeast(cap) once there are more."""
+    return capped_count(_quote_query(scope, filters, Quote.id, for_count=True), cap)
+
+
+def page_quotes(
+    scope: Scope, filters: QuoteFilters, offset: int = 0, limit: int = 50
+) -> tuple[list[QuoteRow], int]:
+    """One page of Mes devis and its total as the list shows it (db.prospects.page_total)."""
+    rows = list_quotes(scope, filters, offset, limit)
+    return rows, page_total(rows, offset, limit, lambda cap: count_quotes(scope, filters, cap=cap))
 
 
 def commercials(scope: Scope, *, active_only: bool = False) -> list[tuple[int, str]]:

@@ -21,13 +21,7 @@ from db.documents import ATTACHMENT_LABELS, attach_file, latest_attachments
 from db.errors import DomainError, FieldError, ValidationErrors
 from db.forms import FIELDS_BY_NAME
 from db.models import Document
-from db.quotes import (
-    CLIENT_ACCOUNT_ADMIN_FIELDS,
-    CLIENT_ACCOUNT_BILLING_FIELDS,
-    client_account_prefill,
-    create_client_account,
-    get_quote,
-)
+from db.quotes import client_account_prefill, create_client_account, get_quote
 from screens.file_picker import FilePickerScreen
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.dialogs import ConfirmDialog, MessageDialog
@@ -60,8 +54,6 @@ ADMIN_FIELDS = (
     _guide("admin", "phone", "Téléphone", True),
     _guide("admin", "email", "Email", True),
 )
-assert tuple(f.name for f in BILLING_FIELDS) == CLIENT_ACCOUNT_BILLING_FIELDS
-assert tuple(f.name for f in ADMIN_FIELDS) == CLIENT_ACCOUNT_ADMIN_FIELDS
 
 SECTIONS = (("billing", "billing."), ("ident", "ident."), ("admin", "admin."))
 KINDS = (Document.KIND_MANDATE_SIGNED, Document.KIND_RIB)

@@ -50,15 +50,16 @@ class CompanySelector(DbWorkerMixin, ModalScreen[CompanyHit | None]):
         Binding("up", "move(-1)", "Précédent", id="selector.up", show=False),
     ]
 
-    def __init__(self):
+    def __init__(self, title: str = "Sélectionner..."):
         super().__init__()
+        self.title_text = title
         self.hits: list[CompanyHit] = []
         self.shown_for = ""  # the text the shown hits were searched for
         self._timer = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Sélectionner...", id="selector-title")
+            yield Static(self.title_text, id="selector-title")
             yield Input(
                 placeholder="Raison sociale, IDENTIFIANT ou N° client",
                 id="selector-input",

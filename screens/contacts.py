@@ -51,6 +51,7 @@ def contact_cells(row) -> tuple:
 class ContactsScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="contacts.back"),
+        Binding("ctrl+n", "new", "Nouveau contact", id="contacts.new"),
         Binding("ctrl+d", "company", "Entreprise", id="contacts.company"),
     ]
 
@@ -89,6 +90,16 @@ class ContactsScreen(Screen):
         row = self._row(event.key)
         if row is not None:
             self.app.push_screen(ContactFormScreen(row.company_id, row.id))
+
+    def action_new(self) -> None:
+        """Nouveau contact: pick its company with the selector, then fill the form."""
+        from screens.company_selector import CompanySelector
+
+        def picked(hit) -> None:
+            if hit is not None:
+                self.app.push_screen(ContactFormScreen(hit.id, None))
+
+        self.app.push_screen(CompanySelector("Nouveau contact : choisissez l'entreprise"), picked)
 
     def action_company(self) -> None:
         row = self._row(self.query_one(RecordList).current_key)

@@ -1,4 +1,10 @@
-"""Connexion: Login, Mot de passe and the portal (Revendeur | MB / Opérateur), then Valider."""
+"""Connexion: Login, Mot de passe and the portal (Revendeur | MB / Opérateur), then Valider.
+
+The first screen of every session, so it paints as early as it can: `db.auth` (argon2, which
+hashes a dummy password when imported: ~0.4 s of CPU and 64 MiB) is imported in a thread once
+the screen is up, while the user types, not before the first paint; the focus is on Login
+from the start (AUTO_FOCUS), so no focus change repaints the whole screen after it opens.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,6 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static, Tab, Tabs
 
-from db.auth import LoginPolicy, authenticate
 from db.errors import DomainError
 from db.models import User
 from tui.db_worker import DbWorkerMixin
@@ -20,7 +25,23 @@ PORTALS = (
 )
 
 
+# The user needs a second or more to type a login: argon2 loads meanwhile, off the UI thread.
+PRELOAD_AUTH_AFTER = 0.5
+
+
+def _authenticate(login: str, password: str, portal: str, settings) -> object:
+    from db.auth import LoginPolicy, authenticate
+
+    policy = LoginPolicy(settings.max_login_attempts, settings.login_lock_minutes)
+    return authenticate(login, password, portal, policy)
+
+
+def _preload_auth() -> None:
+    import db.auth  # noqa: F401 - imported for its side effect (argon2 and its dummy hash)
+
+
 class LoginScreen(DbWorkerMixin, Screen):
+    AUTO_FOCUS = "#login"
     BINDINGS = [
         Binding("f2", "switch_portal", "Portail", id="login.portal", priority=True),
     ]
@@ -29,7 +50,11 @@ class LoginScreen(DbWorkerMixin, Screen):
         with Center(), Vertical(id="login-box"):
             yield Static("open [b]IP[/b]  ·  MyOpenIP", id="login-brand")
             yield Label("Connexion", id="login-title")
-            yield Tabs(*(Tab(label, id=tab_id) for tab_id, label, _ in PORTALS), id="portal")
+            tabs = Tabs(*(Tab(label, id=tab_id) for tab_id, label, _ in PORTALS), id="portal")
+            # The portal tabs switch with F2 or the mouse; keeping them out of the Tab order
+            # means Login → Mot de passe is one Tab, as on the web form.
+            tabs.can_focus = False
+            yield tabs
             yield Label("Login", classes="caption")
             yield Input(id="login", compact=True)
             yield Label("Mot de passe", classes="caption")
@@ -41,10 +66,10 @@ class LoginScreen(DbWorkerMixin, Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        # The portal tabs switch with F2 or the mouse; keeping them out of the Tab order means
-        # Login → Mot de passe is one Tab, as on the web form.
-        self.query_one(Tabs).can_focus = False
-        self.query_one("#login", Input).focus()
+        self.set_timer(PRELOAD_AUTH_AFTER, self._preload_auth)
+
+    def _preload_auth(self) -> None:
+        self.run_worker(_preload_auth, thread=True, group="preload-auth", exit_on_error=False)
 
     @property
     def portal(self) -> str:
@@ -64,15 +89,13 @@ class LoginScreen(DbWorkerMixin, Screen):
     def submit(self) -> None:
         login = self.query_one("#login", Input).value
         password = self.query_one("#password", Input).value
-        settings = self.app.settings
-        policy = LoginPolicy(settings.max_login_attempts, settings.login_lock_minutes)
         self.query_one("#login-error", Static).update("Vérification…")
         self.run_db(
-            authenticate,
+            _authenticate,
             login,
             password,
             self.portal,
-            policy,
+            self.app.settings,
             done=self._success,
             failed=self._failure,
             group="login",

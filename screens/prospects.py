@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from db.csv_io import export_prospects
-from db.prospects import ProspectFilters, count_prospects, list_prospects
+from db.prospects import ProspectFilters, list_prospects, page_prospects
 from tui.commands import register_record_search
 from tui.widgets.record_list import Column, FilterSpec, RecordList
 
@@ -32,8 +32,8 @@ def _wanted(filters: dict) -> ProspectFilters:
 
 
 def fetch_prospects(scope, filters: dict, offset: int, limit: int):
-    wanted = _wanted(filters)
-    return list_prospects(scope, wanted, offset, limit), count_prospects(scope, wanted)
+    # The page, then a count only if the page cannot tell the total, capped at 10,000.
+    return page_prospects(scope, _wanted(filters), offset, limit)
 
 
 def prospect_cells(row) -> tuple:

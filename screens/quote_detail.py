@@ -269,6 +269,9 @@ class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
     def __init__(self, detail):
         super().__init__()
         self.detail = detail
+        self._closed = False
+        self._saved = False  # the save ended (maybe while "Les abandonner ?" was open)
+        self._question: ConfirmDialog | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="lines-dialog"):
@@ -293,7 +296,7 @@ class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
             self.detail.id,
             self.query_one(QuoteLinesEditor).lines,
             self.detail.lock_version,
-            done=lambda _version: self.dismiss(True),
+            done=self._save_ended,
             failed=self._refused,
             group="write",
         )
@@ -307,20 +310,38 @@ class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
         banner.set_class(True, "-error")
         banner.display = True
 
+    def _save_ended(self, _version) -> None:
+        self._saved = True
+        if self.app.screen is self:
+            self._close(True)
+        elif self.app.screen is self._question:
+            # Ctrl+S then Échap: the save ended while "Les abandonner ?" was open. Closing the
+            # question lets its answer close this dialog from here, once (see `answer`).
+            self._question.dismiss(True)
+        # Anything else above (the palette, the keys panel): closed by the next Échap.
+
+    def _close(self, result: bool) -> None:
+        """Dismiss once (a second dismiss would fail: the result is already given)."""
+        if self._closed or self.app.screen is not self:
+            return
+        self._closed = True
+        self.dismiss(result)
+
     def action_leave(self) -> None:
-        if not self.query_one(QuoteLinesEditor).changed:
-            self.dismiss(False)
+        if self._saved or not self.query_one(QuoteLinesEditor).changed:
+            self._close(self._saved)
             return
 
         def answer(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(False)
+            self._question = None
+            if self._saved:
+                self._close(True)
+            elif discard:
+                self._close(False)
 
-        self.app.push_screen(
-            ConfirmDialog(
-                "Les lignes modifiées ne sont pas enregistrées. Les abandonner ?",
-                yes="Abandonner",
-                no="Rester",
-            ),
-            answer,
+        self._question = ConfirmDialog(
+            "Les lignes modifiées ne sont pas enregistrées. Les abandonner ?",
+            yes="Abandonner",
+            no="Rester",
         )
+        self.app.push_screen(self._question, answer)

@@ -19,8 +19,8 @@ from db.quotes import (
     STEP_OPTIONS,
     QuoteFilters,
     commercials,
-    count_quotes,
     list_quotes,
+    page_quotes,
     parse_date_range,
     parse_reference,
 )
@@ -147,7 +147,7 @@ def quote_columns(widths: dict[str, int]) -> tuple[Column, ...]:
 
 def fetch_quotes(scope, filters: dict, offset: int, limit: int):
     wanted = QuoteFilters(**filters)
-    return list_quotes(scope, wanted, offset, limit), count_quotes(scope, wanted)
+    return page_quotes(scope, wanted, offset, limit)  # counts only if needed, up to 10,000
 
 
 def open_quote(app, quote_id: int) -> None:

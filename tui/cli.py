@@ -98,6 +98,9 @@ def run_app(settings: Settings, demo: bool = False) -> int:
         os.environ.setdefault("TEXTUAL_COLOR_SYSTEM", "standard")
         os.environ.setdefault("TEXTUAL_FPS", "15")
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    from tui.logs import configure_logging
+
+    configure_logging(settings.log_file)  # a file, never the user's terminal
     open_store(settings)
     banner = ""
     if demo:

@@ -15,7 +15,13 @@ import pytest
 from peewee import AutoField
 
 from db.conversion import convert_to_client
-from db.database import database_proxy, init_schema, is_postgresql, is_sqlite
+from db.database import (
+    contains_folded,
+    database_proxy,
+    init_schema,
+    is_postgresql,
+    is_sqlite,
+)
 from db.errors import ConcurrentEditError, ConversionRefused
 from db.models import (
     ALL_MODELS,
@@ -31,6 +37,7 @@ from db.models import (
     Setting,
     Site,
     User,
+    fold,
 )
 from db.prospects import ProspectFilters, count_prospects, list_prospects, save_company_step
 from db.records import next_value
@@ -56,6 +63,7 @@ def test_init_schema_is_idempotent_and_creates_every_table(empty_db):
 
 
 @pg_only
+@pytest.mark.postgres
 def test_init_schema_from_two_processes_at_once(empty_db):
     """Two app instances starting together on an empty database: both succeed, one schema."""
     import multiprocessing
@@ -254,3 +262,78 @@ def test_two_simultaneous_conversions_have_one_winner(demo_db, scopes):
 def test_users_logins_are_case_sensitive_on_both(demo_db):
     assert User.get_or_none(User.login == "revendeur") is not None
     assert User.get_or_none(User.login == "REVENDEUR") is None
+
+
+@pytest.mark.parametrize("text", ["duval", "ass", "é", "e", "zzz", "%", "_", "\\", "a%b", "o_c"])
+def test_contains_folded_finds_what_contains_finds(demo_db, text):
+    """LIKE on the pre-folded columns = peewee's contains (ILIKE on PostgreSQL), wildcards literal."""
+    folded = fold(text)
+    fast = Company.select(Company.id).where(contains_folded(Company.search_name, folded))
+    slow = Company.select(Company.id).where(Company.search_name.contains(folded))
+    assert {c.id for c in fast} == {c.id for c in slow}
+
+
+def test_contains_folded_takes_wildcards_literally(empty_db):
+    for name in ("100% BIO", "A_B", "C\\D", "ABCD"):
+        Company.create(kind=CompanyKind.PROSPECT, name=name)
+
+    def found(text):
+        query = Company.select().where(contains_folded(Company.search_name, fold(text)))
+        return sorted(c.name for c in query)
+
+    assert found("%") == ["100% BIO"]
+    assert found("_") == ["A_B"]
+    assert found("\\") == ["C\\D"]
+    assert found("b") == sorted(["100% BIO", "A_B", "ABCD"])
+
+
+def test_postgresql_urls_open_a_pool_with_overridable_defaults():
+    from playhouse.pool import PooledPostgresqlDatabase
+
+    from db.database import POSTGRES_POOL, open_database
+
+    previous = database_proxy.obj
+    try:
+        for url in (
+            "postgresql://u:p%40ss%2Fw@db.example:6432/book",
+            "postgres://u:p%40ss%2Fw@db.example:6432/book",
+        ):
+            database = open_database(url)  # nothing is connected until a query
+            assert isinstance(database, PooledPostgresqlDatabase)
+            assert database.database == "book"
+            assert database.connect_params == {
+                "user": "u", "password": "p@ss/w", "host": "db.example", "port": 6432,
+            }  # fmt: skip
+            assert database._max_connections == POSTGRES_POOL["max_connections"]
+        database = open_database("postgresql+pool://db.example/book?max_connections=3")
+        assert database._max_connections == 3
+        assert database._stale_timeout == POSTGRES_POOL["stale_timeout"]
+    finally:
+        database_proxy.initialize(previous)
+
+
+@pg_only
+@pytest.mark.postgres
+def test_close_database_closes_every_pooled_connection(demo_db):
+    from db.database import close_database
+
+    held, release = threading.Event(), threading.Event()
+
+    def query():
+        with database_proxy.connection_context():
+            Company.select().count()
+            held.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=query)
+    worker.start()
+    held.wait(10)
+    Company.select().count()  # a second connection, for this thread, left open
+    release.set()
+    worker.join()
+    pool = database_proxy.obj
+    assert len(pool._connections) == 1 and len(pool._in_use) == 1  # one idle, one in use
+    raw = [pool._connections[0][2], *(c.connection for c in pool._in_use.values())]
+    close_database()
+    assert pool._connections == [] and pool._in_use == {}
+    assert all(conn.closed for conn in raw)

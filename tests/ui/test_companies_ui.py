@@ -257,6 +257,34 @@ async def test_selector_finds_nothing_of_another_reseller(app):
         assert not isinstance(app.screen, CompanySelector)
 
 
+def test_palette_client_search_is_scoped(scopes):
+    from screens.companies import search_clients
+    from tui.commands import RECORD_SEARCHES
+
+    assert search_clients in RECORD_SEARCHES
+    client = _client(scopes["revendeur"].company_id)
+    for text in (client.client_number, client.client_number[-4:], client.name.lower()):
+        labels = [label for label, _, _ in search_clients(scopes["revendeur"], text, 8)]
+        assert f"{client.client_number} · {client.name}" in labels, text
+    assert search_clients(scopes["revendeur2"], client.client_number, 8) == []
+    assert search_clients(scopes["revendeur2"], client.name, 8) == []
+
+
+async def test_palette_opens_a_client_by_its_number(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        client = _client(app.scope.company_id)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, client.client_number)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CompanyDetailScreen)
+        assert app.screen.company_id == client.id
+
+
 # -- snapshots ---------------------------------------------------------------------------------
 
 

@@ -30,3 +30,41 @@ async def test_random_keys_never_crash_the_app(demo_db):
     assert figures.problems == [], report
     # The keys really wandered: the menu and at least a couple of screens beyond it.
     assert len(figures.screens) >= 3, report
+
+
+async def test_lines_dialog_closes_once_when_its_save_ends_under_the_question(app, scopes):
+    """Found by the random keys: Ctrl+S then Échap on "Modifier les lignes"; the save ended while
+    "Les abandonner ?" was open, then "o" dismissed the dialog a second time (InvalidStateError)."""
+    from db.database import database_proxy
+    from db.models import Quote
+    from db.quotes import SIGNED_STEP
+    from screens.quote_detail import QuoteDetailScreen, QuoteLinesDialog
+    from tests.ui.conftest import SIZE, login, settle
+    from tui.widgets.dialogs import ConfirmDialog
+    from tui.widgets.quote_lines import QuoteLinesEditor
+
+    with database_proxy.connection_context():
+        quote = (
+            Quote.select()
+            .where((Quote.reseller == scopes["revendeur"].company_id) & (Quote.step < SIGNED_STEP))
+            .order_by(Quote.id)
+            .first()
+        )
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        app.push_screen(QuoteDetailScreen(quote.id))
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, QuoteLinesDialog)
+        dialog.query_one(QuoteLinesEditor).initial = []  # as if a line had been changed
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        app.call_later(dialog._save_ended, 0)  # the save's `done`, ending just now
+        await settle(pilot)
+        assert isinstance(app.screen, QuoteDetailScreen)
+        await pilot.press("o", "escape")
+        await settle(pilot)
+        assert app._exception is None

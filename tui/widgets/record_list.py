@@ -1,8 +1,12 @@
 """A filtered list that pages from SQL: filter inputs, one page of rows, and a status line.
 
 The list never holds more than one page: each filter change or page move runs the screen's
-`fetch(filters, offset, limit) -> (rows, total)` in an exclusive worker, so a newer keystroke
-cancels the older query, and typing is debounced so a burst of keys costs one query.
+`fetch(filters, offset, limit) -> (rows, total)` in an exclusive worker. A keystroke queries at
+once when no query is running (no fixed debounce delay to wait out); keys typed while one runs
+are coalesced into a single query when it ends, so a burst of keys costs two queries at most
+and a stale page is never painted. `total` may be a lower bound (an int with a true `at_least`
+attribute, e.g. db.prospects.AtLeast): counting 100,000 rows on every key costs more than the
+page itself, so fetches may stop counting at a cap ("sur plus de 10 000").
 """
 
 from __future__ import annotations
@@ -10,16 +14,69 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
+from rich.measure import Measurement
+from rich.segment import Segment
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
+from textual.worker import Worker, WorkerState
 
 from tui.db_worker import DbWorkerMixin
 
-DEBOUNCE_SECONDS = 0.12
+# "Recherche…" only shows if a query takes longer than this: a fast answer costs no extra
+# repaint (nor bytes on a slow link).
+SEARCHING_DELAY = 0.25
+
+
+def format_total(total: int) -> str:
+    """'1 234', or 'plus de 10 000' for a count that stopped at a cap (see module doc)."""
+    text = f"{int(total):,}".replace(",", " ")
+    return f"plus de {text}" if getattr(total, "at_least", False) else text
+
+
+class Cell:
+    """One line of plain text in a table cell, cropped to the column: what a str cell shows,
+    without DataTable's markup parsing and text wrapping (a third of a page's render time)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text.replace("\n", " ")
+
+    # Reads like the str it holds (tests and callers compare table cells to strings).
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return repr(self.text)
+
+    def __eq__(self, other) -> bool:
+        return self.text == (other.text if isinstance(other, Cell) else other)
+
+    def __lt__(self, other) -> bool:
+        return self.text < (other.text if isinstance(other, Cell) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name == "text":
+            raise AttributeError(name)
+        return getattr(self.text, name)  # .strip(), .startswith(), ...
+
+    def __rich_console__(self, console, options):
+        text = self.text
+        if cell_len(text) > options.max_width:
+            text = set_cell_size(text, options.max_width)
+        yield Segment(text)
+
+    def __rich_measure__(self, console, options) -> Measurement:
+        width = cell_len(self.text)
+        return Measurement(width, width)
 
 
 @dataclass(frozen=True)
@@ -118,7 +175,10 @@ class RecordList(DbWorkerMixin, Vertical):
         self.page_offset = 0
         self.total = 0
         self.rows: list = []
-        self._timer = None
+        self._searching_timer = None
+        self._loading = False  # a query of this list is running
+        self._pending = False  # the filters changed while it ran: query again when it ends
+        self._worker = None
         self.extra_filters: dict = {}
         self.fit_columns = fit_columns
         self.table_options = dict(table_options or {})
@@ -184,9 +244,10 @@ class RecordList(DbWorkerMixin, Vertical):
     @on(Input.Changed, ".filters Input")
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(DEBOUNCE_SECONDS, self.reload)
+        if self._loading:
+            self._pending = True  # coalesced: one query with the latest filters when it ends
+        else:
+            self.reload()
 
     @on(Input.Submitted, ".filters Input")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -213,7 +274,9 @@ class RecordList(DbWorkerMixin, Vertical):
             return
         filters = self.filter_values()  # as they are now: later typing changes nothing
         export = self.export
-        summary = f"{self.total} ligne(s) selon les filtres affichés." if self.total else ""
+        summary = (
+            f"{format_total(self.total)} ligne(s) selon les filtres affichés." if self.total else ""
+        )
         self.app.push_screen(
             ExportDialog(
                 lambda path, overwrite: export(filters, path, overwrite),
@@ -229,30 +292,68 @@ class RecordList(DbWorkerMixin, Vertical):
         self.load_page()
 
     def load_page(self) -> None:
-        self.query_one(".status", Static).update("Recherche…")
-        self.run_db(
+        self._pending = False
+        self._loading = True
+        if self._searching_timer is None:
+            self._searching_timer = self.set_timer(SEARCHING_DELAY, self._show_searching)
+        self._worker = self.run_db(
             self.fetch,
             self.filter_values(),
             self.page_offset,
             self.page_size,
             done=self._show_page,
+            failed=self._load_failed,
             group=f"list-{id(self)}",
         )
 
+    def _show_searching(self) -> None:
+        self._searching_timer = None
+        if self._loading:
+            self.query_one(".status", Static).update("Recherche…")
+
+    def _load_ended(self) -> bool:
+        """The running query ended; True if the filters changed meanwhile (and were re-queried)."""
+        self._loading = False
+        if self._searching_timer is not None:
+            self._searching_timer.stop()
+            self._searching_timer = None
+        if self._pending:
+            self.load_page()  # the filters changed meanwhile: this page is stale, not painted
+            return True
+        return False
+
+    def _load_failed(self, exc) -> None:
+        if not self._load_ended():
+            self._notify_domain_error(exc)
+            self._update_status()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # An unexpected error reaches neither `done` nor `failed` (run_db reports it): unblock.
+        ended = event.state in (WorkerState.SUCCESS, WorkerState.ERROR)
+        if ended and event.worker is self._worker and self._loading:
+            self._load_ended()
+            self._update_status()
+
     def _show_page(self, result) -> None:
+        if self._load_ended():
+            return
         rows, total = result
         self.rows, self.total = list(rows), total
-        self._refit()
-        self._fill_rows()
-        self._update_status()
+        with self.app.batch_update():
+            self._refit()
+            self._fill_rows()
+            self._update_status()
         self.post_message(self.Loaded(self))
 
     def _fill_rows(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
         # Keys are set per row so Enter reports the record, not the table's row index.
+        # Plain cells: data is shown as it is (a "[" in a company name is not markup), and
+        # the table neither parses markup nor wraps text in 500 cells per page.
         for row in self.rows:
-            table.add_row(*self.to_cells(row), key=str(self.row_key(row)))
+            cells = (Cell(cell) if isinstance(cell, str) else cell for cell in self.to_cells(row))
+            table.add_row(*cells, key=str(self.row_key(row)))
 
     class Loaded(Message):
         def __init__(self, record_list: RecordList):
@@ -268,7 +369,7 @@ class RecordList(DbWorkerMixin, Vertical):
         pages = ""
         if self.total > self.page_size:
             pages = "  ·  Ctrl+↓ / Ctrl+↑ : page suivante / précédente"
-        status.update(f"{first}–{last} sur {self.total}{pages}")
+        status.update(f"{first}–{last} sur {format_total(self.total)}{pages}")
 
     def action_next_page(self) -> None:
         if self.page_offset + self.page_size < self.total:
