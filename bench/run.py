@@ -60,12 +60,16 @@ SYNC_END = b"\x1b[?2026l"
 KEYS = {
     "enter": b"\r",
     "down": b"\x1b[B",
+    "up": b"\x1b[A",
     "f2": b"\x1bOQ",
     "ctrl+p": b"\x10",
     "ctrl+q": b"\x11",
     "escape": b"\x1b",
     "tab": b"\t",
+    "shift+tab": b"\x1b[Z",
 }
+MOUSE_TRACKING = (b"\x1b[?1000h", b"\x1b[?1002h", b"\x1b[?1003h")
+MORE_THAN_16_COLOURS = re.compile(rb"\x1b\[[0-9;]*(?:38|48);[25];[0-9;]*m")
 
 # Targets of issue 6 item 3.
 TARGET_START_RATIO = 1.15
@@ -264,7 +268,11 @@ def app_argv(db: str) -> list[str]:
 
 
 def bare_argv(with_input: bool = False) -> list[str]:
-    return [sys.executable, str(ROOT / "bench" / "bare_app.py"), *(["--input"] if with_input else [])]
+    return [
+        sys.executable,
+        str(ROOT / "bench" / "bare_app.py"),
+        *(["--input"] if with_input else []),
+    ]
 
 
 # --- terminal scenarios ----------------------------------------------------------------------
@@ -285,6 +293,12 @@ class Session:
     open_frames: dict[str, int] = field(default_factory=dict)
     peak_rss_mb: float = 0.0
     rss_mb: float = 0.0
+    tab_bytes: list[int] = field(default_factory=list)  # focus to the next field (Connexion)
+    idle_bytes: int = 0  # Connexion left alone for IDLE seconds (a blinking cursor costs)
+    burst_bytes: int = 0  # KEY_BURST rows moved as fast as a held key repeats
+    burst_frames: int = 0
+    mouse_tracking: bool = False
+    colours_over_16: bool = False
 
 
 def first_screen(term: Term, marker: bytes, session: Session) -> None:
@@ -317,6 +331,45 @@ def moved_rows(term: Term, session: Session, moves: int = 3) -> None:
         session.row_bytes.append(len(term.since(start)))
 
 
+IDLE = 2.0
+KEY_BURST = 20
+
+
+def focus_moves(term: Term, session: Session) -> None:
+    """Tab to the next field and back (Shift+Tab), as on any form."""
+    for key in ("tab", "shift+tab"):
+        term.between_blinks()
+        start = term.pos
+        term.key(key)
+        term.wait_output(start, 2.0)
+        term.wait_quiet()
+        session.tab_bytes.append(len(term.since(start)))
+
+
+def idle(term: Term, session: Session) -> None:
+    term.wait_quiet()
+    start = term.pos
+    time.sleep(IDLE)
+    session.idle_bytes = len(term.since(start))
+
+
+def key_burst(term: Term, session: Session) -> None:
+    """KEY_BURST Down keys 15 ms apart (a held key): the frame rate decides how many frames."""
+    term.wait_quiet()
+    start = term.pos
+    for _ in range(KEY_BURST):
+        term.key("down")
+        time.sleep(0.015)
+    term.wait_quiet()
+    output = term.since(start)
+    session.burst_bytes = len(output)
+    session.burst_frames = frames(output, term.rows)[0]
+    for _ in range(KEY_BURST):  # back up, for the next measures
+        term.key("up")
+        time.sleep(0.015)
+    term.wait_quiet()
+
+
 def run_app_session(
     db: str, cols: int, rows: int, *, low_bandwidth: bool, login: str, full_flow: bool, tmp: str
 ) -> Session:
@@ -325,7 +378,9 @@ def run_app_session(
     term = Term(app_argv(db), cols, rows, term_env(low_bandwidth, tmp))
     try:
         first_screen(term, b"Connexion", session)
+        idle(term, session)
         typed_character(term, session)
+        focus_moves(term, session)
         if not full_flow:
             return session
         term.type("\x7f" * 3)  # erase what was typed
@@ -339,21 +394,22 @@ def run_app_session(
         term.type("demo")
         start = term.pos
         term.key("enter")
-        term.wait_for("Bienvenue".encode(), start)
+        term.wait_for(b"Bienvenue", start)
         term.wait_quiet()
         # Home: the cursor is on Prospects; Enter opens it.
         start = term.pos
         term.key("enter")
-        term.wait_for(" sur ".encode(), start)
+        term.wait_for(b" sur ", start)
         term.wait_quiet()
         session.open_frames["prospects"], session.open_full["prospects"] = frames(
             term.since(start), rows
         )
         moved_rows(term, session)
+        key_burst(term, session)
         # Back to the menu, down to its last entry (E-boutique › Mes devis), Enter.
         start = term.pos
         term.key("escape")
-        term.wait_for("Bienvenue".encode(), start)
+        term.wait_for(b"Bienvenue", start)
         term.wait_quiet()
         for _ in range(40):
             start = term.pos
@@ -368,6 +424,9 @@ def run_app_session(
         session.open_frames["quotes"], session.open_full["quotes"] = frames(term.since(start), rows)
         session.peak_rss_mb = term.peak_rss_mb()
         session.rss_mb = term.rss_mb()
+        output = term.since(0)
+        session.mouse_tracking = any(seq in output for seq in MOUSE_TRACKING)
+        session.colours_over_16 = bool(MORE_THAN_16_COLOURS.search(output))
         return session
     finally:
         term.close()
@@ -380,6 +439,7 @@ def run_bare_session(cols: int, rows: int, tmp: str) -> Session:
     try:
         first_screen(term, b"Quitter", session)
         moved_rows(term, session)
+        key_burst(term, session)
         session.peak_rss_mb = term.peak_rss_mb()
     finally:
         term.close()
@@ -387,8 +447,12 @@ def run_bare_session(cols: int, rows: int, tmp: str) -> Session:
     term = Term(bare_argv(with_input=True), cols, rows, term_env(False, tmp))
     try:
         first_screen(term, b"Quitter", typing)
+        idle(term, typing)
         typed_character(term, typing)
+        focus_moves(term, typing)  # Input -> table and back
         session.typed_bytes = typing.typed_bytes
+        session.tab_bytes = typing.tab_bytes
+        session.idle_bytes = typing.idle_bytes
     finally:
         term.close()
     return session
@@ -420,9 +484,9 @@ QUOTE_SEARCHES = (  # (input, text): the text is put in the field, then Enter is
 class ListFigures:
     open_ms: list[float] = field(default_factory=list)
     key_ms: list[float] = field(default_factory=list)
+    open_sql_ms: list[float] = field(default_factory=list)  # the unfiltered list + exact count
     sql_ms: list[float] = field(default_factory=list)  # list + exact count, called directly
     fetch_ms: list[float] = field(default_factory=list)  # what the screen's fetch runs
-    rows_seen: int = 0
 
 
 class Probe:
@@ -532,7 +596,6 @@ async def measure_lists(db: str, login: str, runs: int, size: tuple[int, int], t
                 app.open_place("prospects")
                 prospects.open_ms.append(await probe.shown(since, None))
                 record_list = app.screen.query_one(RecordList)
-                prospects.rows_seen = max(prospects.rows_seen, record_list.total)
                 for key, text in PROSPECT_KEYS:
                     app.screen.query_one(f"#filter-{key}", Input).focus()
                     await pilot.pause(0.05)
@@ -553,7 +616,6 @@ async def measure_lists(db: str, login: str, runs: int, size: tuple[int, int], t
                 screen = app.screen
                 assert isinstance(screen, QuotesScreen)
                 record_list = screen.query_one(RecordList)
-                quotes.rows_seen = max(quotes.rows_seen, record_list.total)
                 await pilot.pause(0.2)  # the Commercial select fills itself
                 for key, text in QUOTE_SEARCHES:
                     box = screen.query_one(f"#q-{key}", Input)
@@ -572,25 +634,33 @@ async def measure_lists(db: str, login: str, runs: int, size: tuple[int, int], t
     finally:
         probe.restore()
 
-    # The same queries called directly (this thread, no UI): list + exact count, and the
-    # screens' own fetch (what the worker runs for each key).
+    # The same queries called directly (this thread, no UI): the bare list + exact count, and
+    # the screens' own fetch (what their worker runs for each key: count capped, or none).
+    size = settings.page_size
+
+    def prospect_sql(filters: dict) -> float:
+        wanted = ProspectFilters(
+            **{k: filters.get(k, "") for k in ("identifiant", "name", "place")}
+        )
+        return _time_sql(list_prospects, scope, wanted, 0, size) + _time_sql(
+            count_prospects, scope, wanted
+        )
+
+    def quote_sql(filters: dict) -> float:
+        wanted = QuoteFilters(**filters)
+        return _time_sql(list_quotes, scope, wanted, 0, size) + _time_sql(
+            count_quotes, scope, wanted
+        )
+
     for _ in range(runs):
-        for filters in [{}] + prospect_filters[: len(prospect_filters) // runs]:
-            wanted = ProspectFilters(**{k: filters.get(k, "") for k in ProspectFilters.__annotations__})
-            prospects.sql_ms.append(
-                _time_sql(list_prospects, scope, wanted, 0, settings.page_size)
-                + _time_sql(count_prospects, scope, wanted)
-            )
-            prospects.fetch_ms.append(
-                _time_sql(fetch_prospects, scope, dict(filters), 0, settings.page_size)
-            )
-        for filters in [{}] + quote_filters[: len(quote_filters) // runs]:
-            wanted = QuoteFilters(**filters)
-            quotes.sql_ms.append(
-                _time_sql(list_quotes, scope, wanted, 0, settings.page_size)
-                + _time_sql(count_quotes, scope, wanted)
-            )
-            quotes.fetch_ms.append(_time_sql(fetch_quotes, scope, dict(filters), 0, settings.page_size))
+        prospects.open_sql_ms.append(prospect_sql({}))
+        quotes.open_sql_ms.append(quote_sql({}))
+        for filters in prospect_filters[: len(prospect_filters) // runs]:
+            prospects.sql_ms.append(prospect_sql(filters))
+            prospects.fetch_ms.append(_time_sql(fetch_prospects, scope, dict(filters), 0, size))
+        for filters in quote_filters[: len(quote_filters) // runs]:
+            quotes.sql_ms.append(quote_sql(filters))
+            quotes.fetch_ms.append(_time_sql(fetch_quotes, scope, dict(filters), 0, size))
     return prospects, quotes
 
 
@@ -672,8 +742,6 @@ def p95(values) -> float:
 
 
 def machine() -> list[str]:
-    import textual.constants  # noqa: F401 - the version below
-
     from importlib.metadata import version
 
     cpu = "?"
@@ -695,26 +763,194 @@ def load_average() -> str:
 
 
 class Table:
-    def __init__(self):
-        self.rows: list[tuple[str, str, str, str, str, str]] = []
+    HEAD = ("Mesure", "MyOpenIP", "--low-bandwidth", "Référence (même run)", "Rapport", "Cible", "")
 
-    def add(self, what, ours, base="", ratio="", target="", ok: bool | None = None):
+    def __init__(self):
+        self.rows: list[tuple[str, ...]] = []
+
+    def add(self, what, ours, low="", base="", ratio="", target="", ok: bool | None = None):
         mark = "" if ok is None else ("✓" if ok else "✗")
-        self.rows.append((what, ours, base, ratio, target, mark))
+        self.rows.append((what, ours, low, base, ratio, target, mark))
 
     def render(self, markdown: bool) -> str:
-        head = ("Mesure", "MyOpenIP", "Référence (même run)", "Rapport", "Cible", "")
-        rows = [head, *self.rows]
         if markdown:
-            lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+            lines = [
+                "| " + " | ".join(self.HEAD) + " |",
+                "|" + "|".join("---" for _ in self.HEAD) + "|",
+            ]
             lines += ["| " + " | ".join(row) + " |" for row in self.rows]
             return "\n".join(lines)
-        widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-        return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows)
+        rows = [self.HEAD, *self.rows]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(self.HEAD))]
+        return "\n".join(
+            "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+        )
 
 
 def ms(value: float) -> str:
     return f"{value:.0f} ms" if value >= 10 else f"{value:.1f} ms"
+
+
+def _flat(runs: list[Session], attr: str) -> float:
+    values = [getattr(s, attr) for s in runs]
+    return median([v for x in values for v in (x if isinstance(x, list) else [x])])
+
+
+def measure_terminal(db: str, args, tmp: str, table: Table, notes: list[str]) -> None:
+    app_runs: dict = {size: [] for size in SIZES}
+    low_runs: dict = {size: [] for size in SIZES}
+    bare_runs: dict = {size: [] for size in SIZES}
+    for run in range(args.runs):  # interleaved, so that all three see the same machine load
+        for size in SIZES:
+            kwargs = dict(login=args.login, full_flow=True, tmp=tmp)
+            app_runs[size].append(run_app_session(db, *size, low_bandwidth=False, **kwargs))
+            bare_runs[size].append(run_bare_session(*size, tmp))
+            low_runs[size].append(run_app_session(db, *size, low_bandwidth=True, **kwargs))
+        print(f"  terminal : run {run + 1}/{args.runs}", file=sys.stderr)
+
+    size = SIZES[0]
+    app_paint = median(s.painted for s in app_runs[size]) * 1000
+    bare_paint = median(s.painted for s in bare_runs[size]) * 1000
+    low_paint = median(s.painted for s in low_runs[size]) * 1000
+    table.add(
+        "Démarrage → Connexion peinte, 80×24 (dernier octet du 1er écran)",
+        ms(app_paint),
+        ms(low_paint),
+        f"{ms(bare_paint)} (app nue)",
+        f"×{app_paint / bare_paint:.2f}",
+        f"≤ ×{TARGET_START_RATIO}",
+        app_paint <= TARGET_START_RATIO * bare_paint,
+    )
+    table.add(
+        "  1re image contenant « Connexion »",
+        ms(median(s.first_paint for s in app_runs[size]) * 1000),
+        ms(median(s.first_paint for s in low_runs[size]) * 1000),
+        f"{ms(median(s.first_paint for s in bare_runs[size]) * 1000)} (app nue)",
+    )
+    totals = {"normal": 0.0, "low": 0.0}
+    for size in SIZES:
+        label = f"{size[0]}×{size[1]}"
+        for what, attr, target in (
+            ("1er écran (Connexion)", "screen_bytes", None),
+            ("1 caractère tapé", "typed_bytes", TARGET_TYPED_BYTES),
+            ("Tab / Maj+Tab (champ suivant)", "tab_bytes", None),
+            ("1 ligne descendue (Prospects)", "row_bytes", None),
+            (f"{KEY_BURST} lignes, touche maintenue", "burst_bytes", None),
+            (f"{IDLE:.0f} s sans rien faire (Connexion)", "idle_bytes", None),
+        ):
+            ours, low, bare = (_flat(r[size], attr) for r in (app_runs, low_runs, bare_runs))
+            if attr != "idle_bytes":
+                totals["normal"] += ours
+                totals["low"] += low
+            table.add(
+                f"Octets {label} : {what}",
+                f"{ours:.0f} o",
+                f"{low:.0f} o ({_saving(ours, low)})",
+                f"{bare:.0f} o (app nue)",
+                f"×{ours / bare:.2f}" if bare else "",
+                f"≤ {target} o" if target else "",
+                (ours <= target and low <= target) if target else None,
+            )
+    size = SIZES[-1]
+    table.add(
+        f"Images pour {KEY_BURST} lignes, touche maintenue ({size[0]}×{size[1]})",
+        f"{_flat(app_runs[size], 'burst_frames'):.0f}",
+        f"{_flat(low_runs[size], 'burst_frames'):.0f}",
+        f"{_flat(bare_runs[size], 'burst_frames'):.0f} (app nue)",
+    )
+    repaint = {}
+    for label, runs in (("normal", app_runs), ("low", low_runs)):
+        every = [s for z in SIZES for s in runs[z]]
+        repaint[label] = (
+            max(s.screen_full for s in every),
+            max(s.open_full.get("prospects", 0) for s in every),
+            max(s.open_full.get("quotes", 0) for s in every),
+        )
+    table.add(
+        "Repeints complets à l'ouverture : Connexion · Prospects · Mes devis",
+        " · ".join(map(str, repaint["normal"])),
+        " · ".join(map(str, repaint["low"])),
+        f"{max(s.screen_full for z in SIZES for s in bare_runs[z])} (app nue, 1er écran)",
+        "",
+        "≤ 1",
+        max(repaint["normal"] + repaint["low"]) <= 1,
+    )
+    rss = median(s.peak_rss_mb for s in app_runs[size])
+    low_rss = median(s.peak_rss_mb for s in low_runs[size])
+    table.add(
+        "Mémoire max (VmHWM), connecté, Prospects puis Mes devis ouverts",
+        f"{rss:.0f} Mo",
+        f"{low_rss:.0f} Mo",
+        f"{median(s.peak_rss_mb for s in bare_runs[size]):.0f} Mo (app nue)",
+        "",
+        f"≤ {TARGET_RSS_MB} Mo",
+        max(rss, low_rss) <= TARGET_RSS_MB,
+    )
+    table.add(
+        "  mémoire à la fin (VmRSS)",
+        f"{median(s.rss_mb for s in app_runs[size]):.0f} Mo",
+        f"{median(s.rss_mb for s in low_runs[size]):.0f} Mo",
+    )
+    saving = (totals["normal"] - totals["low"]) / totals["normal"] if totals["normal"] else 0
+    table.add(
+        "Low-bandwidth : octets en moins, toutes mesures ci-dessus",
+        "",
+        f"-{saving * 100:.0f} %",
+        "",
+        "",
+        f"≥ {TARGET_LOW_BANDWIDTH_SAVING * 100:.0f} %",
+        saving >= TARGET_LOW_BANDWIDTH_SAVING,
+    )
+    every_low = [s for z in SIZES for s in low_runs[z]]
+    every_normal = [s for z in SIZES for s in app_runs[z]]
+    notes.append(
+        "Low-bandwidth vérifié sur le fil : "
+        f"suivi souris {'ACTIVÉ' if any(s.mouse_tracking for s in every_low) else 'absent'} "
+        f"(mode normal : {'activé' if all(s.mouse_tracking for s in every_normal) else 'absent'}), "
+        f"couleurs au-delà des 16 {'PRÉSENTES' if any(s.colours_over_16 for s in every_low) else 'absentes'} "
+        f"(mode normal : {'présentes' if all(s.colours_over_16 for s in every_normal) else 'absentes'}), "
+        f"curseur qui clignote : {_flat(low_runs[SIZES[0]], 'idle_bytes'):.0f} o en {IDLE:.0f} s "
+        f"(mode normal : {_flat(app_runs[SIZES[0]], 'idle_bytes'):.0f} o)."
+    )
+
+
+def measure_lists_report(db: str, args, tmp: str, table: Table) -> None:
+    from db.models import User
+    from db.prospects import ProspectFilters, count_prospects
+    from db.quotes import QuoteFilters, count_quotes
+    from db.scope import Scope
+
+    scope = Scope.for_user(User.get(User.login == args.login))
+    visible = {
+        "Prospects": count_prospects(scope, ProspectFilters()),
+        "Mes devis": count_quotes(scope, QuoteFilters()),
+    }
+    prospects, quotes = asyncio.run(measure_lists(db, args.login, args.runs, (120, 40), tmp))
+    for name, figs in (("Prospects", prospects), ("Mes devis", quotes)):
+        open_ms = median(figs.open_ms)
+        table.add(
+            f"{name} ({visible[name]} lignes pour {args.login}) : ouverture → lignes peintes",
+            ms(open_ms),
+            "",
+            f"{ms(median(figs.open_sql_ms))} (SQL liste + compte exact)",
+            "",
+            f"≤ {TARGET_OPEN_MS} ms",
+            open_ms <= TARGET_OPEN_MS,
+        )
+        key_p95 = p95(figs.key_ms)
+        table.add(
+            f"{name} : 1 frappe de filtre → lignes peintes, médiane / p95 ({len(figs.key_ms)} frappes)",
+            f"{ms(median(figs.key_ms))} / {ms(key_p95)}",
+            "",
+            f"{ms(median(figs.sql_ms))} / {ms(p95(figs.sql_ms))} (SQL liste + compte exact)",
+            "",
+            f"p95 ≤ {TARGET_KEY_P95_MS} ms",
+            key_p95 <= TARGET_KEY_P95_MS,
+        )
+        table.add(
+            f"  {name} : requête de l'écran (liste + compte plafonné), médiane / p95",
+            f"{ms(median(figs.fetch_ms))} / {ms(p95(figs.fetch_ms))}",
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -735,7 +971,16 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(db).exists():
         print(f"Création de {db} (100 000 prospects, 100 000 devis)…", file=sys.stderr)
         subprocess.run(
-            [str(BIN / "myopenip"), "seed-demo", "--path", db, "--prospects", "100000", "--quotes", "100000"],
+            [
+                str(BIN / "myopenip"),
+                "seed-demo",
+                "--path",
+                db,
+                "--prospects",
+                "100000",
+                "--quotes",
+                "100000",
+            ],
             check=True,
         )
     load_before = load_average()
@@ -749,119 +994,16 @@ def main(argv: list[str] | None = None) -> int:
     open_database(db)
 
     if "terminal" in only:
-        app_runs = {size: [] for size in SIZES}
-        low_runs = {size: [] for size in SIZES}
-        bare_runs = {size: [] for size in SIZES}
-        for run in range(args.runs):
-            for size in SIZES:
-                kwargs = dict(login=args.login, full_flow=True, tmp=tmp)
-                app_runs[size].append(run_app_session(db, *size, low_bandwidth=False, **kwargs))
-                bare_runs[size].append(run_bare_session(*size, tmp))
-                low_runs[size].append(run_app_session(db, *size, low_bandwidth=True, **kwargs))
-            print(f"  terminal: run {run + 1}/{args.runs} done", file=sys.stderr)
-        size = SIZES[0]
-        app_paint = median(s.painted for s in app_runs[size]) * 1000
-        bare_paint = median(s.painted for s in bare_runs[size]) * 1000
-        low_paint = median(s.painted for s in low_runs[size]) * 1000
-        table.add(
-            "Démarrage → Connexion peinte (80×24)",
-            ms(app_paint),
-            f"{ms(bare_paint)} (app nue)",
-            f"×{app_paint / bare_paint:.2f}",
-            f"≤ ×{TARGET_START_RATIO}",
-            app_paint <= TARGET_START_RATIO * bare_paint,
-        )
-        table.add(
-            "  1re image (contient « Connexion »)",
-            ms(median(s.first_paint for s in app_runs[size]) * 1000),
-            f"{ms(median(s.first_paint for s in bare_runs[size]) * 1000)} (app nue)",
-        )
-        table.add("  idem en --low-bandwidth", ms(low_paint), "", f"×{low_paint / bare_paint:.2f}")
-        for size in SIZES:
-            label = f"{size[0]}×{size[1]}"
-            for what, attr in (
-                ("1er écran (Connexion)", "screen_bytes"),
-                ("1 caractère tapé", "typed_bytes"),
-                ("1 ligne descendue (Prospects)", "row_bytes"),
-            ):
-                def fig(runs, attr=attr):
-                    values = [getattr(s, attr) for s in runs]
-                    flat = [v for x in values for v in (x if isinstance(x, list) else [x])]
-                    return median(flat)
-
-                ours, low, bare = fig(app_runs[size]), fig(low_runs[size]), fig(bare_runs[size])
-                target, ok = "", None
-                if attr == "typed_bytes":
-                    target, ok = f"≤ {TARGET_TYPED_BYTES} o", ours <= TARGET_TYPED_BYTES
-                table.add(
-                    f"Octets {label} : {what}",
-                    f"{ours:.0f} o · low-bw {low:.0f} o ({_saving(ours, low)})",
-                    f"{bare:.0f} o (app nue)",
-                    f"×{ours / bare:.2f}" if bare else "",
-                    target,
-                    ok,
-                )
-        size = SIZES[-1]
-        for label, runs in (("normal", app_runs), ("low-bw", low_runs)):
-            first = [s.screen_full for s in runs[SIZES[0]]] + [s.screen_full for s in runs[size]]
-            pros = [s.open_full.get("prospects", 0) for s in runs[size]]
-            quot = [s.open_full.get("quotes", 0) for s in runs[size]]
-            worst = max(first + pros + quot)
-            table.add(
-                f"Écrans repeints en entier à l'ouverture ({label})",
-                f"Connexion {max(first)} · Prospects {max(pros)} · Mes devis {max(quot)}",
-                f"app nue {max(s.screen_full for s in bare_runs[size])}",
-                "",
-                "≤ 1",
-                worst <= 1,
-            )
-        rss = median(s.peak_rss_mb for s in app_runs[size])
-        table.add(
-            "Mémoire max (VmHWM), Prospects + Mes devis ouverts",
-            f"{rss:.0f} Mo · low-bw {median(s.peak_rss_mb for s in low_runs[size]):.0f} Mo",
-            f"{median(s.peak_rss_mb for s in bare_runs[size]):.0f} Mo (app nue)",
-            "",
-            f"≤ {TARGET_RSS_MB} Mo",
-            rss <= TARGET_RSS_MB,
-        )
-        normal = sum(median(s.screen_bytes for s in app_runs[z]) for z in SIZES)
-        low = sum(median(s.screen_bytes for s in low_runs[z]) for z in SIZES)
-        notes.append(
-            f"Low-bandwidth : premier écran {_saving(normal, low)} d'octets (cible ≥ 30 % de moins)."
-        )
-
+        measure_terminal(db, args, tmp, table, notes)
     if "lists" in only:
-        prospects, quotes = asyncio.run(measure_lists(db, args.login, args.runs, (120, 40), tmp))
-        for name, figs in (("Prospects", prospects), ("Mes devis", quotes)):
-            open_ms = median(figs.open_ms)
-            table.add(
-                f"{name} ({figs.rows_seen} lignes visibles) : ouverture",
-                ms(open_ms),
-                f"{ms(median(figs.sql_ms))} (SQL liste + compte)",
-                "",
-                f"≤ {TARGET_OPEN_MS} ms",
-                open_ms <= TARGET_OPEN_MS,
-            )
-            key_p95 = p95(figs.key_ms)
-            table.add(
-                f"{name} : 1 frappe de filtre → lignes (médiane / p95, {len(figs.key_ms)} frappes)",
-                f"{ms(median(figs.key_ms))} / {ms(key_p95)}",
-                f"{ms(median(figs.sql_ms))} / {ms(p95(figs.sql_ms))} (SQL liste + compte exact)",
-                "",
-                f"p95 ≤ {TARGET_KEY_P95_MS} ms",
-                key_p95 <= TARGET_KEY_P95_MS,
-            )
-            table.add(
-                f"  {name} : la requête de l'écran seule (médiane / p95)",
-                f"{ms(median(figs.fetch_ms))} / {ms(p95(figs.fetch_ms))}",
-            )
-
+        measure_lists_report(db, args, tmp, table)
     if "documents" in only:
         figures = measure_documents(args.login, args.runs)
         table.add("Transformation en client (convert_to_client)", ms(median(figures["conversion"])))
         table.add(
             "Mandat SEPA PDF (generate_mandate, enregistré)",
             ms(median(figures["mandate"])),
+            "",
             f"{ms(median(figures['mandate_render']))} (rendu PDF seul)",
         )
 
@@ -870,7 +1012,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"MyOpenIP — bench ({args.runs} runs, médianes), base {db}, login {args.login}")
     for line in machine():
         print("  " + line)
-    print(f"  Charge (1/5/15 min) : avant {load_before}, après {load_average()}; durée {elapsed:.0f} s")
+    print(
+        f"  Charge (1/5/15 min) : avant {load_before}, après {load_average()}; durée {elapsed:.0f} s"
+    )
     print()
     print(table.render(args.markdown))
     for note in notes:

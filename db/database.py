@@ -46,9 +46,11 @@ def open_database(target: str | Path) -> peewee.Database:
     target = str(target)
     if "://" in target:
         scheme, rest = target.split("://", 1)
-        url = f"{_URL_SCHEMES.get(scheme, scheme)}://{rest}"
+        scheme = _URL_SCHEMES.get(scheme, scheme)
+        url = f"{scheme}://{rest}"
         params = parse_url(url)
-        defaults = {k: v for k, v in POSTGRES_POOL.items() if k not in params}
+        pooled = scheme.endswith("+pool")
+        defaults = {k: v for k, v in POSTGRES_POOL.items() if pooled and k not in params}
         # No `autorollback`: peewee >= 3.17 runs psycopg2 in autocommit mode outside atomic(),
         # so a failed statement never leaves the connection in an aborted transaction.
         # Unquoting: a password holding "@", ":" or "/" is written percent-encoded in a URL.

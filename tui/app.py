@@ -61,6 +61,12 @@ class MyOpenIPApp(App):
             # Checking a clock is cheap and repaints nothing, so it costs no bytes over SSH.
             self.set_interval(max(0.2, min(5.0, idle / 4)), self._lock_if_idle)
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Low bandwidth: a blinking text cursor repaints twice a second, forever, while the
+        # user reads; the cursor stays on instead.
+        if self.settings.low_bandwidth and getattr(event.widget, "cursor_blink", False):
+            event.widget.cursor_blink = False
+
     # -- one full paint per new screen ---------------------------------------------------------
     def _paint_once_mounted(self, screen) -> None:
         """Hold repaints while a new screen mounts, so that it goes out in full once.
