@@ -303,6 +303,9 @@ def seed_demo(prospects: int = 300, quotes: int = 200, seed: int = 1743) -> None
     seed_companies(rng, prospects, owners, start_id=1100)
     seed_quotes(rng, quotes, offers, users)
     _fix_sequences()
+    from db.orders import seed_demo_orders  # noqa: PLC0415 - orders build on the seeded quotes
+
+    seed_demo_orders()
 
 
 def _company(cid, kind, name, reseller_id, operator_id, postcode, city, street, number) -> Company:
