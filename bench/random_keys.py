@@ -8,7 +8,9 @@ The keys are drawn (with weights) from what a user really types: letters and dig
 Tab, Enter, Escape and the screens' shortcuts (Ctrl+S, Ctrl+N, Ctrl+T, ...), never the quit
 keys. After an accidental logout (Ctrl+L) the driver logs in again. The same seed gives the
 same keys; the screens reached can still differ a little from run to run, because database work
-finishes in worker threads at its own pace. Exit status 1 on a crash or an inconsistency.
+finishes in worker threads at its own pace. A crash, a hang (the app not answering for 10 s),
+a worker that fails or never ends, or an inconsistency in the database: exit status 1, with
+the last keys sent and the screens they led to.
 """
 
 from __future__ import annotations
@@ -81,7 +83,9 @@ class Figures:
     crashes: int = 0
     crash: str = ""
     crash_traceback: str = ""
+    trail: list = field(default_factory=list)  # (key, screens after it) of the last keys
     problems: list[str] = field(default_factory=list)
+    worker_errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -91,6 +95,8 @@ class Figures:
             f"connexions (dont reconnexions après Ctrl+L) : {self.logins}",
             f"écrans visités ({len(self.screens)}) : {visited}",
             f"plantages : {self.crashes}{' — ' + self.crash if self.crash else ''}",
+            f"erreurs de worker (sans arrêt de l'app) : {len(self.worker_errors)}"
+            + (" — " + "; ".join(self.worker_errors[:3]) if self.worker_errors else ""),
             f"incohérences en base : {len(self.problems)}"
             + (" — " + "; ".join(self.problems) if self.problems else ""),
             f"durée : {self.seconds:.1f} s ({self.keys_sent / max(self.seconds, 1e-9):.0f} touches/s)",
@@ -120,16 +126,28 @@ async def _login(app, user: str, password: str) -> None:
         await asyncio.sleep(0.1)
 
 
+WORKER_TIMEOUT = 10.0
+WORKER_ERRORS: list[str] = []  # workers that failed without stopping the app (exit_on_error=False)
+
+
 async def settle(app) -> None:
     """Let database workers finish (a newer one may cancel an older one meanwhile)."""
-    from textual.worker import WorkerCancelled
+    from textual.worker import WorkerCancelled, WorkerFailed
 
     for _ in range(10):
         try:
-            await app.workers.wait_for_complete()
+            await asyncio.wait_for(app.workers.wait_for_complete(), WORKER_TIMEOUT)
             break
         except WorkerCancelled:
             continue
+        except WorkerFailed as failure:
+            WORKER_ERRORS.append(f"{_stack(app)}: {failure.error!r}")
+        except TimeoutError:
+            stuck = [f"{w.group}/{w.name}" for w in app.workers if not w.is_finished]
+            WORKER_ERRORS.append(
+                f"{_stack(app)}: worker(s) sans fin après {WORKER_TIMEOUT} s {stuck}"
+            )
+            break
     await _barrier([app, *app.screen.walk_children(with_self=True)])
 
 
@@ -167,6 +185,10 @@ async def press(app, key: str, wait: bool = True) -> None:
             await _barrier([app, *app.screen.walk_children(with_self=True)])
 
 
+def _stack(app) -> str:
+    return " > ".join(type(screen).__name__ for screen in app.screen_stack[1:])
+
+
 def _crashed(app) -> bool:
     return app._exception is not None or not app.is_running
 
@@ -198,6 +220,7 @@ async def drive(app, keys: list[str], figures: Figures, user="revendeur", passwo
             burst = 0
         figures.keys_sent += 1
         figures.screens[type(app.screen).__name__] += 1
+        figures.trail = [*figures.trail[-19:], (key, _stack(app))]
         if index % SETTLE_EVERY == SETTLE_EVERY - 1:
             await settle(app)
             burst = 0
@@ -251,6 +274,7 @@ async def run(
     from tui.settings import Settings
 
     figures = Figures()
+    WORKER_ERRORS.clear()
     keys = random_keys(count, seed)
     app = MyOpenIPApp(Settings(database=database, idle_lock_minutes=0))
     started = time.perf_counter()
@@ -264,6 +288,9 @@ async def run(
                 if _crashed(app):
                     break
             await settle(app)
+    except TimeoutError:
+        # The app stopped answering: its message queue is stuck (a hang is a crash to the user).
+        figures.crash = f"l'application ne répond plus (rien en 10 s) ; écrans : {_stack(app)}"
     except Exception as exc:  # noqa: BLE001 - the crash is the finding
         figures.crash = "".join(traceback.format_exception_only(exc)).strip()
         figures.crash_traceback = "".join(traceback.format_exception(exc))
@@ -272,9 +299,23 @@ async def run(
         figures.crash = "".join(traceback.format_exception_only(exc)).strip()
         figures.crash_traceback = "".join(traceback.format_exception(exc))
     figures.crashes = int(bool(figures.crash))
+    figures.worker_errors = WORKER_ERRORS[:]
+    WORKER_ERRORS.clear()
     figures.seconds = time.perf_counter() - started
     figures.problems += check_consistency()
     return figures
+
+
+async def _with_task_dump(coroutine):
+    """`kill -USR1 <pid>` prints every asyncio task's stack: what a stuck run is waiting for."""
+    import signal
+
+    def dump() -> None:
+        for task in asyncio.all_tasks():
+            task.print_stack(limit=8, file=sys.stderr)
+
+    asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, dump)
+    return await coroutine
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -301,12 +342,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  … {figures.keys_sent} touches", file=sys.stderr, flush=True)
 
         print(f"Touches aléatoires : {args.keys}, graine {args.seed}, base {database}")
-        figures = asyncio.run(run(database, args.keys, args.seed, on_progress=progress))
+        figures = asyncio.run(
+            _with_task_dump(run(database, args.keys, args.seed, on_progress=progress))
+        )
     for line in figures.lines():
         print(line)
+    if figures.crash:
+        print("dernières touches (touche → écrans) :", file=sys.stderr)
+        for key, stack in figures.trail:
+            print(f"  {key:<10} → {stack}", file=sys.stderr)
     if figures.crash_traceback:
         print(figures.crash_traceback, file=sys.stderr)
-    return 1 if figures.crashes or figures.problems else 0
+    return 1 if figures.crashes or figures.problems or figures.worker_errors else 0
 
 
 if __name__ == "__main__":

@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
 from db.companies import CompanyHit, search_companies
 from db.models import CompanyKind
 from db.prospects import etat_label
 from tui.db_worker import DbWorkerMixin
+from tui.widgets.option_list import OptionList  # Textual's, minus a crash
 
 DEBOUNCE_SECONDS = 0.12
 MAX_HITS = 20

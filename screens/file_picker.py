@@ -12,13 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Button, Input, Static
 from textual.widgets.option_list import Option
 
 from db.documents import OutputExists, format_size, write_document
 from db.errors import DomainError
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.dialogs import ConfirmDialog
+from tui.widgets.option_list import OptionList  # Textual's, minus a crash
 
 MAX_LISTED = 500  # a huge folder is filtered by name rather than listed in full
 _PARENT = "__parent__"

@@ -7,13 +7,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Footer, Header, Input, Label, Select, Static
 from textual.widgets.option_list import Option
 
 from db.errors import DomainError, ValidationErrors
 from db.quotes import commercials, create_quote, offers, search_companies
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.dialogs import ConfirmDialog
+from tui.widgets.option_list import OptionList  # Textual's, minus a crash
 from tui.widgets.quote_lines import QuoteLinesEditor
 
 COMPANY_MISSING = "Choisissez le prospect ou le client du devis."

@@ -35,12 +35,19 @@ class DbWorkerMixin:
 
         def job():
             worker = get_current_worker()
+
+            def deliver(callback: Callable, value) -> None:
+                # Runs in the UI thread: the screen may have closed since the thread checked
+                # (its workers are then cancelled) and its widgets be gone.
+                if not worker.is_cancelled and self.is_attached:
+                    callback(value)
+
             try:
                 with database_proxy.connection_context():
                     result = fn(*args, **kwargs)
             except DomainError as exc:
                 if not worker.is_cancelled:
-                    app.call_from_thread(failed or self._notify_domain_error, exc)
+                    app.call_from_thread(deliver, failed or self._notify_domain_error, exc)
                 return None
             except Exception as exc:  # noqa: BLE001 - shown to the user, logged for the admin
                 log.exception("Erreur inattendue dans %s", getattr(fn, "__name__", fn))
@@ -53,7 +60,7 @@ class DbWorkerMixin:
                     )
                 return None
             if done is not None and not worker.is_cancelled:
-                app.call_from_thread(done, result)
+                app.call_from_thread(deliver, done, result)
             return result
 
         return self.run_worker(

@@ -28,6 +28,7 @@ async def test_random_keys_never_crash_the_app(demo_db):
     assert figures.crashes == 0, figures.crash_traceback or report
     assert figures.keys_sent == KEYS, report
     assert figures.problems == [], report
+    assert figures.worker_errors == [], report
     # The keys really wandered: the menu and at least a couple of screens beyond it.
     assert len(figures.screens) >= 3, report
 
@@ -67,4 +68,25 @@ async def test_lines_dialog_closes_once_when_its_save_ends_under_the_question(ap
         assert isinstance(app.screen, QuoteDetailScreen)
         await pilot.press("o", "escape")
         await settle(pilot)
+        assert app._exception is None
+
+
+async def test_option_list_page_keys_before_layout_do_not_crash():
+    """Found by the random keys: Page Up on a focused OptionList not laid out yet (a closed
+    drop-down of height 0) raised KeyError inside Textual."""
+    from textual.app import App
+    from textual.widgets.option_list import Option
+
+    from tui.widgets.option_list import OptionList
+
+    class Lists(App):
+        CSS = "OptionList { height: 0; }"
+
+        def compose(self):
+            yield OptionList(Option("CABINET DUVAL"), Option("GARAGE DU CENTRE"))
+
+    app = Lists()
+    async with app.run_test() as pilot:
+        app.query_one(OptionList).focus()
+        await pilot.press("pageup", "pagedown", "down", "pageup")
         assert app._exception is None

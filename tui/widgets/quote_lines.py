@@ -12,10 +12,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Input, Label, Static
 from textual.widgets.option_list import Option
 
 from db.quotes import CENT, MAX_QUANTITY, QUANTITY_INVALID, format_amount
+from tui.widgets.option_list import OptionList  # Textual's, minus a crash
 
 LINE_COLUMNS = (
     ("offer", "Offre", 34),
