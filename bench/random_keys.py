@@ -127,6 +127,7 @@ async def _login(app, user: str, password: str) -> None:
 
 
 WORKER_TIMEOUT = 10.0
+_CURRENT: dict = {}  # the run in progress, for the SIGUSR1 dump
 WORKER_ERRORS: list[str] = []  # workers that failed without stopping the app (exit_on_error=False)
 
 
@@ -273,7 +274,7 @@ async def run(
     from tui.app import MyOpenIPApp
     from tui.settings import Settings
 
-    figures = Figures()
+    figures = _CURRENT["figures"] = Figures()
     WORKER_ERRORS.clear()
     keys = random_keys(count, seed)
     app = MyOpenIPApp(Settings(database=database, idle_lock_minutes=0))
@@ -313,6 +314,11 @@ async def _with_task_dump(coroutine):
     def dump() -> None:
         for task in asyncio.all_tasks():
             task.print_stack(limit=8, file=sys.stderr)
+        figures = _CURRENT.get("figures")
+        if figures is not None:
+            print(f"après {figures.keys_sent} touches ; dernières :", file=sys.stderr)
+            for key, stack in figures.trail:
+                print(f"  {key:<10} → {stack}", file=sys.stderr)
 
     asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, dump)
     return await coroutine

@@ -460,6 +460,11 @@ def run_bare_session(cols: int, rows: int, tmp: str) -> Session:
 
 # --- in-process: the lists -------------------------------------------------------------------
 
+# A user's pace: KEY_GAP between the keys of a word (a brisk typist), THINK after a word or a
+# search to read the result, and before opening the next screen. The app uses such pauses
+# (tui/app.py: the full garbage collection runs when the user has paused for a second).
+KEY_GAP = 0.15
+THINK = 1.2
 PROSPECT_KEYS = (
     ("name", "garage"),  # typed one character at a time: g, ga, gar, ...
     ("name", "\b" * 6),  # then erased one character at a time
@@ -500,37 +505,29 @@ class Probe:
         display = app._display
 
         def _display(screen, renderable):
-            if renderable is not None:
+            if renderable is not None and not app._batch_count:  # in a batch: not sent
                 self.frames.append(time.perf_counter())
             return display(screen, renderable)
 
         app._display = _display  # headless run_test renders every frame, then drops it here
         probe = self
-        original_load, original_show = RecordList.load_page, RecordList._show_page
+        original_show = RecordList._show_page
 
-        def load_page(record_list):
-            if not getattr(record_list, "_bench_wrapped", False):
-                fetch = record_list.fetch
+        def show_page(record_list, payload):
+            # RecordList runs its `fetch` for `wanted` = (filters, offset) and paints the rows
+            # only if they are still what the user wants (tui/widgets/record_list.py).
+            wanted, _ = payload
+            painted = wanted is record_list._wanted
+            original_show(record_list, payload)
+            if painted:
+                probe.loads.append((time.perf_counter(), dict(wanted[0])))
 
-                def tagged(filters, offset, limit):
-                    return fetch(filters, offset, limit), dict(filters)
-
-                record_list.fetch = tagged
-                record_list._bench_wrapped = True
-            return original_load(record_list)
-
-        def show_page(record_list, result):
-            inner, filters = result
-            original_show(record_list, inner)
-            probe.loads.append((time.perf_counter(), filters))
-
-        RecordList.load_page = load_page
         RecordList._show_page = show_page
-        self._restore = (RecordList, original_load, original_show)
+        self._restore = (RecordList, original_show)
 
     def restore(self) -> None:
-        cls, load, show = self._restore
-        cls.load_page, cls._show_page = load, show
+        cls, show = self._restore
+        cls._show_page = show
 
     async def shown(self, since: float, filters: dict | None, timeout: float = 20.0) -> float:
         """ms from `since` to the first frame after the rows for `filters` were shown."""
@@ -573,6 +570,7 @@ async def measure_lists(db: str, login: str, runs: int, size: tuple[int, int], t
     from screens.prospects import fetch_prospects
     from screens.quotes import QuotesScreen, fetch_quotes
     from tui.app import MyOpenIPApp
+    from tui.cli import tune_garbage_collector
     from tui.settings import Settings
     from tui.widgets.record_list import RecordList
 
@@ -585,16 +583,31 @@ async def measure_lists(db: str, login: str, runs: int, size: tuple[int, int], t
     quote_filters: list[dict] = []
 
     app = MyOpenIPApp(settings)
+    tune_garbage_collector()  # as `myopenip` does before App.run (tui/cli.py run_app)
+    if VERBOSE:
+        import gc
+
+        started = {}
+
+        def gc_pause(phase, info):
+            if phase == "start":
+                started["t"] = time.perf_counter()
+            elif (pause := (time.perf_counter() - started["t"]) * 1000) > 20:
+                print(f"    gc gen{info['generation']} {pause:.0f} ms", file=sys.stderr)
+
+        gc.callbacks.append(gc_pause)
     probe = Probe(app)
     try:
         async with app.run_test(size=size) as pilot:
             app.logged_in(scope)
-            await pilot.pause(0.3)
+            await pilot.pause(THINK)
             for _ in range(runs):
                 # -- Prospects ---------------------------------------------------------------
                 since = time.perf_counter()
                 app.open_place("prospects")
                 prospects.open_ms.append(await probe.shown(since, None))
+                if VERBOSE:
+                    print(f"    P open {prospects.open_ms[-1]:.0f} ms", file=sys.stderr)
                 record_list = app.screen.query_one(RecordList)
                 for key, text in PROSPECT_KEYS:
                     app.screen.query_one(f"#filter-{key}", Input).focus()
@@ -607,12 +620,16 @@ async def measure_lists(db: str, login: str, runs: int, size: tuple[int, int], t
                         prospect_filters.append(wanted)
                         if VERBOSE:
                             print(f"    P {wanted} {prospects.key_ms[-1]:.0f} ms", file=sys.stderr)
+                        await asyncio.sleep(KEY_GAP)
+                    await asyncio.sleep(THINK)  # the user reads the result
                 app.pop_screen()
-                await pilot.pause(0.2)
+                await pilot.pause(THINK)
                 # -- Mes devis ---------------------------------------------------------------
                 since = time.perf_counter()
                 app.open_place("quotes")
                 quotes.open_ms.append(await probe.shown(since, None))
+                if VERBOSE:
+                    print(f"    Q open {quotes.open_ms[-1]:.0f} ms", file=sys.stderr)
                 screen = app.screen
                 assert isinstance(screen, QuotesScreen)
                 record_list = screen.query_one(RecordList)
@@ -629,8 +646,9 @@ async def measure_lists(db: str, login: str, runs: int, size: tuple[int, int], t
                     quote_filters.append(wanted)
                     if VERBOSE:
                         print(f"    Q {key}={text!r} {quotes.key_ms[-1]:.0f} ms", file=sys.stderr)
+                    await asyncio.sleep(THINK)
                 app.pop_screen()
-                await pilot.pause(0.2)
+                await pilot.pause(THINK)
     finally:
         probe.restore()
 

@@ -15,10 +15,10 @@ from tui.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
     Column("id", "IDENTIFIANT", 11),
-    Column("name", "RAISON SOCIALE", 28),
+    Column("name", "RAISON SOCIALE", 27),
     Column("place", "CODE POSTAL / VILLE", 20),
     Column("etat", "ETAT", 18),
-    Column("action", "ACTION", 11),
+    Column("action", "ACTION", 12),
 )
 FILTERS = (
     FilterSpec("identifiant", "IDENTIFIANT", 13),

@@ -296,10 +296,15 @@ class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
             self.detail.id,
             self.query_one(QuoteLinesEditor).lines,
             self.detail.lock_version,
-            done=self._save_ended,
+            done=self._save_done,
             failed=self._refused,
             group="write",
         )
+
+    def _save_done(self, version) -> None:
+        # Dismissing this screen from inside its own worker's callback leaves the removal of
+        # its widgets waiting forever (seen with Textual 8.2.8): close on the next loop turn.
+        self.app.call_later(self._save_ended, version)
 
     def _refused(self, exc: DomainError) -> None:
         if isinstance(exc, ValidationErrors):
@@ -313,7 +318,8 @@ class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
     def _save_ended(self, _version) -> None:
         self._saved = True
         if self.app.screen is self:
-            self._close(True)
+            # From this screen's own message queue, as when a key closes it.
+            self.call_later(self._close, True)
         elif self.app.screen is self._question:
             # Ctrl+S then Échap: the save ended while "Les abandonner ?" was open. Closing the
             # question lets its answer close this dialog from here, once (see `answer`).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from time import monotonic
 
 from textual import events
@@ -17,6 +18,7 @@ from tui.settings import Settings
 from tui.wire import compacting_driver, no_full_repaint_on_focus
 
 PAINT_HOLD_MAX = 0.5  # seconds a new screen's first frame may wait for its mount
+GC_IDLE_SECONDS = 1.0  # a pause this long (no key, no mouse) lets a full collection run
 
 
 class MyOpenIPApp(App):
@@ -56,6 +58,8 @@ class MyOpenIPApp(App):
 
         self.screen_change_signal.subscribe(self, self._paint_once_mounted, immediate=True)
         self.push_screen(LoginScreen())
+        self._collected_at = self._last_activity
+        self.set_interval(GC_IDLE_SECONDS, self._collect_garbage_when_idle)
         idle = self.settings.idle_lock_minutes * 60
         if idle > 0:
             # Checking a clock is cheap and repaints nothing, so it costs no bytes over SSH.
@@ -66,6 +70,15 @@ class MyOpenIPApp(App):
         # user reads; the cursor stays on instead.
         if self.settings.low_bandwidth and getattr(event.widget, "cursor_blink", False):
             event.widget.cursor_blink = False
+
+    def _collect_garbage_when_idle(self) -> None:
+        # The full garbage collection (50-150 ms) runs while the user reads, once per pause,
+        # rather than when Python decides, often between a key and its answer (tui/cli.py).
+        if self._collected_at == self._last_activity:
+            return
+        if monotonic() - self._last_activity >= GC_IDLE_SECONDS:
+            self._collected_at = self._last_activity
+            gc.collect()
 
     # -- one full paint per new screen ---------------------------------------------------------
     def _paint_once_mounted(self, screen) -> None:

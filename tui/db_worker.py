@@ -39,8 +39,10 @@ class DbWorkerMixin:
             def deliver(callback: Callable, value) -> None:
                 # Runs in the UI thread: the screen may have closed since the thread checked
                 # (its workers are then cancelled) and its widgets be gone.
+                # call_later runs it from this widget's own queue: an async callback is awaited,
+                # and a dialog that closes itself there is not closing from inside a worker.
                 if not worker.is_cancelled and self.is_attached:
-                    callback(value)
+                    self.call_later(callback, value)
 
             try:
                 with database_proxy.connection_context():

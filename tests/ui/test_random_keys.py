@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 from bench.random_keys import FORBIDDEN, check_consistency, random_keys, run
@@ -23,7 +24,8 @@ def test_keys_are_reproducible_and_never_quit():
 
 async def test_random_keys_never_crash_the_app(demo_db):
     assert check_consistency() == []
-    figures = await run(demo_db, KEYS, seed=2026)
+    # A hung app (see bench/random_keys.py) must fail the suite, not stall it.
+    figures = await asyncio.wait_for(run(demo_db, KEYS, seed=2026), 300)
     report = "\n".join(figures.lines())
     assert figures.crashes == 0, figures.crash_traceback or report
     assert figures.keys_sent == KEYS, report

@@ -1,10 +1,10 @@
 """A filtered list that pages from SQL: filter inputs, one page of rows, and a status line.
 
 The list never holds more than one page: each filter change or page move runs the screen's
-`fetch(filters, offset, limit) -> (rows, total)` in an exclusive worker. A keystroke queries at
-once when no query is running (no fixed debounce delay to wait out); keys typed while one runs
-are coalesced into a single query when it ends, so a burst of keys costs two queries at most
-and a stale page is never painted. `total` may be a lower bound (an int with a true `at_least`
+`fetch(filters, offset, limit) -> (rows, total)` in a worker, one at a time. A keystroke
+queries at once when no query is running (no fixed debounce delay to wait out); keys typed
+while one runs are coalesced into a single query when it ends, in the same worker, so a burst
+of keys costs two queries at most and a stale page is never painted. `total` may be a lower bound (an int with a true `at_least`
 attribute, e.g. db.prospects.AtLeast): counting 100,000 rows on every key costs more than the
 page itself, so fetches may stop counting at a cap ("sur plus de 10 000").
 """
@@ -176,8 +176,8 @@ class RecordList(DbWorkerMixin, Vertical):
         self.total = 0
         self.rows: list = []
         self._searching_timer = None
-        self._loading = False  # a query of this list is running
-        self._pending = False  # the filters changed while it ran: query again when it ends
+        self._loading = False  # a query of this list is running (one at a time)
+        self._wanted: tuple | None = None  # (filters, offset) the user wants shown now
         self._worker = None
         self.extra_filters: dict = {}
         self.fit_columns = fit_columns
@@ -244,10 +244,7 @@ class RecordList(DbWorkerMixin, Vertical):
     @on(Input.Changed, ".filters Input")
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
-        if self._loading:
-            self._pending = True  # coalesced: one query with the latest filters when it ends
-        else:
-            self.reload()
+        self.reload()
 
     @on(Input.Submitted, ".filters Input")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -292,40 +289,46 @@ class RecordList(DbWorkerMixin, Vertical):
         self.load_page()
 
     def load_page(self) -> None:
-        self._pending = False
+        # What the user wants to see now; a query already running picks it up when it ends.
+        self._wanted = (self.filter_values(), self.page_offset)
+        if self._loading:
+            return
         self._loading = True
         if self._searching_timer is None:
             self._searching_timer = self.set_timer(SEARCHING_DELAY, self._show_searching)
         self._worker = self.run_db(
-            self.fetch,
-            self.filter_values(),
-            self.page_offset,
-            self.page_size,
+            self._fetch_wanted,
             done=self._show_page,
             failed=self._load_failed,
             group=f"list-{id(self)}",
         )
+
+    def _fetch_wanted(self) -> tuple:
+        """In the worker thread: the page wanted; again with the latest filters if they changed
+        while the query ran (keys typed meanwhile cost one more query, not one each), so the
+        worker ends with what the user typed last and a stale page is never painted."""
+        while True:
+            wanted = self._wanted
+            filters, offset = wanted
+            result = self.fetch(filters, offset, self.page_size)
+            if self._wanted is wanted:
+                return wanted, result
 
     def _show_searching(self) -> None:
         self._searching_timer = None
         if self._loading:
             self.query_one(".status", Static).update("Recherche…")
 
-    def _load_ended(self) -> bool:
-        """The running query ended; True if the filters changed meanwhile (and were re-queried)."""
+    def _load_ended(self) -> None:
         self._loading = False
         if self._searching_timer is not None:
             self._searching_timer.stop()
             self._searching_timer = None
-        if self._pending:
-            self.load_page()  # the filters changed meanwhile: this page is stale, not painted
-            return True
-        return False
 
     def _load_failed(self, exc) -> None:
-        if not self._load_ended():
-            self._notify_domain_error(exc)
-            self._update_status()
+        self._load_ended()
+        self._notify_domain_error(exc)
+        self._update_status()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # An unexpected error reaches neither `done` nor `failed` (run_db reports it): unblock.
@@ -334,10 +337,12 @@ class RecordList(DbWorkerMixin, Vertical):
             self._load_ended()
             self._update_status()
 
-    def _show_page(self, result) -> None:
-        if self._load_ended():
+    def _show_page(self, payload) -> None:
+        wanted, (rows, total) = payload
+        self._load_ended()
+        if wanted is not self._wanted:
+            self.load_page()  # changed between the worker's last look and now: not painted
             return
-        rows, total = result
         self.rows, self.total = list(rows), total
         with self.app.batch_update():
             self._refit()

@@ -1,0 +1,70 @@
+"""Lists at scale in the UI: capped totals, coalesced keystrokes; low bandwidth's quiet cursor."""
+
+from __future__ import annotations
+
+import time
+
+from textual.widgets import DataTable, Input, Static
+
+import db.prospects
+import screens.prospects
+from screens.prospects import ProspectsScreen
+from tests.ui.conftest import SIZE, login, settle
+from tui.app import MyOpenIPApp
+from tui.settings import Settings
+from tui.widgets.record_list import RecordList
+
+
+async def test_a_capped_count_reads_plus_de(demo_db, monkeypatch):
+    monkeypatch.setattr(db.prospects, "COUNT_CAP", 10)
+    app = MyOpenIPApp(Settings(database=demo_db, page_size=5))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await login(pilot, "operateur", operator=True)
+        await pilot.press("enter")  # Prospects
+        await settle(pilot)
+        assert isinstance(app.screen, ProspectsScreen)
+        status = str(app.screen.query_one("RecordList > .status", Static).render())
+        assert status.startswith("1–5 sur plus de 10"), status
+
+
+async def test_keys_typed_during_a_query_cost_one_more_query(app, monkeypatch):
+    calls: list[dict] = []
+    fetch = screens.prospects.fetch_prospects
+
+    def slow_fetch(scope, filters, offset, limit):
+        calls.append(dict(filters))
+        time.sleep(0.2)  # a slow database: the next keys arrive while this runs
+        return fetch(scope, filters, offset, limit)
+
+    monkeypatch.setattr(screens.prospects, "fetch_prospects", slow_fetch)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await login(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        calls.clear()
+        await pilot.press("slash", "tab")  # RAISON SOCIALE
+        assert app.focused.id == "filter-name"
+        await pilot.press("g", "a", "r")
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        # "g" queried at once; "a" and "r" arrived while it ran: one query for "gar", no more.
+        assert [c["name"] for c in calls] == ["g", "gar"]
+        record_list = app.screen.query_one(RecordList)
+        names = [str(row.name).upper() for row in record_list.rows]
+        assert names and all("GAR" in name for name in names)
+        assert app.screen.query_one(DataTable).row_count == len(names)
+
+
+async def test_low_bandwidth_cursor_does_not_blink(demo_db, monkeypatch):
+    monkeypatch.undo()  # the suite's no_cursor_blink fixture: blinking is what is tested here
+    for low_bandwidth in (False, True):
+        app = MyOpenIPApp(Settings(database=demo_db, low_bandwidth=low_bandwidth))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.focused.id == "login"  # focused from the start, no repaint to get there
+            assert isinstance(app.focused, Input)
+            assert app.focused.cursor_blink is (not low_bandwidth)
+            assert app.theme == ("ansi-dark" if low_bandwidth else "textual-dark")
