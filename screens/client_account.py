@@ -24,7 +24,8 @@ from db.models import Document
 from db.quotes import client_account_prefill, create_client_account, get_quote
 from screens.file_picker import FilePickerScreen
 from tui.db_worker import DbWorkerMixin
-from tui.widgets.dialogs import ConfirmDialog, MessageDialog
+from tui.form_screen import UnsavedEditsMixin
+from tui.widgets.dialogs import MessageDialog
 from tui.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
 
 
@@ -74,7 +75,7 @@ def _prefixed(prefill: dict) -> dict:
     }
 
 
-class ClientAccountScreen(DbWorkerMixin, Screen):
+class ClientAccountScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer", id="account.save", priority=True),
         Binding("escape", "leave", "Retour", id="account.back"),
@@ -292,31 +293,4 @@ class ClientAccountScreen(DbWorkerMixin, Screen):
         show_errors(self, {})
         self._banner(exc.message, error=True)
 
-    def _banner(self, text: str, error: bool = False) -> None:
-        banner = self.query_one("#banner", Static)
-        banner.update(text)
-        banner.set_class(error, "-error")
-        banner.display = bool(text)
-
     # -- leaving ----------------------------------------------------------------------------------
-    @property
-    def dirty(self) -> bool:
-        return bool(self.loaded_values) and read_form(self) != self.loaded_values
-
-    def action_leave(self) -> None:
-        if not self.dirty:
-            self.app.pop_screen()
-            return
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.app.pop_screen()
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Des modifications ne sont pas enregistrées. Les abandonner ?",
-                yes="Abandonner",
-                no="Rester",
-            ),
-            answer,
-        )

@@ -20,6 +20,7 @@ from db.errors import ConcurrentEditError, DomainError, FieldError, ValidationEr
 from db.models import CompanyKind
 from db.quotes import format_amount, step_label
 from tui.db_worker import DbWorkerMixin
+from tui.form_screen import BannerMixin, UnsavedEditsMixin
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
 from tui.widgets.record_list import RecordTable
@@ -64,7 +65,7 @@ TABLE_COLUMNS = {
 }
 
 
-class CompanyDetailScreen(DbWorkerMixin, Screen):
+class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="company.back"),
         Binding("ctrl+e", "edit_company", "Éditer société/site", id="company.edit"),
@@ -240,12 +241,6 @@ class CompanyDetailScreen(DbWorkerMixin, Screen):
                 table.focus()
                 return
 
-    def _banner(self, text: str, error: bool = False) -> None:
-        banner = self.query_one("#banner", Static)
-        banner.update(text)
-        banner.set_class(error, "-error")
-        banner.display = bool(text)
-
     # -- actions ----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         d = self.detail
@@ -312,7 +307,7 @@ class CompanyDetailScreen(DbWorkerMixin, Screen):
 # -- edit forms -----------------------------------------------------------------------------------
 
 
-class RecordFormScreen(DbWorkerMixin, Screen):
+class RecordFormScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
     """A form over one record: load in a worker, Ctrl+S saves with the version it was loaded at.
 
     Errors show at their fields and keep what was typed; a concurrent edit is a banner naming
@@ -450,34 +445,7 @@ class RecordFormScreen(DbWorkerMixin, Screen):
         )
         self._banner(exc.message + hint, error=True)
 
-    def _banner(self, text: str, error: bool = False) -> None:
-        banner = self.query_one("#banner", Static)
-        banner.update(text)
-        banner.set_class(error, "-error")
-        banner.display = bool(text)
-
     # -- leaving ----------------------------------------------------------------------------------
-    @property
-    def dirty(self) -> bool:
-        return bool(self.loaded_values) and read_form(self) != self.loaded_values
-
-    def action_leave(self) -> None:
-        if not self.dirty:
-            self.app.pop_screen()
-            return
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.app.pop_screen()
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Des modifications ne sont pas enregistrées. Les abandonner ?",
-                yes="Abandonner",
-                no="Rester",
-            ),
-            answer,
-        )
 
     def action_reload(self) -> None:
         def answer(discard: bool | None) -> None:

@@ -22,6 +22,7 @@ from db.errors import ConcurrentEditError, DomainError, FieldError, ValidationEr
 from db.forms import Field
 from db.sepa import validate_ics
 from tui.db_worker import DbWorkerMixin
+from tui.form_screen import UnsavedEditsMixin
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
 
@@ -72,7 +73,7 @@ def from_form(values: dict) -> CreditorSettings:
     )
 
 
-class CreditorSettingsScreen(DbWorkerMixin, Screen):
+class CreditorSettingsScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer", id="creditor.save", priority=True),
         Binding("escape", "leave", "Retour", id="creditor.back"),
@@ -169,34 +170,6 @@ class CreditorSettingsScreen(DbWorkerMixin, Screen):
             return
         hint = "  Ctrl+R : recharger." if isinstance(exc, ConcurrentEditError) else ""
         self._banner(exc.message + hint, error=True)
-
-    def _banner(self, text: str, error: bool = False) -> None:
-        banner = self.query_one("#banner", Static)
-        banner.update(text)
-        banner.set_class(error, "-error")
-        banner.display = bool(text)
-
-    @property
-    def dirty(self) -> bool:
-        return bool(self.loaded_values) and read_form(self) != self.loaded_values
-
-    def action_leave(self) -> None:
-        if not self.dirty:
-            self.app.pop_screen()
-            return
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.app.pop_screen()
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Des modifications ne sont pas enregistrées. Les abandonner ?",
-                yes="Abandonner",
-                no="Rester",
-            ),
-            answer,
-        )
 
     def action_reload(self, confirm: bool = True) -> None:
         def answer(yes: bool | None) -> None:

@@ -15,6 +15,7 @@ from db.documents import DocumentFilters, count_documents, list_documents
 from db.errors import DomainError
 from db.prospects import load_prospect
 from tui.db_worker import DbWorkerMixin
+from tui.form_screen import BannerMixin
 from tui.widgets.dialogs import ConfirmDialog, MessageDialog
 from tui.widgets.step_indicator import StepIndicator
 
@@ -36,7 +37,7 @@ def load_details(scope, company_id: int):
     return record, missing_for_conversion(record)
 
 
-class ProspectDetailsScreen(DbWorkerMixin, Screen):
+class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="details.back"),
         Binding("ctrl+t", "transform", "Transformer en client", id="details.transform"),
@@ -231,12 +232,6 @@ class ProspectDetailsScreen(DbWorkerMixin, Screen):
             ("À compléter avant de transformer : " + ", ".join(missing) + ".") if missing else "",
             error=bool(missing),
         )
-
-    def _banner(self, text: str, error: bool = False) -> None:
-        banner = self.query_one("#banner", Static)
-        banner.update(text)
-        banner.set_class(error, "-error")
-        banner.display = bool(text)
 
     @on(Button.Pressed, "#edit-company, #edit-site")
     def _edit_company(self) -> None:

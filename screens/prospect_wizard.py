@@ -24,6 +24,7 @@ from db.models import Document
 from db.prospects import load_prospect, save_admin_step, save_billing_step, save_company_step
 from screens.file_picker import FilePickerScreen, WriteDocumentDialog
 from tui.db_worker import DbWorkerMixin
+from tui.form_screen import UnsavedEditsMixin
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
 from tui.widgets.step_indicator import StepIndicator
@@ -88,7 +89,7 @@ def open_prospect_at(app, company_id: int, step: int | None = None) -> None:
         app.push_screen(ProspectWizardScreen(company_id, step))
 
 
-class ProspectWizardScreen(DbWorkerMixin, Screen):
+class ProspectWizardScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer et continuer", id="wizard.save", priority=True),
         # Step 2 only (check_action); listed before Retour so they are not cut off at 100 columns.
@@ -292,12 +293,6 @@ class ProspectWizardScreen(DbWorkerMixin, Screen):
         )
         self._banner(exc.message + hint, error=True)
 
-    def _banner(self, text: str, error: bool = False) -> None:
-        banner = self.query_one("#banner", Static)
-        banner.update(text)
-        banner.set_class(error, "-error")
-        banner.display = bool(text)
-
     # -- documents (step 2) ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in self._STEP2_ACTIONS:
@@ -405,27 +400,6 @@ class ProspectWizardScreen(DbWorkerMixin, Screen):
         self.notify(exc.message, severity="error", timeout=8)
 
     # -- leaving ----------------------------------------------------------------------------------
-    @property
-    def dirty(self) -> bool:
-        return bool(self.loaded_values) and read_form(self) != self.loaded_values
-
-    def action_leave(self) -> None:
-        if not self.dirty:
-            self.app.pop_screen()
-            return
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.app.pop_screen()
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Des modifications ne sont pas enregistrées. Les abandonner ?",
-                yes="Abandonner",
-                no="Rester",
-            ),
-            answer,
-        )
 
     def action_reload(self) -> None:
         if self.company_id is None:

@@ -22,6 +22,7 @@ from db.quotes import (
     update_lines,
 )
 from tui.db_worker import DbWorkerMixin
+from tui.form_screen import BannerMixin
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.quote_lines import QuoteLinesEditor, add_line_columns, line_cells, totals_text
 from tui.widgets.step_indicator import StepIndicator
@@ -46,7 +47,7 @@ def step_names(current: int) -> Text:
     return text
 
 
-class QuoteDetailScreen(DbWorkerMixin, Screen):
+class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="quote.back"),
         Binding("ctrl+right", "next_step", "Étape suiv.", id="quote.next_step"),
@@ -164,12 +165,6 @@ class QuoteDetailScreen(DbWorkerMixin, Screen):
         if action == "client_account":
             return detail.can_create_client_account
         return True
-
-    def _banner(self, text: str, error: bool = False) -> None:
-        banner = self.query_one("#banner", Static)
-        banner.update(text)
-        banner.set_class(error, "-error")
-        banner.display = bool(text)
 
     # -- steps ----------------------------------------------------------------------------------
     def action_next_step(self) -> None:

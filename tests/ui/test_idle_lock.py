@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from db.auth import LOGIN_FAILED
@@ -20,15 +22,17 @@ def idle_app(demo_db):
     return MyOpenIPApp(Settings(database=demo_db, idle_lock_minutes=IDLE_MINUTES))
 
 
-async def wait_for_lock(pilot, seconds: float = 4.0) -> None:
+async def wait_for_lock(pilot, seconds: float = 15.0) -> None:
     waited = 0.0
     while not isinstance(pilot.app.screen, LockScreen) and waited < seconds:
         await pilot.pause(0.1)
         waited += 0.1
 
 
-async def test_idle_session_locks_and_keeps_unsaved_input(idle_app):
-    app = idle_app
+async def test_idle_session_locks_and_keeps_unsaved_input(demo_db):
+    # Start with a long idle time so a slow machine cannot lock the session while the test is
+    # still typing; then shorten it (the app's clock check runs at least every 5 s).
+    app = MyOpenIPApp(Settings(database=demo_db, idle_lock_minutes=10))
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot)
         await pilot.press("enter")  # Prospects
@@ -41,6 +45,7 @@ async def test_idle_session_locks_and_keeps_unsaved_input(idle_app):
         name = wizard.query_one("#input-name")
         assert name.value == "ATELIER VERROU"
 
+        app.settings = replace(app.settings, idle_lock_minutes=IDLE_MINUTES)
         await wait_for_lock(pilot)
         lock = app.screen
         assert isinstance(lock, LockScreen)
