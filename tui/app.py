@@ -23,7 +23,14 @@ GC_IDLE_SECONDS = 1.0  # a pause this long (no key, no mouse) lets a full collec
 
 class MyOpenIPApp(App):
     TITLE = "MyOpenIP"
-    CSS_PATH = ["styles/app.tcss", "styles/lock.tcss", "styles/documents.tcss", "styles/quotes.tcss", "styles/companies.tcss", "styles/catalogue_orders.tcss"]
+    CSS_PATH = [
+        "styles/app.tcss",
+        "styles/lock.tcss",
+        "styles/documents.tcss",
+        "styles/quotes.tcss",
+        "styles/companies.tcss",
+        "styles/catalogue_orders.tcss",
+    ]
     COMMANDS = {PlacesProvider, RecordsProvider}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     ENABLE_COMMAND_PALETTE = True

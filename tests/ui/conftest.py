@@ -22,7 +22,9 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
-async def login(pilot, user: str = "revendeur", password: str = "demo", operator: bool = False) -> None:
+async def login(
+    pilot, user: str = "revendeur", password: str = "demo", operator: bool = False
+) -> None:
     """Log in by typing, as a user would: Login, Tab, Mot de passe, (F2 for the portal), Enter."""
     await type_text(pilot, user)
     await pilot.press("tab")

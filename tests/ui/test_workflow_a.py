@@ -91,9 +91,11 @@ async def test_prospect_1743_becomes_a_client_from_the_keyboard(app):
         await settle(pilot)
         company = Company.get_by_id(1743)
         assert company.kind == CompanyKind.CLIENT and company.client_number
-        assert AuditLog.select().where(
-            (AuditLog.action == "converted_to_client") & (AuditLog.entity_id == 1743)
-        ).exists()
+        assert (
+            AuditLog.select()
+            .where((AuditLog.action == "converted_to_client") & (AuditLog.entity_id == 1743))
+            .exists()
+        )
         shown = " ".join(str(w.render()) for w in app.screen.query(Static))
         assert company.client_number in shown  # the N° client is shown to the user
         await pilot.press("enter")  # close the N° client message
