@@ -29,6 +29,18 @@ async def wait_for_lock(pilot, seconds: float = 15.0) -> None:
         waited += 0.1
 
 
+async def wait_until(pilot, predicate, seconds: float = 15.0) -> bool:
+    """Poll `predicate` while the app runs: a loaded machine may take a while to answer."""
+    waited = 0.0
+    while waited < seconds:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        if predicate():
+            return True
+        waited += 0.1
+    return False
+
+
 async def test_idle_session_locks_and_keeps_unsaved_input(demo_db):
     # Start with a long idle time so a slow machine cannot lock the session while the test is
     # still typing; then shorten it (the app's clock check runs at least every 5 s).
@@ -49,6 +61,7 @@ async def test_idle_session_locks_and_keeps_unsaved_input(demo_db):
         await wait_for_lock(pilot)
         lock = app.screen
         assert isinstance(lock, LockScreen)
+        assert await wait_until(pilot, lambda: bool(lock.query("#lock-password")))
         assert "Session verrouillée" in str(lock.query_one("#lock-title").render())
 
         # The palette searches records: it must not open over the lock.
@@ -56,17 +69,18 @@ async def test_idle_session_locks_and_keeps_unsaved_input(demo_db):
         await pilot.pause()
         assert app.screen is lock
 
+        lock.query_one("#lock-password").focus()
         await type_text(pilot, "faux")
         await pilot.press("enter")
-        await settle(pilot)
+        assert await wait_until(
+            pilot, lambda: str(lock.query_one("#lock-error").render()) == LOGIN_FAILED
+        )
         assert app.screen is lock
-        assert str(lock.query_one("#lock-error").render()) == LOGIN_FAILED
         assert lock.query_one("#lock-password").value == ""
 
         await type_text(pilot, "demo")
         await pilot.press("enter")
-        await settle(pilot)
-        assert app.screen is wizard
+        assert await wait_until(pilot, lambda: app.screen is wizard)
         assert wizard.query_one("#input-name").value == "ATELIER VERROU"
         assert app._exception is None
 
