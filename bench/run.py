@@ -34,6 +34,7 @@ import fcntl
 import os
 import platform
 import re
+import shutil
 import statistics
 import struct
 import subprocess
@@ -814,7 +815,25 @@ def _flat(runs: list[Session], attr: str) -> float:
     return median([v for x in values for v in (x if isinstance(x, list) else [x])])
 
 
+def startup_only(argv: list[str], marker: bytes, env: dict) -> Session:
+    session = Session()
+    term = Term(argv, *SIZES[0], env)
+    try:
+        first_screen(term, marker, session)
+    finally:
+        term.close()
+    return session
+
+
+STARTS_PER_RUN = 3  # start-up is short and noisy: more samples than the full sessions
+
+
 def measure_terminal(db: str, args, tmp: str, table: Table, notes: list[str]) -> None:
+    starts: dict = {"app": [], "low": [], "bare": []}
+    for _ in range(args.runs * STARTS_PER_RUN):  # interleaved, as below
+        starts["app"].append(startup_only(app_argv(db), b"Connexion", term_env(False, tmp)))
+        starts["bare"].append(startup_only(bare_argv(), b"Quitter", term_env(False, tmp)))
+        starts["low"].append(startup_only(app_argv(db), b"Connexion", term_env(True, tmp)))
     app_runs: dict = {size: [] for size in SIZES}
     low_runs: dict = {size: [] for size in SIZES}
     bare_runs: dict = {size: [] for size in SIZES}
@@ -826,12 +845,15 @@ def measure_terminal(db: str, args, tmp: str, table: Table, notes: list[str]) ->
             low_runs[size].append(run_app_session(db, *size, low_bandwidth=True, **kwargs))
         print(f"  terminal : run {run + 1}/{args.runs}", file=sys.stderr)
 
-    size = SIZES[0]
-    app_paint = median(s.painted for s in app_runs[size]) * 1000
-    bare_paint = median(s.painted for s in bare_runs[size]) * 1000
-    low_paint = median(s.painted for s in low_runs[size]) * 1000
+    starts["app"] += app_runs[SIZES[0]]
+    starts["bare"] += bare_runs[SIZES[0]]
+    starts["low"] += low_runs[SIZES[0]]
+    app_paint = median(s.painted for s in starts["app"]) * 1000
+    bare_paint = median(s.painted for s in starts["bare"]) * 1000
+    low_paint = median(s.painted for s in starts["low"]) * 1000
     table.add(
-        "Démarrage → Connexion peinte, 80×24 (dernier octet du 1er écran)",
+        f"Démarrage → Connexion peinte, 80×24 (dernier octet du 1er écran ; "
+        f"{len(starts['app'])} démarrages)",
         ms(app_paint),
         ms(low_paint),
         f"{ms(bare_paint)} (app nue)",
@@ -841,9 +863,9 @@ def measure_terminal(db: str, args, tmp: str, table: Table, notes: list[str]) ->
     )
     table.add(
         "  1re image contenant « Connexion »",
-        ms(median(s.first_paint for s in app_runs[size]) * 1000),
-        ms(median(s.first_paint for s in low_runs[size]) * 1000),
-        f"{ms(median(s.first_paint for s in bare_runs[size]) * 1000)} (app nue)",
+        ms(median(s.first_paint for s in starts["app"]) * 1000),
+        ms(median(s.first_paint for s in starts["low"]) * 1000),
+        f"{ms(median(s.first_paint for s in starts['bare']) * 1000)} (app nue)",
     )
     totals = {"normal": 0.0, "low": 0.0}
     for size in SIZES:
@@ -1025,6 +1047,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{ms(median(figures['mandate_render']))} (rendu PDF seul)",
         )
 
+    shutil.rmtree(tmp, ignore_errors=True)
     elapsed = time.perf_counter() - started
     print()
     print(f"MyOpenIP — bench ({args.runs} runs, médianes), base {db}, login {args.login}")

@@ -66,7 +66,8 @@ class MyOpenIPApp(App):
         self.screen_change_signal.subscribe(self, self._paint_once_mounted, immediate=True)
         self.push_screen(LoginScreen())
         self._collected_at = self._last_activity
-        self.set_interval(GC_IDLE_SECONDS, self._collect_garbage_when_idle)
+        if gc.get_freeze_count():  # tuned for a session (tui/cli.py run_app), not in tests
+            self.set_interval(GC_IDLE_SECONDS, self._collect_garbage_when_idle)
         idle = self.settings.idle_lock_minutes * 60
         if idle > 0:
             # Checking a clock is cheap and repaints nothing, so it costs no bytes over SSH.
