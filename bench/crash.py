@@ -35,7 +35,7 @@ from pathlib import Path
 
 import peewee
 
-from bench.stress import (
+from bench.workload import (
     OPERATOR_LOGIN,
     convert,
     fresh_company,
@@ -157,7 +157,7 @@ def child(db_path: str, seed: int, ready, phase, tx, ops) -> None:
 def run_kills(db_path: Path, kills: int, seed: int, max_run: float = 0.3) -> dict:
     """Start a child, let it run a random moment, SIGKILL it; `kills` times."""
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["bench.stress"])
+    ctx.set_forkserver_preload(["bench.workload"])
     from bench import crash  # noqa: PLC0415 - the target by its module name, even under -m
 
     rng = random.Random(seed)

@@ -278,9 +278,13 @@ async def run(
     WORKER_ERRORS.clear()
     keys = random_keys(count, seed)
     app = MyOpenIPApp(Settings(database=database, idle_lock_minutes=0))
+    _CURRENT["app"] = app
     started = time.perf_counter()
+    hung = False
     try:
-        async with app.run_test(size=size):
+        session = app.run_test(size=size)
+        await session.__aenter__()
+        try:
             step = 1000
             for offset in range(0, count, step):
                 await drive(app, keys[offset : offset + step], figures)
@@ -289,9 +293,16 @@ async def run(
                 if _crashed(app):
                     break
             await settle(app)
-    except TimeoutError:
-        # The app stopped answering: its message queue is stuck (a hang is a crash to the user).
-        figures.crash = f"l'application ne répond plus (rien en 10 s) ; écrans : {_stack(app)}"
+        except TimeoutError:
+            # The app stopped answering: its message queue is stuck (a hang is a crash to the
+            # user). Say what every task waits for; leaving run_test would wait on the same
+            # stuck queue, so the app is left as it is (asyncio cancels its tasks at the end).
+            hung = True
+            _dump_tasks()
+            figures.crash = f"l'application ne répond plus (rien en 10 s) ; écrans : {_stack(app)}"
+        finally:
+            if not hung:
+                await session.__aexit__(None, None, None)
     except Exception as exc:  # noqa: BLE001 - the crash is the finding
         figures.crash = "".join(traceback.format_exception_only(exc)).strip()
         figures.crash_traceback = "".join(traceback.format_exception(exc))
@@ -307,20 +318,43 @@ async def run(
     return figures
 
 
+def _await_chain(task) -> list[str]:
+    """Where a task is suspended, coroutine by coroutine down to the future it waits on."""
+    chain, awaited = [], task.get_coro()
+    while awaited is not None:
+        frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "gi_frame", None)
+        if frame is None:
+            chain.append(f"    attend {awaited!r:.160}")
+            break
+        chain.append(f"    {frame.f_code.co_filename}:{frame.f_lineno} {frame.f_code.co_name}")
+        awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "gi_yieldfrom", None)
+    return chain
+
+
+def _dump_tasks() -> None:
+    """Every asyncio task and what it waits for, the app's error if any, the last keys."""
+    for task in asyncio.all_tasks():
+        print(f"tâche {task.get_name()}", file=sys.stderr)
+        for line in _await_chain(task):
+            print(line, file=sys.stderr)
+    app = _CURRENT.get("app")
+    if app is not None:
+        print(
+            f"pile d'écrans : {_stack(app)} ; erreur de l'app : {app._exception!r}", file=sys.stderr
+        )
+    figures = _CURRENT.get("figures")
+    if figures is not None:
+        print(f"après {figures.keys_sent} touches ; dernières :", file=sys.stderr)
+        for key, stack in figures.trail:
+            print(f"  {key:<10} → {stack}", file=sys.stderr)
+    sys.stderr.flush()
+
+
 async def _with_task_dump(coroutine):
     """`kill -USR1 <pid>` prints every asyncio task's stack: what a stuck run is waiting for."""
     import signal
 
-    def dump() -> None:
-        for task in asyncio.all_tasks():
-            task.print_stack(limit=8, file=sys.stderr)
-        figures = _CURRENT.get("figures")
-        if figures is not None:
-            print(f"après {figures.keys_sent} touches ; dernières :", file=sys.stderr)
-            for key, stack in figures.trail:
-                print(f"  {key:<10} → {stack}", file=sys.stderr)
-
-    asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, dump)
+    asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, _dump_tasks)
     return await coroutine
 
 
@@ -328,7 +362,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keys", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--db", help="SQLite file (default: a fresh demo database)")
+    parser.add_argument(
+        "--db", help="SQLite file (default: a fresh demo database; seeded if it does not exist)"
+    )
     parser.add_argument("--prospects", type=int, default=300)
     parser.add_argument("--quotes", type=int, default=200)
     args = parser.parse_args(argv)
@@ -337,9 +373,10 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="myopenip-keys-") as tmp:
         database = args.db or str(Path(tmp) / "demo.db")
+        fresh = not Path(database).exists()
         open_database(database)
         init_schema()
-        if not args.db:
+        if fresh:
             from db.seed import seed_demo
 
             seed_demo(prospects=args.prospects, quotes=args.quotes)
@@ -351,15 +388,20 @@ def main(argv: list[str] | None = None) -> int:
         figures = asyncio.run(
             _with_task_dump(run(database, args.keys, args.seed, on_progress=progress))
         )
+    _report(figures)
+    return 1 if figures.crashes or figures.problems or figures.worker_errors else 0
+
+
+def _report(figures: Figures) -> None:
     for line in figures.lines():
-        print(line)
+        print(line, flush=True)
     if figures.crash:
         print("dernières touches (touche → écrans) :", file=sys.stderr)
         for key, stack in figures.trail:
             print(f"  {key:<10} → {stack}", file=sys.stderr)
     if figures.crash_traceback:
         print(figures.crash_traceback, file=sys.stderr)
-    return 1 if figures.crashes or figures.problems or figures.worker_errors else 0
+    sys.stderr.flush()
 
 
 if __name__ == "__main__":

@@ -16,10 +16,10 @@ from db.database import atomic
 from db.errors import DomainError, FieldError, NotFound, ValidationErrors
 from db.forms import Field, _clean
 from db.models import Offer, fold
+from db.money import CENT, format_amounts, money
 from db.records import update_checked
 from db.scope import Scope
 
-CENT = Decimal("0.01")
 MAX_PRICE = Decimal("9999999999.99")  # DecimalField(max_digits=12, decimal_places=2)
 
 STAFF_ONLY = "Seul le personnel de l'opérateur peut modifier le catalogue."
@@ -52,16 +52,6 @@ def parse_price(text: str) -> Decimal:
     if value > MAX_PRICE:
         raise FieldError(PRICE_TOO_BIG)
     return value.quantize(CENT)
-
-
-def format_price(value: Decimal) -> str:
-    """'82.80 €', as the guide shows M.E.S. and ABO."""
-    return f"{money(value)} €"
-
-
-def money(value) -> Decimal:
-    # SQLite hands DECIMAL columns back without trailing zeros (82.8): normalise to cents.
-    return Decimal(str(value if value is not None else 0)).quantize(CENT)
 
 
 OFFER_FIELDS = (
@@ -98,6 +88,20 @@ class OfferRow:
     def status(self) -> str:
         return STATUS_RETIRED if self.retired else STATUS_ACTIVE
 
+    @property
+    def amounts(self) -> str:
+        """'82.80 € / 5.76 €': the unit M.E.S. / ABO., as the quote's offer picker shows them."""
+        return format_amounts(self.setup_fee, self.monthly_fee)
+
+
+_ROW_COLUMNS = (Offer.id, Offer.name, Offer.setup_fee, Offer.monthly_fee, Offer.retired)
+
+
+def _offer_row(offer: Offer) -> OfferRow:
+    return OfferRow(
+        offer.id, offer.name, money(offer.setup_fee), money(offer.monthly_fee), bool(offer.retired)
+    )
+
 
 def _offer_query(filters: OfferFilters, *columns):
     query = Offer.select(*columns)
@@ -113,17 +117,19 @@ def list_offers(
 ) -> list[OfferRow]:
     """One page of the catalogue by name (the catalogue is the operator's: everyone reads it)."""
     query = (
-        _offer_query(
-            filters, Offer.id, Offer.name, Offer.setup_fee, Offer.monthly_fee, Offer.retired
-        )
+        _offer_query(filters, *_ROW_COLUMNS)
         .order_by(Offer.retired, Offer.search_name, Offer.id)
         .offset(offset)
         .limit(limit)
     )
-    return [
-        OfferRow(o.id, o.name, money(o.setup_fee), money(o.monthly_fee), bool(o.retired))
-        for o in query
-    ]
+    return [_offer_row(o) for o in query]
+
+
+def offers(include_retired: bool = False) -> list[OfferRow]:
+    """The catalogue by name for the quote's offer picker (retired offers only when asked for)."""
+    filters = OfferFilters(include_retired=include_retired)
+    query = _offer_query(filters, *_ROW_COLUMNS).order_by(Offer.search_name, Offer.id)
+    return [_offer_row(o) for o in query]
 
 
 def count_offers(scope: Scope, filters: OfferFilters) -> int:

@@ -12,19 +12,23 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from peewee import Cast, fn
+from peewee import fn
 
 from db import audit
+from db.company_lists import client_condition
 from db.csv_io import export_pages, french_amount, french_date
-from db.database import atomic, is_sqlite
+from db.database import atomic
+from db.dates import parse_date_range
 from db.errors import DomainError, FieldError, NotFound
-from db.models import Company, CompanyKind, Order, OrderLine, Quote, QuoteLine, User, fold
-from db.quotes import SIGNED_STEP, find_quote, format_reference, parse_date_range
+from db.models import Company, CompanyKind, Order, OrderLine, Quote, QuoteLine, User
+from db.money import Amounts, LineTotals, cents, from_cents, money
+from db.quote_detail import lock_quote_number, visible_quote
+from db.quote_lines import insert_lines
+from db.quotes import SIGNED_STEP, find_quote, format_reference
 from db.records import next_value
 from db.scope import Scope
 from db.validation import clean_text
 
-CENT = Decimal("0.01")
 STATUS_OPEN = "En cours"
 NUMBER_INVALID = "N° de commande invalide (ex. CMD000000012)."
 
@@ -44,24 +48,11 @@ def format_order_number(value: int) -> str:
     return f"CMD{value:09d}"
 
 
-def format_amount(value: Decimal) -> str:
-    return f"{Decimal(value).quantize(CENT)} €"
-
-
-def cents(column):
-    """An amount column as whole cents, so sums are exact integers on SQLite and PostgreSQL."""
-    return Cast(fn.ROUND(column * 100), "BIGINT")
-
-
-def from_cents(value) -> Decimal:
-    return (Decimal(int(value or 0)) / 100).quantize(CENT)
-
-
 # --- making an order -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class OrderPreview:
+class OrderPreview(Amounts):
     """What 'Commander' is about to do, shown for confirmation."""
 
     quote_id: int
@@ -72,16 +63,10 @@ class OrderPreview:
     setup_total: Decimal
     monthly_total: Decimal
 
-    @property
-    def amounts(self) -> str:
-        return f"{format_amount(self.setup_total)} / {format_amount(self.monthly_total)}"
-
 
 def _orderable_quote(scope: Scope, quote_id: int) -> tuple[Quote, Company]:
     """The visible quote and its client if it may be ordered; DomainError saying why not."""
-    quote = Quote.select().where((Quote.id == quote_id) & scope.owner_condition(Quote)).first()
-    if quote is None:
-        raise NotFound("Devis introuvable.")
+    quote = visible_quote(scope, quote_id)
     company = scope.company(quote.company_id)
     if quote.step != SIGNED_STEP:
         raise DomainError(NOT_SIGNED.format(step=quote.step))
@@ -142,12 +127,6 @@ def _line_totals(model, where) -> tuple[Decimal, Decimal]:
     return from_cents(setup), from_cents(monthly)
 
 
-def _lock_quote_number(number: int) -> None:
-    """PostgreSQL: serialise orders of one quote number (SQLite's BEGIN IMMEDIATE already does)."""
-    if not is_sqlite():
-        Quote.select(Quote.id).where(Quote.number == number).for_update().execute()
-
-
 def create_order_from_quote(scope: Scope, quote_id: int) -> int:
     """Turn a client's quote at step 4 into an order (one transaction); returns the order's id.
 
@@ -161,7 +140,7 @@ def _create_order(scope: Scope, quote_id: int, created_on: dt.date) -> int:
     with atomic():
         quote = Quote.select(Quote.number).where(Quote.id == quote_id).first()
         if quote is not None:
-            _lock_quote_number(quote.number)
+            lock_quote_number(quote.number)
         quote, company = _orderable_quote(scope, quote_id)
         value = next_value("order_number")
         while Order.select().where(Order.number == format_order_number(value)).exists():
@@ -178,19 +157,7 @@ def _create_order(scope: Scope, quote_id: int, created_on: dt.date) -> int:
             updated_by=scope.login,
         )
         lines = list(quote.lines.order_by(QuoteLine.id))
-        OrderLine.insert_many(
-            [
-                {
-                    "order": order.id,
-                    "offer": line.offer_id,
-                    "label": line.label,
-                    "quantity": line.quantity,
-                    "setup_fee": line.setup_fee,
-                    "monthly_fee": line.monthly_fee,
-                }
-                for line in lines
-            ]
-        ).execute()
+        insert_lines(OrderLine, lines, order=order.id)
         audit.record(
             scope,
             "order_created",
@@ -221,7 +188,7 @@ class OrderFilters:
 
 
 @dataclass(frozen=True)
-class OrderRow:
+class OrderRow(Amounts):
     id: int
     number: str
     client: str
@@ -235,10 +202,6 @@ class OrderRow:
     @property
     def created(self) -> str:
         return french_date(self.created_on)
-
-    @property
-    def amounts(self) -> str:
-        return f"{format_amount(self.setup_total)} / {format_amount(self.monthly_total)}"
 
 
 _NUMBER_RE = re.compile(r"(?:CMD)?\s*(\d{1,9})", re.IGNORECASE)
@@ -260,17 +223,6 @@ def filters_from_text(number: str = "", client: str = "", date: str = "") -> Ord
     parse_order_number(number)
     start, end = parse_date_range(date)
     return OrderFilters(number=number, client=client, created_from=start, created_to=end)
-
-
-def client_condition(text: str):
-    """Every word in the raison sociale, or the N° client as typed."""
-    text = clean_text(text)
-    by_name = None
-    for word in fold(text).split():
-        part = Company.search_name.contains(word)
-        by_name = part if by_name is None else (by_name & part)
-    by_number = Company.client_number.contains(text.replace(" ", "").upper())
-    return by_name | by_number if by_name is not None else by_number
 
 
 def _order_query(scope: Scope, filters: OrderFilters, *columns):
@@ -374,23 +326,15 @@ def export_orders(scope: Scope, filters: OrderFilters, path, *, overwrite: bool 
 
 
 @dataclass(frozen=True)
-class OrderLineView:
+class OrderLineView(LineTotals):
     label: str
     quantity: int
     setup_fee: Decimal  # unit prices, as quoted
     monthly_fee: Decimal
 
-    @property
-    def setup_total(self) -> Decimal:
-        return (self.setup_fee * self.quantity).quantize(CENT)
-
-    @property
-    def monthly_total(self) -> Decimal:
-        return (self.monthly_fee * self.quantity).quantize(CENT)
-
 
 @dataclass(frozen=True)
-class OrderDetail:
+class OrderDetail(Amounts):
     id: int
     number: str
     status: str
@@ -410,14 +354,6 @@ class OrderDetail:
     def created(self) -> str:
         return french_date(self.created_on)
 
-    @property
-    def amounts(self) -> str:
-        return f"{format_amount(self.setup_total)} / {format_amount(self.monthly_total)}"
-
-
-def _money(value) -> Decimal:
-    return Decimal(str(value if value is not None else 0)).quantize(CENT)
-
 
 def get_order(scope: Scope, order_id: int) -> OrderDetail:
     order = Order.select().where((Order.id == order_id) & scope.owner_condition(Order)).first()
@@ -428,7 +364,7 @@ def get_order(scope: Scope, order_id: int) -> OrderDetail:
     user = User.get_or_none(User.id == order.created_by_id) if order.created_by_id else None
     reseller = Company.get_or_none(Company.id == order.reseller_id) if order.reseller_id else None
     lines = tuple(
-        OrderLineView(line.label, line.quantity, _money(line.setup_fee), _money(line.monthly_fee))
+        OrderLineView(line.label, line.quantity, money(line.setup_fee), money(line.monthly_fee))
         for line in order.lines.order_by(OrderLine.id)
     )
     setup, monthly = _line_totals(OrderLine, OrderLine.order == order.id)

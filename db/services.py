@@ -13,9 +13,10 @@ from decimal import Decimal
 
 from peewee import fn
 
+from db.company_lists import client_condition
 from db.csv_io import export_pages, french_amount, french_date
 from db.models import Company, Offer, Order, OrderLine, fold
-from db.orders import cents, client_condition, format_amount, from_cents
+from db.money import cents, format_amount, from_cents
 from db.scope import Scope
 from db.validation import clean_text
 

@@ -8,22 +8,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from db.catalogue import (
     OFFER_FIELDS,
     OfferFilters,
     count_offers,
     export_offers,
-    format_price,
     get_offer,
     list_offers,
     save_offer,
     set_retired,
 )
 from db.errors import ConcurrentEditError, DomainError, ValidationErrors
+from db.money import format_amount
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.dialogs import ConfirmDialog, MessageDialog
+from tui.widgets.footer import AppFooter
 from tui.widgets.form import FormField, fill_form, read_form, show_errors
 from tui.widgets.record_list import Column, FilterSpec, RecordList
 
@@ -51,8 +52,8 @@ def offer_cells(row) -> tuple:
     style = "dim" if row.retired else ""
     return (
         Text(row.name, style=style),
-        Text(format_price(row.setup_fee), justify="right", style=style),
-        Text(format_price(row.monthly_fee), justify="right", style=style),
+        Text(format_amount(row.setup_fee), justify="right", style=style),
+        Text(format_amount(row.monthly_fee), justify="right", style=style),
         Text(row.status, style=style),
     )
 
@@ -172,7 +173,7 @@ class CatalogueScreen(DbWorkerMixin, Screen):
             ),
             export_name="catalogue",
         )
-        yield Footer()
+        yield AppFooter()
 
     @property
     def staff(self) -> bool:
@@ -227,8 +228,8 @@ class CatalogueScreen(DbWorkerMixin, Screen):
             return
         status = "retirée (plus proposée sur les nouveaux devis)" if record.retired else "en vente"
         details = (
-            f"M.E.S. : {format_price(record.setup_fee)}\n"
-            f"ABO. : {format_price(record.monthly_fee)} / mois\n"
+            f"M.E.S. : {format_amount(record.setup_fee)}\n"
+            f"ABO. : {format_amount(record.monthly_fee)} / mois\n"
             f"Statut : {status}"
         )
         if record.description:

@@ -1,63 +1,63 @@
 """Création du compte client (from a quote at step 4): the guide's three sections, then Enregistrer.
 
-Enregistrer runs db.quotes.create_client_account: the sections are saved and the prospect is
-converted by the same service as "Transformer en client", in one transaction.
+Enregistrer runs db.client_account.create_client_account: the sections are saved and the
+prospect is converted by the same service as "Transformer en client", in one transaction.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Select, Static
 
-from db import validation as v
-from db.documents import ATTACHMENT_LABELS, attach_file, latest_attachments
-from db.errors import DomainError, FieldError, ValidationErrors
-from db.forms import FIELDS_BY_NAME
-from db.models import Document
-from db.quotes import client_account_prefill, create_client_account, get_quote
-from screens.file_picker import FilePickerScreen
+from db.attachments import ATTACHABLE_KINDS, latest_attachments
+from db.client_account import client_account_prefill, create_client_account
+from db.errors import DomainError
+from db.forms import FIELDS_BY_NAME, Field
+from db.quote_detail import get_quote
+from screens.attachments import AttachmentsMixin, attachment_row
+from screens.prospect_details import announce_client
 from tui.db_worker import DbWorkerMixin
-from tui.form_screen import UnsavedEditsMixin
-from tui.widgets.dialogs import MessageDialog
-from tui.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
+from tui.form_screen import UnsavedEditsMixin, suggest_bic
+from tui.widgets.footer import AppFooter
+from tui.widgets.form import FormField, FormSection, fill_form, read_form
 
 
-def _guide(part: str, name: str, label: str, required: bool):
-    """The workflow-A field with this form's own label (the guide words them differently)."""
-    return replace(FIELDS_BY_NAME[part][name], label=label, required=required)
+def _guide(part: str, *fields: tuple[str, str, bool]) -> tuple[Field, ...]:
+    """Workflow A's fields of `part`, as (name, label, required): the guide words them differently."""
+    return tuple(
+        replace(FIELDS_BY_NAME[part][name], label=label, required=required)
+        for name, label, required in fields
+    )
 
 
-BILLING_FIELDS = (
-    _guide("billing", "holder", "Titulaire du compte", True),
-    _guide("billing", "email", "Email facturation", True),
-    _guide("billing", "payment_mode", "Mode de paiement", False),
-    _guide("billing", "payment_terms", "Délais de paiement", False),
-    _guide("billing", "payment_terms_days", "Autres", False),
-    _guide("billing", "iban", "Iban", True),
-    _guide("billing", "bic", "Code Bic", True),
-    _guide("billing", "rum", "Code rum", True),
+BILLING_FIELDS = _guide(
+    "billing",
+    ("holder", "Titulaire du compte", True),
+    ("email", "Email facturation", True),
+    ("payment_mode", "Mode de paiement", False),
+    ("payment_terms", "Délais de paiement", False),
+    ("payment_terms_days", "Autres", False),
+    ("iban", "Iban", True),
+    ("bic", "Code Bic", True),
+    ("rum", "Code rum", True),
 )
-IDENT_FIELDS = (
-    _guide("company", "siren", "SIREN", False),
-    _guide("company", "siret", "SIRET", False),
-)
-ADMIN_FIELDS = (
-    _guide("admin", "civility", "Civilité", True),
-    _guide("admin", "last_name", "Nom", True),
-    _guide("admin", "first_name", "Prénom", True),
-    _guide("admin", "phone", "Téléphone", True),
-    _guide("admin", "email", "Email", True),
+IDENT_FIELDS = _guide("company", ("siren", "SIREN", False), ("siret", "SIRET", False))
+ADMIN_FIELDS = _guide(
+    "admin",
+    ("civility", "Civilité", True),
+    ("last_name", "Nom", True),
+    ("first_name", "Prénom", True),
+    ("phone", "Téléphone", True),
+    ("email", "Email", True),
 )
 
 SECTIONS = (("billing", "billing."), ("ident", "ident."), ("admin", "admin."))
-KINDS = (Document.KIND_MANDATE_SIGNED, Document.KIND_RIB)
 
 
 def load_form(scope, quote_id: int):
@@ -75,7 +75,7 @@ def _prefixed(prefill: dict) -> dict:
     }
 
 
-class ClientAccountScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
+class ClientAccountScreen(AttachmentsMixin, UnsavedEditsMixin, DbWorkerMixin, Screen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer", id="account.save", priority=True),
         Binding("escape", "leave", "Retour", id="account.back"),
@@ -112,20 +112,11 @@ class ClientAccountScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
             )
         with Horizontal(id="wizard-actions"):
             yield Button("Enregistrer", id="save", variant="primary", compact=True)
-        yield Footer()
+        yield AppFooter()
 
     async def on_mount(self) -> None:
         self.sub_title = "Création du compte client"
-        rows = [
-            Horizontal(
-                Label(ATTACHMENT_LABELS[kind], classes="caption"),
-                Static("…", id=f"doc-{kind}", classes="doc-file"),
-                Button("Joindre…", id=f"attach-{kind}", compact=True, classes="link"),
-                id=f"row-{kind}",
-                classes="doc-row",
-            )
-            for kind in KINDS
-        ]
+        rows = [attachment_row(kind) for kind in ATTACHABLE_KINDS]
         await self.query_one("#section-billing").mount_all(rows)
         rum = self.query_one("#input-billing-rum", Input)
         rum.placeholder = "généré à l'enregistrement si laissé vide"
@@ -173,68 +164,11 @@ class ClientAccountScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
 
     @on(Input.Changed, "#input-billing-iban")
     def _suggest_bic(self, event: Input.Changed) -> None:
-        bic = self.query_one("#field-billing-bic", FormField)
-        if bic.value.strip():
-            return
-        try:
-            known = v.bic_from_iban(v.validate_iban(event.value))
-        except FieldError:
-            return
-        if known:
-            bic.value = known
+        suggest_bic(self.query_one("#field-billing-bic", FormField), event.value)
 
     # -- PDF attachments (reusing the documents' file picker) ----------------------------------
-    def _show_attachments(self, latest: dict) -> None:
-        for kind in KINDS:
-            row = latest.get(kind)
-            self.query_one(f"#doc-{kind}", Static).update(
-                f"{row.filename} [dim]({row.size_label}, {row.date_label})[/dim]"
-                if row
-                else "[dim]aucun fichier[/dim]"
-            )
-
-    @on(Button.Pressed, "#attach-mandat_signe")
-    def _attach_mandate(self) -> None:
-        self.action_attach(Document.KIND_MANDATE_SIGNED)
-
-    @on(Button.Pressed, "#attach-rib")
-    def _attach_rib(self) -> None:
-        self.action_attach(Document.KIND_RIB)
-
-    def action_attach(self, kind: str) -> None:
-        if self.detail is None:
-            return
-        inbox = Path(self.app.settings.inbox).expanduser()
-        company_id = self.detail.company_id
-
-        def picked(path: Path | None) -> None:
-            if path is None:
-                return
-            self._banner("Enregistrement du fichier…")
-            self.run_db(
-                attach_file,
-                self.app.scope,
-                company_id,
-                kind,
-                path,
-                inbox,
-                done=self._attached,
-                failed=lambda exc: self._banner(exc.message, error=True),
-                group="document",
-            )
-
-        self.app.push_screen(FilePickerScreen(inbox, title=ATTACHMENT_LABELS[kind]), picked)
-
-    def _attached(self, document) -> None:
-        self._banner("")
-        self.notify(f"{Document.LABELS[document.kind]} joint : {document.filename}", timeout=5)
-        self.run_db(
-            latest_attachments,
-            self.app.scope,
-            self.detail.company_id,
-            done=self._show_attachments,
-            group="attachments",
-        )
+    def _attachments_company(self) -> int | None:
+        return self.detail.company_id if self.detail else None
 
     # -- Enregistrer ------------------------------------------------------------------------------
     @on(Button.Pressed, "#save")
@@ -256,7 +190,7 @@ class ClientAccountScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
             parts["admin"],
             self.versions,
             done=self._saved,
-            failed=self._refused,
+            failed=self._save_refused,
             group="save",
         )
 
@@ -264,33 +198,12 @@ class ClientAccountScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
         self.saving = False
         self.loaded_values = read_form(self)
         self._banner("")
-        name = self.detail.company_name
-
-        def back(_=None) -> None:
-            self.app.pop_screen()
-
-        self.app.push_screen(
-            MessageDialog(
-                f"« {name} » est maintenant client.\nN° client : [b]{client_number}[/b]",
-                title="Création du compte client",
-            ),
-            back,
+        announce_client(
+            self.app, self.detail.company_name, client_number, title="Création du compte client"
         )
 
-    def _refused(self, exc: DomainError) -> None:
+    def _save_refused(self, exc: DomainError) -> None:
         self.saving = False
-        if isinstance(exc, ValidationErrors):
-            first = show_errors(self, exc.errors)
-            self._banner(
-                f"{len(exc.errors)} champ(s) à corriger : rien n'a été enregistré.", error=True
-            )
-            if first is not None:
-                first.control.focus()
-                first.scroll_visible()
-            return
         # ConversionRefused, ConcurrentEditError, NotFound: said once, above the form, which
         # keeps everything typed so the user can act on the message and save again.
-        show_errors(self, {})
-        self._banner(exc.message, error=True)
-
-    # -- leaving ----------------------------------------------------------------------------------
+        super()._save_refused(exc)

@@ -6,18 +6,24 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
-from db.companies import CompanyFilters, count_companies, list_companies
+from db.company_lists import CompanyFilters, count_companies, list_companies
+from db.list_exports import COMPANY_LISTS, export_companies
 from db.models import CompanyKind
 from tui.commands import register_record_search
+from tui.widgets.footer import AppFooter
 from tui.widgets.record_list import Column, FilterSpec, RecordList
 
 _FILTER_KEYS = ("identifiant", "client_number", "name", "place", "siren")
 
 
+def _wanted(filters: dict) -> CompanyFilters:
+    return CompanyFilters(**{k: filters.get(k, "") for k in _FILTER_KEYS})
+
+
 def fetch_companies(scope, kind: str, filters: dict, offset: int, limit: int):
-    wanted = CompanyFilters(**{k: filters.get(k, "") for k in _FILTER_KEYS})
+    wanted = _wanted(filters)
     return list_companies(scope, kind, wanted, offset, limit), count_companies(scope, kind, wanted)
 
 
@@ -70,8 +76,12 @@ class CompanyListScreen(Screen):
             page_size=self.app.settings.page_size,
             empty_text=self.EMPTY,
             open_label="Détail",
+            export=lambda f, path, overwrite: export_companies(
+                scope, kind, _wanted(f), path, overwrite=overwrite
+            ),
+            export_name=COMPANY_LISTS[kind],
         )
-        yield Footer()
+        yield AppFooter()
 
     @staticmethod
     def cells(row) -> tuple:

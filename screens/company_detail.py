@@ -1,28 +1,26 @@
-"""A company's detail (société, sites, contacts, billing points, quotes, documents) and its edit forms."""
+"""A company's detail: société, sites, billing points, contacts, quotes and documents."""
 
 from __future__ import annotations
+
+from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Button, DataTable, Header, Static
 
 from db import validation as v
-from db.companies import (
-    load_billing_point,
-    load_company,
-    save_billing_point,
-    save_company,
-)
-from db.errors import ConcurrentEditError, DomainError, FieldError, ValidationErrors
+from db.company_detail import load_company
 from db.models import CompanyKind
-from db.quotes import format_amount, step_label
+from db.money import format_amount
+from db.quotes import step_label
+from screens.company_forms import BillingEditScreen, CompanyEditScreen
 from tui.db_worker import DbWorkerMixin
-from tui.form_screen import BannerMixin, UnsavedEditsMixin
-from tui.widgets.dialogs import ConfirmDialog
-from tui.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
+from tui.form_screen import BannerMixin
+from tui.widgets.card import card, labelled_lines
+from tui.widgets.footer import AppFooter
 from tui.widgets.record_list import RecordTable
 
 
@@ -35,8 +33,7 @@ def quote_screen_class():
     return QuoteDetailScreen
 
 
-def _lines(*pairs) -> str:
-    return "\n".join(f"[dim]{label:<20}[/dim] {value or '—'}" for label, value in pairs)
+_lines = partial(labelled_lines, width=20)
 
 
 TABLE_COLUMNS = {
@@ -85,16 +82,10 @@ class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         yield Static("", id="banner", classes="banner")
         with VerticalScroll(id="company-detail"):
             with Horizontal(id="company-cards"):
-                with Vertical(classes="card"):
-                    with Horizontal(classes="card-head"):
-                        yield Static("📄 INFORMATIONS SOCIÉTÉ", classes="card-title")
-                        yield Button("✎ Éditer", id="edit-company", compact=True, classes="link")
-                    yield Static(id="company-info")
-                with Vertical(classes="card"):
-                    with Horizontal(classes="card-head"):
-                        yield Static("📍 INFORMATIONS SITE", classes="card-title")
-                        yield Button("✎ Éditer", id="edit-site", compact=True, classes="link")
-                    yield Static(id="site-info")
+                yield card(
+                    "📄 INFORMATIONS SOCIÉTÉ", Static(id="company-info"), edit="edit-company"
+                )
+                yield card("📍 INFORMATIONS SITE", Static(id="site-info"), edit="edit-site")
             yield from self._table_card(
                 "billing", "POINTS DE FACTURATION", RecordTable.labelled("Éditer")
             )
@@ -108,7 +99,7 @@ class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
             yield from self._table_card(
                 "documents", "DOCUMENTS", DataTable(cursor_type="row", zebra_stripes=True)
             )
-        yield Footer()
+        yield AppFooter()
 
     def _table_card(self, key: str, title: str, table: DataTable):
         table.id = f"{key}-table"
@@ -302,221 +293,3 @@ class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
             self.app.push_screen(ContactFormScreen(self.company_id, key))
         elif table_id == "quotes-table" and self.quote_screen is not None:
             self.app.push_screen(self.quote_screen(key))
-
-
-# -- edit forms -----------------------------------------------------------------------------------
-
-
-class RecordFormScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
-    """A form over one record: load in a worker, Ctrl+S saves with the version it was loaded at.
-
-    Errors show at their fields and keep what was typed; a concurrent edit is a banner naming
-    who changed the record; leaving with unsaved edits asks first. Subclasses give the sections,
-    `load(scope) -> (values, versions, subtitle)` and `save(scope, values, versions)`.
-    """
-
-    HEADING = ""
-    SAVED = "Enregistré."
-    SHOW_TVA = False  # the company form shows the computed N° TVA under the SIRET
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Enregistrer", id="form.save", priority=True),
-        Binding("escape", "leave", "Retour", id="form.back"),
-        Binding("ctrl+r", "reload", "Recharger", id="form.reload"),
-    ]
-
-    def __init__(self):
-        super().__init__()
-        self.versions: dict = {}
-        self.loaded_values: dict = {}
-
-    def sections(self) -> list[FormSection]:
-        raise NotImplementedError
-
-    def load(self, scope):
-        raise NotImplementedError
-
-    def save(self, scope, values: dict, versions: dict):
-        raise NotImplementedError
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(f"[b]{self.HEADING}[/b]", id="form-heading", classes="screen-title")
-        yield Static("", id="banner", classes="banner")
-        with VerticalScroll(id="form-area"):
-            yield from self.sections()
-        with Horizontal(id="wizard-actions"):
-            yield Button("Enregistrer", id="save", variant="primary", compact=True)
-        yield Footer()
-
-    async def on_mount(self) -> None:
-        if self.SHOW_TVA:
-            await self.query_one("#form-area").mount(
-                Static("", id="tva"), after=self.query_one("#field-siret")
-            )
-        self.run_db(self.load, self.app.scope, done=self._loaded, failed=self._load_failed)
-
-    def _loaded(self, result) -> None:
-        values, versions, subtitle = result
-        self.versions = dict(versions)
-        self.sub_title = subtitle
-        fill_form(self, values)
-        self.call_after_refresh(self._after_fill)
-
-    def _after_fill(self) -> None:
-        self._toggle_other_days()
-        self._update_tva()
-        self.loaded_values = read_form(self)
-        show_errors(self, {})
-        focused = self.focused
-        if focused is None or not any(isinstance(n, FormField) for n in focused.ancestors):
-            # Only when the user has not already moved into the form while it was loading.
-            self.query(FormField).first().control.focus()
-
-    def _load_failed(self, exc: DomainError) -> None:
-        self.app.pop_screen()
-        self.app.notify(exc.message, severity="error", timeout=8)
-
-    # -- live helpers (the wizard's) ---------------------------------------------------------------
-    @on(Select.Changed, "#input-payment_terms")
-    def _toggle_other_days(self, event=None) -> None:
-        fields = self.query("#field-payment_terms_days")
-        if fields:
-            terms = self.query_one("#field-payment_terms", FormField).value
-            fields.first().display = terms == "Autres"
-
-    @on(Input.Changed, "#input-siren")
-    def _update_tva(self, event=None) -> None:
-        tva = self.query("#tva")
-        if not tva:
-            return
-        siren = self.query_one("#field-siren", FormField).value
-        try:
-            text = v.tva_from_siren(v.validate_siren(siren)) if siren.strip() else "—"
-        except FieldError:
-            text = "—"
-        tva.first().update(f"[dim]N° TVA intracommunautaire (calculé)[/dim]  {text}")
-
-    @on(Input.Changed, "#input-iban")
-    def _suggest_bic(self, event: Input.Changed) -> None:
-        bic_field = self.query_one("#field-bic", FormField)
-        if bic_field.value.strip():
-            return
-        try:
-            known = v.bic_from_iban(v.validate_iban(event.value))
-        except FieldError:
-            return
-        if known:
-            bic_field.value = known
-
-    # -- saving -----------------------------------------------------------------------------------
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
-        self._banner("Enregistrement…")
-        self.run_db(
-            self.save,
-            self.app.scope,
-            read_form(self),
-            dict(self.versions),
-            done=self._saved,
-            failed=self._refused,
-            group="save",
-        )
-
-    def _saved(self, _result) -> None:
-        self.loaded_values = read_form(self)
-        self.app.pop_screen()
-        self.app.notify(self.SAVED, timeout=3)
-
-    def _refused(self, exc: DomainError) -> None:
-        if isinstance(exc, ValidationErrors):
-            first = show_errors(self, exc.errors)
-            self._banner(
-                f"{len(exc.errors)} champ(s) à corriger : rien n'a été enregistré.", error=True
-            )
-            if first is not None:
-                first.control.focus()
-                first.scroll_visible()
-            return
-        show_errors(self, {})
-        hint = (
-            "  Ctrl+R : recharger (vos saisies seront perdues)."
-            if isinstance(exc, ConcurrentEditError)
-            else ""
-        )
-        self._banner(exc.message + hint, error=True)
-
-    # -- leaving ----------------------------------------------------------------------------------
-
-    def action_reload(self) -> None:
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self._banner("")
-                self.run_db(self.load, self.app.scope, done=self._loaded)
-
-        if self.dirty:
-            self.app.push_screen(
-                ConfirmDialog(
-                    "Recharger la fiche et abandonner vos saisies ?", yes="Recharger", no="Annuler"
-                ),
-                answer,
-            )
-        else:
-            answer(True)
-
-
-class CompanyEditScreen(RecordFormScreen):
-    """Éditer: INFORMATIONS SOCIÉTÉ and INFORMATIONS SITE of a client, ambassadeur, ..."""
-
-    HEADING = "INFORMATIONS SOCIÉTÉ / INFORMATIONS SITE"
-    SAVED = "Société et site enregistrés."
-    SHOW_TVA = True
-
-    def __init__(self, company_id: int):
-        super().__init__()
-        self.company_id = company_id
-
-    def sections(self) -> list[FormSection]:
-        from screens.prospect_wizard import step_sections
-
-        return step_sections(1)
-
-    def load(self, scope):
-        detail = load_company(scope, self.company_id)
-        if not detail.can_edit_company:
-            raise DomainError("Vous ne pouvez pas modifier cette entreprise.")
-        c = detail.company
-        return detail.company_values(), detail.versions, f"{c.name} ({c.id})"
-
-    def save(self, scope, values: dict, versions: dict):
-        return save_company(scope, self.company_id, values, versions)
-
-
-class BillingEditScreen(RecordFormScreen):
-    """Édition du point de facturation of a client: the wizard's step 2 fields and rules."""
-
-    HEADING = "ÉDITION DU POINT DE FACTURATION"
-    SAVED = "Point de facturation enregistré."
-
-    def __init__(self, company_id: int, billing_id: int | None):
-        super().__init__()
-        self.company_id = company_id
-        self.billing_id = billing_id
-
-    def sections(self) -> list[FormSection]:
-        from screens.prospect_wizard import step_sections
-
-        return step_sections(2)
-
-    def load(self, scope):
-        record = load_billing_point(scope, self.company_id, self.billing_id)
-        self.billing_id = record.billing_id
-        return (
-            record.values,
-            {"billing": record.version},
-            f"{record.company_name} ({record.company_id})",
-        )
-
-    def save(self, scope, values: dict, versions: dict):
-        return save_billing_point(
-            scope, self.company_id, self.billing_id, values, versions.get("billing")
-        )

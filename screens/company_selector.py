@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
-from db.companies import CompanyHit, search_companies
+from db.company_lists import CompanyHit, search_companies
 from db.models import CompanyKind
 from db.prospects import etat_label
 from tui.db_worker import DbWorkerMixin

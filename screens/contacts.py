@@ -6,11 +6,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
-from db.companies import ContactFilters, count_contacts, list_contacts, load_contact, save_contact
+from db.companies import load_contact, save_contact
+from db.company_lists import ContactFilters, count_contacts, list_contacts
 from db.forms import ADMIN_FIELDS
-from screens.company_detail import RecordFormScreen
+from db.list_exports import export_contacts
+from tui.form_screen import RecordFormScreen
+from tui.widgets.footer import AppFooter
 from tui.widgets.form import FormSection
 from tui.widgets.record_list import Column, FilterSpec, RecordList
 
@@ -30,10 +33,12 @@ FILTERS = (
 )
 
 
+def _wanted(filters: dict) -> ContactFilters:
+    return ContactFilters(**{k: filters.get(k, "") for k in ("name", "company", "email", "admin")})
+
+
 def fetch_contacts(scope, filters: dict, offset: int, limit: int):
-    wanted = ContactFilters(
-        **{k: filters.get(k, "") for k in ("name", "company", "email", "admin")}
-    )
+    wanted = _wanted(filters)
     return list_contacts(scope, wanted, offset, limit), count_contacts(scope, wanted)
 
 
@@ -70,8 +75,12 @@ class ContactsScreen(Screen):
             page_size=self.app.settings.page_size,
             empty_text="Aucun contact ne correspond aux filtres.",
             open_label="Éditer",
+            export=lambda f, path, overwrite: export_contacts(
+                scope, _wanted(f), path, overwrite=overwrite
+            ),
+            export_name="contacts",
         )
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Contacts"

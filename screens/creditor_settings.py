@@ -9,9 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Header, Input, Static
 
-from db.documents import (
+from db.creditor import (
     CREDITOR_ADDRESS_MAX_LINES,
     CREDITOR_FIELDS,
     CreditorSettings,
@@ -24,6 +24,7 @@ from db.sepa import validate_ics
 from tui.db_worker import DbWorkerMixin
 from tui.form_screen import UnsavedEditsMixin
 from tui.widgets.dialogs import ConfirmDialog
+from tui.widgets.footer import AppFooter
 from tui.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
 
 _BY_NAME = {f.name: f for f in CREDITOR_FIELDS}
@@ -96,7 +97,7 @@ class CreditorSettingsScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
             yield FormSection("CRÉANCIER", FORM_FIELDS, id="section-creditor")
         with Horizontal(id="creditor-actions"):
             yield Button("Enregistrer", id="save", variant="primary", compact=True)
-        yield Footer()
+        yield AppFooter()
 
     async def on_mount(self) -> None:
         self.sub_title = "Paramètres créancier SEPA"

@@ -8,10 +8,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from db.documents import DocumentFilters, count_documents, list_documents
+from db.list_exports import export_documents
 from screens.file_picker import WriteDocumentDialog
+from tui.widgets.footer import AppFooter
 from tui.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
@@ -28,8 +30,12 @@ FILTERS = (
 )
 
 
+def _wanted(filters: dict) -> DocumentFilters:
+    return DocumentFilters(company=filters.get("company", ""), kind=filters.get("kind", ""))
+
+
 def fetch_documents(scope, filters: dict, offset: int, limit: int):
-    wanted = DocumentFilters(company=filters.get("company", ""), kind=filters.get("kind", ""))
+    wanted = _wanted(filters)
     return list_documents(scope, wanted, offset, limit), count_documents(scope, wanted)
 
 
@@ -70,8 +76,12 @@ class DocumentsScreen(Screen):
             page_size=self.app.settings.page_size,
             empty_text="Aucun document ne correspond aux filtres.",
             open_label="Écrire le fichier",
+            export=lambda f, path, overwrite: export_documents(
+                scope, _wanted(f), path, overwrite=overwrite
+            ),
+            export_name="formulaires",
         )
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Formulaires"

@@ -15,8 +15,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 from textual.widgets.option_list import Option
 
-from db.documents import OutputExists, format_size, write_document
+from db.documents import format_size, write_document
 from db.errors import DomainError
+from db.files import OutputExists
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.option_list import OptionList  # Textual's, minus a crash

@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Header, Static, Tree
 
 from tui.places import MENUS, visible_places
+from tui.widgets.footer import AppFooter
 
 
 class HomeScreen(Screen):
@@ -28,7 +29,7 @@ class HomeScreen(Screen):
                     "F1 : touches de l'écran  ·  Échap : retour",
                     id="home-help",
                 )
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         scope = self.app.scope

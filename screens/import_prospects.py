@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
-from db.csv_io import EXPECTED, ImportReport, import_prospects, owner_choices
+from db.csv_import import EXPECTED, ImportReport, import_prospects, owner_choices
 from db.errors import DomainError
 from tui.db_worker import DbWorkerMixin
+from tui.widgets.footer import AppFooter
 
 HELP = (
     "Fichier CSV en UTF-8, séparateur « ; », une ligne d'en-tête nommant les colonnes comme le "
@@ -72,7 +73,7 @@ class ImportProspectsScreen(DbWorkerMixin, Screen):
                     )
         yield Static("", id="import-status")
         yield DataTable(id="import-report", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Import de prospects (CSV)"

@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from db.auth import LOGIN_FAILED, LoginPolicy, check_password
 from tui.db_worker import DbWorkerMixin
+from tui.widgets.footer import AppFooter
 
 
 class LockScreen(DbWorkerMixin, ModalScreen[bool]):
@@ -37,7 +38,7 @@ class LockScreen(DbWorkerMixin, ModalScreen[bool]):
             yield Input(id="lock-password", password=True, compact=True)
             yield Static("", id="lock-error")
             yield Button("✓ Déverrouiller", id="unlock", variant="primary", compact=True)
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#lock-password", Input).focus()

@@ -1,8 +1,8 @@
 """Connexion: Login, Mot de passe and the portal (Revendeur | MB / Opérateur), then Valider.
 
-The first screen of every session, so it paints as early as it can: `db.auth` (argon2, which
-hashes a dummy password when imported: ~0.4 s of CPU and 64 MiB) is imported in a thread once
-the screen is up, while the user types, not before the first paint; the focus is on Login
+The first screen of every session, so it paints as early as it can: `db.auth` (argon2 and its
+C bindings) is imported in a thread once the screen is up, while the user types, not before the
+first paint; the focus is on Login
 from the start (AUTO_FOCUS), so no focus change repaints the whole screen after it opens.
 """
 
@@ -13,11 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static, Tab, Tabs
+from textual.widgets import Button, Input, Label, Static, Tab, Tabs
 
 from db.errors import DomainError
 from db.models import User
 from tui.db_worker import DbWorkerMixin
+from tui.widgets.footer import AppFooter
 
 PORTALS = (
     ("tab-revendeur", "Revendeur", User.PORTAL_RESELLER),
@@ -37,7 +38,7 @@ def _authenticate(login: str, password: str, portal: str, settings) -> object:
 
 
 def _preload_auth() -> None:
-    import db.auth  # noqa: F401 - imported for its side effect (argon2 and its dummy hash)
+    import db.auth  # noqa: F401 - imported for its side effect (argon2 loaded)
 
 
 class LoginScreen(DbWorkerMixin, Screen):
@@ -63,7 +64,7 @@ class LoginScreen(DbWorkerMixin, Screen):
             yield Button("✓ Valider", id="validate", variant="primary", compact=True)
             if self.app.demo_banner:
                 yield Static(self.app.demo_banner, id="demo-banner")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.set_timer(PRELOAD_AUTH_AFTER, self._preload_auth)

@@ -7,10 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
-from db.orders import format_amount, get_order
+from db.money import format_amount
+from db.orders import get_order
 from tui.db_worker import DbWorkerMixin
+from tui.widgets.footer import AppFooter
 
 LINE_COLUMNS = (
     ("label", "Offre"),
@@ -52,7 +54,7 @@ class OrderDetailScreen(DbWorkerMixin, Screen):
                 yield Static("LIGNES (prix du devis)", classes="card-title")
                 yield DataTable(id="order-lines", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="order-totals")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Commandes"

@@ -12,8 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Header, Input, Static
 
+from db.dates import parse_date_range
 from db.errors import DomainError, FieldError
 from db.orders import (
     OrderFilters,
@@ -26,10 +27,10 @@ from db.orders import (
     preview_order,
     preview_quote_order,
 )
-from db.quotes import parse_date_range
 from tui.commands import register_record_search
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.dialogs import ConfirmDialog
+from tui.widgets.footer import AppFooter
 from tui.widgets.record_list import Column, FilterSpec, RecordList
 
 # No cell padding: each cell starts with one space instead, so seven columns fit in 100.
@@ -256,7 +257,7 @@ class OrdersScreen(DbWorkerMixin, Screen):
             export_name="commandes",
         )
         yield Static("", id="orders-filter-error", classes="filter-error")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Commandes"

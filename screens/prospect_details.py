@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.widgets import Button, DataTable, Header, Static
 
 from db import validation as v
 from db.conversion import convert_to_client, missing_for_conversion
@@ -16,12 +18,12 @@ from db.errors import DomainError
 from db.prospects import load_prospect
 from tui.db_worker import DbWorkerMixin
 from tui.form_screen import BannerMixin
+from tui.widgets.card import card, labelled_lines
 from tui.widgets.dialogs import ConfirmDialog, MessageDialog
+from tui.widgets.footer import AppFooter
 from tui.widgets.step_indicator import StepIndicator
 
-
-def _lines(*pairs) -> str:
-    return "\n".join(f"[dim]{label:<28}[/dim] {value or '—'}" for label, value in pairs)
+_lines = partial(labelled_lines, width=28)
 
 
 DOCUMENTS_SHOWN = 20
@@ -35,6 +37,21 @@ def load_documents(scope, company_id: int):
 def load_details(scope, company_id: int):
     record = load_prospect(scope, company_id)
     return record, missing_for_conversion(record)
+
+
+def announce_client(app, name: str, client_number: str, title: str) -> None:
+    """A conversion done ("Transformer en client", Création du compte client): closing the
+    message leaves the screen that converted."""
+
+    def back(_=None) -> None:
+        app.pop_screen()
+
+    app.push_screen(
+        MessageDialog(
+            f"« {name} » est maintenant client.\nN° client : [b]{client_number}[/b]", title=title
+        ),
+        back,
+    )
 
 
 class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
@@ -76,34 +93,18 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
             yield Static(" / [b]Détail du prospect[/b]")
         yield Static("", id="banner", classes="banner")
         with VerticalScroll(id="details"):
-            with Vertical(classes="card"):
-                with Horizontal(classes="card-head"):
-                    yield Static("📄 INFORMATIONS SOCIÉTÉ", classes="card-title")
-                    yield Button("✎ Éditer", id="edit-company", compact=True, classes="link")
-                yield Static(id="company-info")
-            with Vertical(classes="card"):
-                with Horizontal(classes="card-head"):
-                    yield Static("📍 INFORMATIONS SITE", classes="card-title")
-                    yield Button("✎ Éditer", id="edit-site", compact=True, classes="link")
-                yield Static(id="site-info")
-            with Vertical(classes="card"):
-                with Horizontal(classes="card-head"):
-                    yield Static("POINT DE FACTURATION", classes="card-title")
-                    yield Button("✎ Éditer", id="edit-billing", compact=True, classes="link")
-                yield Static(id="billing-info")
-            with Vertical(classes="card"):
-                with Horizontal(classes="card-head"):
-                    yield Static("ADMINISTRATEUR", classes="card-title")
-                    yield Button("✎ Éditer", id="edit-admin", compact=True, classes="link")
-                yield Static(id="admin-info")
-            with Vertical(classes="card"):
-                with Horizontal(classes="card-head"):
-                    yield Static("DOCUMENTS", classes="card-title")
-                yield Static(id="documents-info")
-                yield DataTable(id="documents-table", cursor_type="row", zebra_stripes=True)
+            yield card("📄 INFORMATIONS SOCIÉTÉ", Static(id="company-info"), edit="edit-company")
+            yield card("📍 INFORMATIONS SITE", Static(id="site-info"), edit="edit-site")
+            yield card("POINT DE FACTURATION", Static(id="billing-info"), edit="edit-billing")
+            yield card("ADMINISTRATEUR", Static(id="admin-info"), edit="edit-admin")
+            yield card(
+                "DOCUMENTS",
+                Static(id="documents-info"),
+                DataTable(id="documents-table", cursor_type="row", zebra_stripes=True),
+            )
         with Horizontal(id="wizard-actions"):
             yield Button("Transformer en client", id="transform", variant="success", compact=True)
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#documents-table", DataTable)
@@ -274,17 +275,8 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
         )
 
     def _converted(self, client_number: str) -> None:
-        name = self.record.company.name
-
-        def back(_=None) -> None:
-            self.app.pop_screen()
-
-        self.app.push_screen(
-            MessageDialog(
-                f"« {name} » est maintenant client.\nN° client : [b]{client_number}[/b]",
-                title="Transformer en client",
-            ),
-            back,
+        announce_client(
+            self.app, self.record.company.name, client_number, title="Transformer en client"
         )
 
     def _refused(self, exc: DomainError) -> None:

@@ -9,24 +9,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Static
 
-from db import validation as v
-from db.documents import (
-    ATTACHMENT_LABELS,
-    attach_file,
-    generate_mandate,
-    latest_attachments,
-)
-from db.errors import ConcurrentEditError, DomainError, FieldError, ValidationErrors
+from db.errors import DomainError
 from db.forms import ADMIN_FIELDS, BILLING_FIELDS, COMPANY_FIELDS
+from db.mandate_generation import generate_mandate
 from db.models import Document
 from db.prospects import load_prospect, save_admin_step, save_billing_step, save_company_step
-from screens.file_picker import FilePickerScreen, WriteDocumentDialog
+from screens.attachments import AttachmentsMixin, attachment_row
+from screens.file_picker import WriteDocumentDialog
 from tui.db_worker import DbWorkerMixin
-from tui.form_screen import UnsavedEditsMixin
-from tui.widgets.dialogs import ConfirmDialog
-from tui.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
+from tui.form_screen import LiveFieldsMixin, UnsavedEditsMixin
+from tui.widgets.footer import AppFooter
+from tui.widgets.form import FormField, FormSection, fill_form, read_form
 from tui.widgets.step_indicator import StepIndicator
 
 STEP_TITLES = {
@@ -35,6 +30,7 @@ STEP_TITLES = {
     3: "CRÉATION DE L'ADMINISTRATEUR",
 }
 _BILLING_ADDRESS_FROM = BILLING_FIELDS.index(next(f for f in BILLING_FIELDS if f.name == "number"))
+STEP_SAVERS = {1: save_company_step, 2: save_billing_step, 3: save_admin_step}
 
 
 def step_sections(step: int) -> list[FormSection]:
@@ -61,17 +57,11 @@ def step_sections(step: int) -> list[FormSection]:
 
 def document_rows() -> list[Horizontal]:
     """Step 2's "Mandat Sépa (PDF, 20Mo max)" (with Générer le mandat) and "RIB (PDF, 20Mo max)"."""
-    rows = []
-    for kind in (Document.KIND_MANDATE_SIGNED, Document.KIND_RIB):
-        widgets = [
-            Label(ATTACHMENT_LABELS[kind], classes="caption"),
-            Static("…", id=f"doc-{kind}", classes="doc-file"),
-            Button("Joindre…", id=f"attach-{kind}", compact=True, classes="link"),
-        ]
-        if kind == Document.KIND_MANDATE_SIGNED:
-            widgets.append(Button("Générer le mandat", id="generate", compact=True, classes="link"))
-        rows.append(Horizontal(*widgets, id=f"row-{kind}", classes="doc-row"))
-    return rows
+    generate = Button("Générer le mandat", id="generate", compact=True, classes="link")
+    return [
+        attachment_row(Document.KIND_MANDATE_SIGNED, generate),
+        attachment_row(Document.KIND_RIB),
+    ]
 
 
 def open_prospect_at(app, company_id: int, step: int | None = None) -> None:
@@ -89,7 +79,9 @@ def open_prospect_at(app, company_id: int, step: int | None = None) -> None:
         app.push_screen(ProspectWizardScreen(company_id, step))
 
 
-class ProspectWizardScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
+class ProspectWizardScreen(
+    LiveFieldsMixin, AttachmentsMixin, UnsavedEditsMixin, DbWorkerMixin, Screen
+):
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer et continuer", id="wizard.save", priority=True),
         # Step 2 only (check_action); listed before Retour so they are not cut off at 100 columns.
@@ -100,6 +92,7 @@ class ProspectWizardScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
         Binding("ctrl+r", "reload", "Recharger", id="wizard.reload"),
     ]
     _STEP2_ACTIONS = ("generate_mandate", "attach")
+    RELOADS = True
 
     def __init__(self, company_id: int | None, step: int = 1):
         super().__init__()
@@ -118,7 +111,7 @@ class ProspectWizardScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
         yield VerticalScroll(id="form-area")
         with Horizontal(id="wizard-actions"):
             yield Button("Enregistrer et continuer", id="save", variant="primary", compact=True)
-        yield Footer()
+        yield AppFooter()
 
     async def on_mount(self) -> None:
         self.sub_title = (
@@ -127,9 +120,12 @@ class ProspectWizardScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
         if self.company_id is None:
             await self._show_step(self.step)
         else:
-            self.run_db(load_prospect, self.app.scope, self.company_id, done=self._loaded)
+            self._load()
 
     # -- loading and showing a step ---------------------------------------------------------------
+    def _load(self) -> None:
+        self.run_db(load_prospect, self.app.scope, self.company_id, done=self._loaded)
+
     async def _loaded(self, record) -> None:
         self.record = record
         self.sub_title = f"{record.company.name} ({record.company.id})"
@@ -147,20 +143,17 @@ class ProspectWizardScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
         await area.remove_children()
         await area.mount_all(step_sections(step))
         if step == 1:
-            await area.mount(Static("", id="tva"), after=self.query_one("#field-siret"))
+            await self._mount_tva()
         if step == 2:
             section = self.query_one("#section-billing")
             await section.mount_all(document_rows(), after=self.query_one("#field-rum"))
             self._load_attachments()
         self.refresh_bindings()
-        # Step 2 has three more keys: the palette (still Ctrl+P) gives up its footer space to them.
-        self.query_one(Footer).show_command_palette = step != 2
         self.call_after_refresh(self._fill)
 
     def _fill(self) -> None:
         fill_form(self, self._initial_values())
-        self._toggle_other_days()
-        self._update_tva()
+        self._refresh_live_fields()
         self.loaded_values = read_form(self)
         first = self.query(FormField).first()
         first.control.focus()
@@ -189,78 +182,21 @@ class ProspectWizardScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
             return record.admin_values()
         return {"civility": "Monsieur"}
 
-    # -- live helpers ------------------------------------------------------------------------------
-    @on(Select.Changed, "#input-payment_terms")
-    def _toggle_other_days(self, event=None) -> None:
-        fields = self.query("#field-payment_terms_days")
-        if fields:
-            terms = self.query_one("#field-payment_terms", FormField).value
-            fields.first().display = terms == "Autres"
-
-    @on(Input.Changed, "#input-siren")
-    def _update_tva(self, event=None) -> None:
-        tva = self.query("#tva")
-        if not tva:
-            return
-        siren = self.query_one("#field-siren", FormField).value
-        try:
-            text = v.tva_from_siren(v.validate_siren(siren)) if siren.strip() else "—"
-        except FieldError:
-            text = "—"
-        tva.first().update(f"[dim]N° TVA intracommunautaire (calculé)[/dim]  {text}")
-
-    @on(Input.Changed, "#input-iban")
-    def _suggest_bic(self, event: Input.Changed) -> None:
-        bic_field = self.query_one("#field-bic", FormField)
-        if bic_field.value.strip():
-            return
-        try:
-            known = v.bic_from_iban(v.validate_iban(event.value))
-        except FieldError:
-            return
-        if known:
-            bic_field.value = known
-
     # -- saving -----------------------------------------------------------------------------------
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        values = read_form(self)
         versions = self.record.versions if self.record else None
-        scope = self.app.scope
         self._banner("Enregistrement…")
-        if self.step == 1:
-            self.run_db(
-                save_company_step,
-                scope,
-                self.company_id,
-                values,
-                versions,
-                done=self._saved,
-                failed=self._refused,
-                group="save",
-            )
-        elif self.step == 2:
-            self.run_db(
-                save_billing_step,
-                scope,
-                self.company_id,
-                values,
-                versions,
-                done=self._saved,
-                failed=self._refused,
-                group="save",
-            )
-        else:
-            self.run_db(
-                save_admin_step,
-                scope,
-                self.company_id,
-                values,
-                versions,
-                done=self._saved,
-                failed=self._refused,
-                group="save",
-            )
+        self.run_db(
+            STEP_SAVERS[self.step],
+            self.app.scope,
+            self.company_id,
+            read_form(self),
+            versions,
+            done=self._saved,
+            failed=self._save_refused,
+            group="save",
+        )
 
     def _saved(self, result) -> None:
         if self.company_id is None:
@@ -273,25 +209,7 @@ class ProspectWizardScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
             self.app.switch_screen(ProspectDetailsScreen(self.company_id))
             return
         self.step = next_step
-        self.run_db(load_prospect, self.app.scope, self.company_id, done=self._loaded)
-
-    def _refused(self, exc: DomainError) -> None:
-        if isinstance(exc, ValidationErrors):
-            first = show_errors(self, exc.errors)
-            self._banner(
-                f"{len(exc.errors)} champ(s) à corriger : rien n'a été enregistré.", error=True
-            )
-            if first is not None:
-                first.control.focus()
-                first.scroll_visible()
-            return
-        show_errors(self, {})
-        hint = (
-            "  Ctrl+R : recharger (vos saisies seront perdues)."
-            if isinstance(exc, ConcurrentEditError)
-            else ""
-        )
-        self._banner(exc.message + hint, error=True)
+        self._load()
 
     # -- documents (step 2) ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -299,26 +217,8 @@ class ProspectWizardScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
             return self.step == 2 and self.company_id is not None
         return True
 
-    def _load_attachments(self) -> None:
-        self.run_db(
-            latest_attachments,
-            self.app.scope,
-            self.company_id,
-            done=self._show_attachments,
-            group="attachments",
-        )
-
-    def _show_attachments(self, latest: dict) -> None:
-        for kind in (Document.KIND_MANDATE_SIGNED, Document.KIND_RIB):
-            found = self.query(f"#doc-{kind}")
-            if not found:
-                return  # the step changed meanwhile
-            row = latest.get(kind)
-            found.first().update(
-                f"{row.filename} [dim]({row.size_label}, {row.date_label})[/dim]"
-                if row
-                else "[dim]aucun fichier[/dim]"
-            )
+    def _attachments_company(self) -> int | None:
+        return self.company_id if self.step == 2 else None
 
     @on(Button.Pressed, "#generate")
     def action_generate_mandate(self) -> None:
@@ -359,62 +259,11 @@ class ProspectWizardScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
             rum.first().value = record.billing.rum or ""
         self.loaded_values = read_form(self)
 
-    @on(Button.Pressed, "#attach-mandat_signe")
-    def _attach_mandate(self) -> None:
-        self.action_attach(Document.KIND_MANDATE_SIGNED)
-
-    @on(Button.Pressed, "#attach-rib")
-    def _attach_rib(self) -> None:
-        self.action_attach(Document.KIND_RIB)
-
-    def action_attach(self, kind: str) -> None:
-        if self.step != 2 or self.company_id is None:
-            return
-        inbox = Path(self.app.settings.inbox).expanduser()
-
-        def picked(path: Path | None) -> None:
-            if path is None:
-                return
-            self._banner("Enregistrement du fichier…")
-            self.run_db(
-                attach_file,
-                self.app.scope,
-                self.company_id,
-                kind,
-                path,
-                inbox,
-                done=self._attached,
-                failed=self._document_refused,
-                group="document",
-            )
-
-        self.app.push_screen(FilePickerScreen(inbox, title=ATTACHMENT_LABELS[kind]), picked)
-
-    def _attached(self, document) -> None:
-        self._banner("")
-        self.notify(f"{Document.LABELS[document.kind]} joint : {document.filename}", timeout=5)
-        self._load_attachments()
-
     def _document_refused(self, exc: DomainError) -> None:
-        self._banner(exc.message, error=True)
+        super()._document_refused(exc)
         self.notify(exc.message, severity="error", timeout=8)
 
     # -- leaving ----------------------------------------------------------------------------------
-
     def action_reload(self) -> None:
-        if self.company_id is None:
-            return
-
-        def answer(discard: bool | None) -> None:
-            if discard or discard is None:
-                self.run_db(load_prospect, self.app.scope, self.company_id, done=self._loaded)
-
-        if self.dirty:
-            self.app.push_screen(
-                ConfirmDialog(
-                    "Recharger la fiche et abandonner vos saisies ?", yes="Recharger", no="Annuler"
-                ),
-                answer,
-            )
-        else:
-            answer(True)
+        if self.company_id is not None:
+            self._reload_unless_kept(self._load)

@@ -6,11 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
-from db.csv_io import export_prospects
+from db.list_exports import export_prospects
 from db.prospects import ProspectFilters, list_prospects, page_prospects
 from tui.commands import register_record_search
+from tui.widgets.footer import AppFooter
 from tui.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
@@ -74,7 +75,7 @@ class ProspectsScreen(Screen):
             ),
             export_name="prospects",
         )
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Prospects"

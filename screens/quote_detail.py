@@ -8,22 +8,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Label, Static
+from textual.widgets import Button, DataTable, Header, Label, Static
 
+from db.catalogue import offers
 from db.errors import ConcurrentEditError, DomainError, ValidationErrors
-from db.quotes import (
-    STEPS,
-    get_quote,
-    new_revision,
-    next_step,
-    offers,
-    previous_step,
-    step_label,
-    update_lines,
-)
+from db.models import CompanyKind
+from db.quote_detail import get_quote, new_revision, next_step, previous_step, update_lines
+from db.quotes import STEPS, step_label
 from tui.db_worker import DbWorkerMixin
 from tui.form_screen import BannerMixin
 from tui.widgets.dialogs import ConfirmDialog
+from tui.widgets.footer import AppFooter
 from tui.widgets.quote_lines import QuoteLinesEditor, add_line_columns, line_cells, totals_text
 from tui.widgets.step_indicator import StepIndicator
 
@@ -55,6 +50,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         Binding("ctrl+v", "new_version", "Nouv. version", id="quote.new_version"),
         Binding("ctrl+e", "edit_lines", "Modifier lignes", id="quote.edit_lines"),
         Binding("ctrl+k", "client_account", "Créer le compte client", id="quote.client_account"),
+        Binding("ctrl+o", "order", "Commander", id="quote.order"),
         Binding("ctrl+r", "reload", "Recharger", id="quote.reload"),
     ]
 
@@ -83,7 +79,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
             yield Button(
                 "Créer le compte client", id="client-account", variant="success", compact=True
             )
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         add_line_columns(self.query_one("#quote-lines", DataTable))
@@ -155,6 +151,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
                 "new_version",
                 "edit_lines",
                 "client_account",
+                "order",
             )
         if action == "next_step":
             return detail.step < max(STEPS)
@@ -164,6 +161,9 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
             return detail.editable
         if action == "client_account":
             return detail.can_create_client_account
+        if action == "order":
+            # A signed quote of a client; an order already made is refused with its number.
+            return not detail.editable and detail.company_kind == CompanyKind.CLIENT
         return True
 
     # -- steps ----------------------------------------------------------------------------------
@@ -252,6 +252,13 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
 
         self.app.push_screen(ClientAccountScreen(self.quote_id))
 
+    def action_order(self) -> None:
+        if self.detail is None:
+            return
+        from screens.orders import order_quote
+
+        order_quote(self, self.detail.id)
+
 
 class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
     """Modifier les lignes of an unsigned quote: quantities, offers added or removed."""
@@ -273,7 +280,7 @@ class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
             yield Static(f"Modifier les lignes · {self.detail.reference}", id="lines-dialog-title")
             yield Static("", id="banner", classes="banner")
             yield QuoteLinesEditor(self.detail.lines)
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.run_db(offers, done=self._catalogue, group="catalogue")

@@ -7,13 +7,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 from textual.widgets.option_list import Option
 
+from db.catalogue import offers
 from db.errors import DomainError, ValidationErrors
-from db.quotes import commercials, create_quote, offers, search_companies
+from db.quote_detail import create_quote, search_companies
+from db.quotes import commercials
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.dialogs import ConfirmDialog
+from tui.widgets.footer import AppFooter
 from tui.widgets.option_list import OptionList  # Textual's, minus a crash
 from tui.widgets.quote_lines import QuoteLinesEditor
 
@@ -29,7 +32,7 @@ class QuoteNewScreen(DbWorkerMixin, Screen):
 
     def __init__(self):
         super().__init__()
-        self.company = None  # the chosen db.quotes.CompanyChoice
+        self.company = None  # the chosen db.quote_detail.CompanyChoice
         self.matches: list = []
 
     def compose(self) -> ComposeResult:
@@ -52,7 +55,7 @@ class QuoteNewScreen(DbWorkerMixin, Screen):
             yield OptionList(id="company-matches")
             yield Static("", id="company-chosen")
             yield QuoteLinesEditor()
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Nouveau devis"

@@ -12,20 +12,22 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
 
+from db.dates import parse_date_range
 from db.errors import FieldError
+from db.list_exports import export_quotes
 from db.quotes import (
     STEP_OPTIONS,
     QuoteFilters,
     commercials,
     list_quotes,
     page_quotes,
-    parse_date_range,
     parse_reference,
 )
 from tui.commands import register_record_search
 from tui.db_worker import DbWorkerMixin
+from tui.widgets.footer import AppFooter
 from tui.widgets.record_list import Column, RecordList
 
 # --- the results table ---------------------------------------------------------------------
@@ -234,8 +236,12 @@ class QuotesScreen(DbWorkerMixin, Screen):
             fit_columns=self._fit,
             table_options={"cell_padding": 0, "header_height": 2},
             id="quote-list",
+            export=lambda f, path, overwrite: export_quotes(
+                scope, QuoteFilters(**f), path, overwrite=overwrite
+            ),
+            export_name="devis",
         )
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Mes devis"

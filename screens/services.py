@@ -7,9 +7,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
-from db.orders import format_amount
+from db.money import format_amount
 from db.services import (
     ServiceFilters,
     count_services,
@@ -18,6 +18,7 @@ from db.services import (
     service_totals,
 )
 from tui.db_worker import DbWorkerMixin
+from tui.widgets.footer import AppFooter
 from tui.widgets.record_list import Column, FilterSpec, RecordList
 
 # No cell padding: each cell starts with one space instead, so seven columns fit in 100.
@@ -94,7 +95,7 @@ class ServicesScreen(DbWorkerMixin, Screen):
             export_name="services",
         )
         yield Static("", id="services-totals")
-        yield Footer()
+        yield AppFooter()
 
     @property
     def records(self) -> RecordList:

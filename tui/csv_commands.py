@@ -31,7 +31,7 @@ def _import_args(parser) -> None:
     _import_args,
 )
 def import_prospects_command(args, settings) -> int:
-    from db.csv_io import import_prospects
+    from db.csv_import import import_prospects
     from db.errors import DomainError
     from db.models import User
     from db.scope import Scope

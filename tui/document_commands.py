@@ -22,8 +22,10 @@ def _mandate_args(parser) -> None:
 
 @command("mandate", "génère le mandat de prélèvement SEPA d'une entreprise (PDF)", _mandate_args)
 def mandate(args, settings) -> int:
-    from db.documents import check_output_path, generate_mandate, write_document
+    from db.documents import write_document
     from db.errors import DomainError
+    from db.files import check_output_path
+    from db.mandate_generation import generate_mandate
     from db.models import User
     from db.scope import Scope
 
@@ -70,7 +72,7 @@ def creditor(args, settings) -> int:
     import sys
     from dataclasses import replace
 
-    from db.documents import get_creditor_settings, set_creditor_settings
+    from db.creditor import get_creditor_settings, set_creditor_settings
     from db.errors import ValidationErrors
     from db.scope import SYSTEM
 

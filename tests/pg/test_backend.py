@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from peewee import AutoField
 
+from db.bulk_load import set_counter
 from db.conversion import convert_to_client
 from db.database import (
     contains_folded,
@@ -41,7 +42,6 @@ from db.models import (
 )
 from db.prospects import ProspectFilters, count_prospects, list_prospects, save_company_step
 from db.records import next_value
-from db.seed import _set_counter
 
 PG_URL = os.environ.get("MYOPENIP_TEST_DATABASE_URL", "")
 pg_only = pytest.mark.skipif(not PG_URL, reason="needs MYOPENIP_TEST_DATABASE_URL")
@@ -124,8 +124,8 @@ def test_serial_ids_continue_after_the_seeded_ones(demo_db, scopes):
 
 
 def test_counters_upsert_and_advance(empty_db):
-    _set_counter("quote_number", 10)
-    _set_counter("quote_number", 95225)  # a second seed overwrites, it does not fail
+    set_counter("quote_number", 10)
+    set_counter("quote_number", 95225)  # a second seed overwrites, it does not fail
     assert Sequence.get_by_id("quote_number").value == 95225
     assert next_value("quote_number") == 95226
     assert next_value("brand_new", start=1000) == 1001

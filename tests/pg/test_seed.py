@@ -8,16 +8,16 @@ import pytest
 from schwifty import IBAN
 from stdnum import luhn
 
+from db.bulk_load import bulk_insert
 from db.models import BillingPoint, Company, CompanyKind, Contact, Site
-from db.seed import (
+from db.seed_ids import (
     BANKS,
-    _bulk_insert,
-    _luhn_check_digit,
-    _tva_from_valid_siren,
     french_iban,
+    luhn_check_digit,
     random_iban,
     random_siren,
     random_siret,
+    tva_from_valid_siren,
 )
 from db.validation import (
     bic_from_iban,
@@ -33,7 +33,7 @@ def test_luhn_matches_stdnum():
     rng = random.Random(1)
     for _ in range(5000):
         base = str(rng.randrange(10 ** rng.randrange(1, 16)))
-        assert _luhn_check_digit(base) == luhn.calc_check_digit(base), base
+        assert luhn_check_digit(base) == luhn.calc_check_digit(base), base
 
 
 def test_generated_siren_siret_and_vat_are_valid():
@@ -43,7 +43,7 @@ def test_generated_siren_siret_and_vat_are_valid():
         siret = random_siret(rng, siren)
         assert validate_siren(siren) == siren
         assert validate_siret(siret, siren=siren) == siret
-        assert _tva_from_valid_siren(siren) == tva_from_siren(siren)
+        assert tva_from_valid_siren(siren) == tva_from_siren(siren)
 
 
 def test_french_iban_matches_schwifty_and_has_a_correct_rib_key():
@@ -105,10 +105,10 @@ def test_bulk_insert_stores_what_insert_many_stores(empty_db, model):
     model.insert_many(rows).execute()
     expected = _rows(model, model.company == company.id)
     model.delete().execute()
-    _bulk_insert(model, rows)
+    bulk_insert(model, rows)
     assert _rows(model, model.company == company.id) == expected
 
 
 def test_bulk_insert_refuses_a_missing_required_value(empty_db):
     with pytest.raises(ValueError, match="name"):
-        _bulk_insert(Company, [{"kind": CompanyKind.PROSPECT}])
+        bulk_insert(Company, [{"kind": CompanyKind.PROSPECT}])

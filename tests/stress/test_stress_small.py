@@ -6,7 +6,9 @@ import shutil
 
 import pytest
 
-from bench.stress import Config, failures, print_table, run_stress
+from bench.lost_updates import failures
+from bench.stress import Config, run_stress
+from bench.stress_report import print_table
 
 
 @pytest.mark.slow

@@ -15,7 +15,8 @@ from screens.companies import (
     OtherCompaniesScreen,
     ResellersScreen,
 )
-from screens.company_detail import BillingEditScreen, CompanyDetailScreen
+from screens.company_detail import CompanyDetailScreen
+from screens.company_forms import BillingEditScreen
 from screens.company_selector import CompanySelector
 from screens.contacts import ContactFormScreen, ContactsScreen
 from screens.prospect_details import ProspectDetailsScreen

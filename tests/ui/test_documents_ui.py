@@ -164,7 +164,7 @@ async def test_generate_the_mandate_from_step_2_and_find_it_in_formulaires(app, 
 
 
 async def test_another_reseller_sees_no_document(app, scopes):
-    from db.documents import generate_mandate
+    from db.mandate_generation import generate_mandate
 
     generate_mandate(scopes["revendeur"], 1744)
     async with app.run_test(size=SIZE) as pilot:
@@ -199,6 +199,6 @@ async def test_operator_edits_the_creditor_settings(app):
         name.control.value = "OPENIP SAS"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        from db.documents import get_creditor_settings
+        from db.creditor import get_creditor_settings
 
         assert get_creditor_settings().name == "OPENIP SAS"

@@ -8,11 +8,11 @@ import pytest
 from textual.widgets import DataTable, Input, Static, Tree
 
 from db.catalogue import OfferFilters, list_offers
-from db.csv_io import import_prospects  # noqa: F401 - the screen's service
+from db.csv_import import import_prospects  # noqa: F401 - the screen's service
 from db.models import Company, CompanyKind, Offer, Order, OrderLine, Quote
 from db.orders import create_order_from_quote
 from db.prospects import ProspectFilters, list_prospects
-from db.quotes import create_quote, set_step
+from db.quote_detail import create_quote, set_step
 from screens.catalogue import CatalogueScreen, OfferDialog
 from screens.import_prospects import ImportProspectsScreen
 from screens.order_detail import OrderDetailScreen

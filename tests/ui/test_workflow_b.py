@@ -394,7 +394,7 @@ async def test_steps_move_and_a_concurrent_change_is_shown(app, scopes):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await login(pilot)
-        from db.quotes import create_quote, set_step
+        from db.quote_detail import create_quote, set_step
         from screens.quotes import open_quote
 
         sda = Offer.get(Offer.name == "SDA 10 numéros")
@@ -504,7 +504,7 @@ def test_snapshot_creer_le_compte_client(app, snap_compare):
 
 
 def test_search_companies_is_scoped_to_prospects_and_clients(scopes):
-    from db.quotes import search_companies
+    from db.quote_detail import search_companies
 
     mine = search_companies(scopes["revendeur"], "garage centre")
     assert [c.id for c in mine][:1] == [1745] and mine[0].label.startswith(
@@ -537,7 +537,7 @@ def test_results_fit_100_columns_and_amounts_are_never_cut(scopes):
 
 
 def test_client_account_form_has_the_guides_labels():
-    from db.quotes import CLIENT_ACCOUNT_ADMIN_FIELDS, CLIENT_ACCOUNT_BILLING_FIELDS
+    from db.client_account import CLIENT_ACCOUNT_ADMIN_FIELDS, CLIENT_ACCOUNT_BILLING_FIELDS
     from screens.client_account import ADMIN_FIELDS, BILLING_FIELDS, IDENT_FIELDS
 
     assert tuple(f.name for f in BILLING_FIELDS) == CLIENT_ACCOUNT_BILLING_FIELDS

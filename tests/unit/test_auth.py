@@ -72,6 +72,21 @@ def test_hashes_are_argon2id(demo_db):
     assert authenticate("nouveau", "Mot2Passe-Solide", RESELLER).login == "nouveau"
 
 
+def test_unknown_login_costs_one_real_verification():
+    """The dummy hash checked for unknown logins has the hasher's own cost, so timing is equal."""
+    from argon2 import extract_parameters
+
+    dummy = extract_parameters(auth._DUMMY_HASH)
+    real = extract_parameters(auth._hasher.hash("x"))
+    assert (dummy.type, dummy.time_cost, dummy.memory_cost, dummy.parallelism) == (
+        real.type,
+        real.time_cost,
+        real.memory_cost,
+        real.parallelism,
+    )
+    assert auth.verify_password(auth._DUMMY_HASH, "myopenip-dummy-password")
+
+
 def _text_values():
     """Every value of every text column of every table (audit log included)."""
     for model in ALL_MODELS:

@@ -15,6 +15,7 @@ from db.catalogue import (
     count_offers,
     get_offer,
     list_offers,
+    offers,
     parse_price,
     save_offer,
     set_retired,
@@ -30,7 +31,7 @@ from db.orders import (
     list_orders,
     preview_order,
 )
-from db.quotes import create_quote, get_quote, new_revision, offers, set_step
+from db.quote_detail import create_quote, get_quote, new_revision, set_step
 from db.services import ServiceFilters, count_services, list_services, service_totals
 
 

@@ -7,7 +7,9 @@ import json
 import pytest
 
 from db import companies as co
-from db.companies import CompanyFilters, ContactFilters
+from db import company_detail as cd
+from db import company_lists as cl
+from db.company_lists import CompanyFilters, ContactFilters
 from db.errors import ConcurrentEditError, DomainError, NotFound, ValidationErrors
 from db.models import AuditLog, BillingPoint, Company, CompanyKind, Contact, Quote, Site, fold
 from db.prospects import load_prospect, save_company_step
@@ -53,9 +55,9 @@ def test_each_list_is_the_scoped_rows_of_its_kind(scopes, login, kind):
         expected = {scope.operator_id}
     else:
         expected = {c.id for c in scope.companies().where(Company.kind == kind)}
-    rows = co.list_companies(scope, kind, CompanyFilters(), 0, 1000)
+    rows = cl.list_companies(scope, kind, CompanyFilters(), 0, 1000)
     assert {r.id for r in rows} == expected
-    assert co.count_companies(scope, kind, CompanyFilters()) == len(expected)
+    assert cl.count_companies(scope, kind, CompanyFilters()) == len(expected)
     assert all(r.kind == kind for r in rows)
 
 
@@ -63,7 +65,7 @@ def test_clients_row_shows_number_place_and_siren(scopes):
     scope = scopes["revendeur"]
     client = _first_client(scope)
     site = co.main_site(client)
-    (row,) = co.list_companies(
+    (row,) = cl.list_companies(
         scope, CompanyKind.CLIENT, CompanyFilters(identifiant=str(client.id)), 0, 10
     )
     assert row.client_number == client.client_number
@@ -81,11 +83,11 @@ def test_client_filters_are_applied_in_sql(scopes):
         CompanyFilters(siren=format_siren(client.siren)),
         CompanyFilters(identifiant=str(client.id)),
     ):
-        rows = co.list_companies(scope, CompanyKind.CLIENT, filters, 0, 100)
+        rows = cl.list_companies(scope, CompanyKind.CLIENT, filters, 0, 100)
         assert client.id in {r.id for r in rows}, filters
 
     word = client.name.split()[1].lower()
-    rows = co.list_companies(scope, CompanyKind.CLIENT, CompanyFilters(name=word), 0, 1000)
+    rows = cl.list_companies(scope, CompanyKind.CLIENT, CompanyFilters(name=word), 0, 1000)
     expected = {
         c.id
         for c in scope.companies().where(
@@ -94,19 +96,19 @@ def test_client_filters_are_applied_in_sql(scopes):
     }
     assert {r.id for r in rows} == expected and client.id in expected
 
-    rows = co.list_companies(
+    rows = cl.list_companies(
         scope, CompanyKind.CLIENT, CompanyFilters(place=site.postcode), 0, 1000
     )
     assert rows and all(r.place.startswith(site.postcode) for r in rows)
-    assert co.count_companies(scope, CompanyKind.CLIENT, CompanyFilters(identifiant="abc")) == 0
+    assert cl.count_companies(scope, CompanyKind.CLIENT, CompanyFilters(identifiant="abc")) == 0
 
 
 def test_lists_page(scopes):
     scope = scopes["operateur"]
-    total = co.count_companies(scope, CompanyKind.CLIENT, CompanyFilters())
+    total = cl.count_companies(scope, CompanyKind.CLIENT, CompanyFilters())
     assert total > 5
-    first = co.list_companies(scope, CompanyKind.CLIENT, CompanyFilters(), 0, 3)
-    second = co.list_companies(scope, CompanyKind.CLIENT, CompanyFilters(), 3, 3)
+    first = cl.list_companies(scope, CompanyKind.CLIENT, CompanyFilters(), 0, 3)
+    second = cl.list_companies(scope, CompanyKind.CLIENT, CompanyFilters(), 3, 3)
     assert len(first) == 3 and not {r.id for r in first} & {r.id for r in second}
 
 
@@ -118,9 +120,9 @@ def test_contacts_list_and_filters(scopes):
         .join(Company, on=(Contact.company == Company.id))
         .where(Company.reseller == scope.company_id)
     }
-    rows = co.list_contacts(scope, ContactFilters(), 0, 1000)
+    rows = cl.list_contacts(scope, ContactFilters(), 0, 1000)
     assert {r.id for r in rows} == expected
-    assert co.count_contacts(scope, ContactFilters()) == len(expected)
+    assert cl.count_contacts(scope, ContactFilters()) == len(expected)
 
     nadia = next(r for r in rows if r.last_name == "LEROUX")
     assert nadia.company_id == 1745 and nadia.phone == "01 47 30 11 22"
@@ -132,22 +134,22 @@ def test_contacts_list_and_filters(scopes):
         ContactFilters(email="garageducentre"),
         ContactFilters(admin="non"),
     ):
-        assert nadia.id in {r.id for r in co.list_contacts(scope, filters, 0, 1000)}, filters
-    admins = co.list_contacts(scope, ContactFilters(admin="oui"), 0, 1000)
+        assert nadia.id in {r.id for r in cl.list_contacts(scope, filters, 0, 1000)}, filters
+    admins = cl.list_contacts(scope, ContactFilters(admin="oui"), 0, 1000)
     assert admins and all(r.is_admin for r in admins)
 
 
 def test_search_companies_by_name_identifiant_and_client_number(scopes):
     scope = scopes["revendeur"]
     client = _first_client(scope)
-    by_number = co.search_companies(scope, client.client_number, 5)
+    by_number = cl.search_companies(scope, client.client_number, 5)
     assert by_number[0].id == client.id
-    assert co.search_companies(scope, str(client.id), 5)[0].id == client.id
+    assert cl.search_companies(scope, str(client.id), 5)[0].id == client.id
     # Prospects have no N° client: they must still be found by name.
-    hits = co.search_companies(scope, "boulangerie martin", 20)
+    hits = cl.search_companies(scope, "boulangerie martin", 20)
     assert 1744 in {h.id for h in hits}
     assert next(h for h in hits if h.id == 1744).kind == CompanyKind.PROSPECT
-    assert co.search_companies(scope, "  ", 5) == []
+    assert cl.search_companies(scope, "  ", 5) == []
 
 
 # -- who sees what -----------------------------------------------------------------------------
@@ -155,7 +157,7 @@ def test_search_companies_by_name_identifiant_and_client_number(scopes):
 
 def test_reseller_sees_its_operator_read_only(scopes):
     scope = scopes["revendeur"]
-    detail = co.load_company(scope, scope.operator_id)
+    detail = cd.load_company(scope, scope.operator_id)
     assert detail.read_only and not detail.can_edit_company and not detail.can_edit_contacts
     assert detail.contacts == () and detail.billing_points == () and detail.quotes == ()
     with pytest.raises(NotFound):
@@ -164,7 +166,7 @@ def test_reseller_sees_its_operator_read_only(scopes):
         co.save_contact(scope, scope.operator_id, None, _contact())
     # Another operator stays invisible.
     with pytest.raises(NotFound):
-        co.load_company(scope, 6)
+        cd.load_company(scope, 6)
 
 
 def test_revendeur2_gets_nothing_of_revendeur(scopes):
@@ -173,22 +175,22 @@ def test_revendeur2_gets_nothing_of_revendeur(scopes):
     client = _first_client(mine)
     contact = Contact.get(Contact.company == 1745)
 
-    for kind in co.LIST_KINDS:
-        rows = co.list_companies(other, kind, CompanyFilters(), 0, 10_000)
+    for kind in cl.LIST_KINDS:
+        rows = cl.list_companies(other, kind, CompanyFilters(), 0, 10_000)
         assert not {r.id for r in rows} & theirs
-        assert not co.list_companies(other, kind, CompanyFilters(identifiant=str(client.id)))
-    assert not co.list_companies(
+        assert not cl.list_companies(other, kind, CompanyFilters(identifiant=str(client.id)))
+    assert not cl.list_companies(
         other, CompanyKind.CLIENT, CompanyFilters(client_number=client.client_number)
     )
-    contacts = co.list_contacts(other, ContactFilters(), 0, 10_000)
+    contacts = cl.list_contacts(other, ContactFilters(), 0, 10_000)
     assert not {r.company_id for r in contacts} & theirs
-    assert not co.list_contacts(other, ContactFilters(company="1745"))
+    assert not cl.list_contacts(other, ContactFilters(company="1745"))
     for text in (client.name, str(client.id), client.client_number, "boulangerie martin"):
-        assert not {h.id for h in co.search_companies(other, text, 50)} & theirs, text
+        assert not {h.id for h in cl.search_companies(other, text, 50)} & theirs, text
 
     for call in (
-        lambda: co.load_company(other, client.id),
-        lambda: co.load_company(other, 1744),
+        lambda: cd.load_company(other, client.id),
+        lambda: cd.load_company(other, 1744),
         lambda: co.save_company(other, client.id, _company_data(client.id)),
         lambda: co.load_billing_point(other, client.id, None),
         lambda: co.save_billing_point(other, client.id, None, _billing_data(client.id)),
@@ -212,7 +214,7 @@ def test_client_detail_holds_its_records_with_masked_iban(scopes):
         .where(Company.kind == CompanyKind.CLIENT)
         .first()
     )
-    detail = co.load_company(scope, quoted.id)
+    detail = cd.load_company(scope, quoted.id)
     assert detail.can_edit_company and detail.can_edit_billing and detail.can_edit_contacts
     assert detail.sites[0].is_main
     assert detail.quotes and all(q.reference.startswith("DEV") for q in detail.quotes)
@@ -228,8 +230,8 @@ def test_client_detail_holds_its_records_with_masked_iban(scopes):
 
 def test_reseller_edits_its_clients_not_its_own_company(scopes):
     scope = scopes["revendeur"]
-    assert co.load_company(scope, _first_client(scope).id).can_edit_company
-    own = co.load_company(scope, scope.company_id)
+    assert cd.load_company(scope, _first_client(scope).id).can_edit_company
+    own = cd.load_company(scope, scope.company_id)
     assert not own.can_edit_company and own.can_edit_contacts
     with pytest.raises(DomainError):
         co.save_company(scope, scope.company_id, _company_data(scope.company_id))
@@ -243,7 +245,7 @@ def test_reseller_edits_its_clients_not_its_own_company(scopes):
 def test_company_edit_saves_with_versions_and_refuses_a_stale_one(scopes):
     scope = scopes["revendeur"]
     client = _first_client(scope)
-    detail = co.load_company(scope, client.id)
+    detail = cd.load_company(scope, client.id)
     versions = dict(detail.versions)
     co.save_company(
         scope, client.id, _company_data(client.id, name="NOUVEAU NOM", site_city="LYON"), versions
@@ -265,7 +267,7 @@ def test_company_edit_saves_with_versions_and_refuses_a_stale_one(scopes):
 def test_company_edit_refuses_a_stale_site_and_writes_nothing(scopes):
     scope = scopes["revendeur"]
     client = _first_client(scope)
-    versions = dict(co.load_company(scope, client.id).versions)
+    versions = dict(cd.load_company(scope, client.id).versions)
     Site.update(lock_version=Site.lock_version + 1).where(Site.company == client.id).execute()
     with pytest.raises(ConcurrentEditError):
         co.save_company(scope, client.id, _company_data(client.id, name="PERDU"), versions)

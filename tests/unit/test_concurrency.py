@@ -8,7 +8,8 @@ import shutil
 
 import pytest
 
-from bench.stress import make_ready_prospects, run_race, step_data, token_of
+from bench.race import run_race
+from bench.workload import make_ready_prospects, step_data, token_of
 from db.conversion import convert_to_client
 from db.database import close_database, database_proxy, open_database
 from db.errors import ConcurrentEditError, ConversionRefused
@@ -27,7 +28,7 @@ def save(scope, record, step, token):
 
 
 def stored_tokens(company_id):
-    """The token each wizard record of the prospect holds (see bench.stress.step_data)."""
+    """The token each wizard record of the prospect holds (see bench.workload.step_data)."""
     site = Site.get_or_none((Site.company == company_id) & (Site.is_main == True))  # noqa: E712
     billing = BillingPoint.select().where(BillingPoint.company == company_id).first()
     admin = Contact.get_or_none((Contact.company == company_id) & (Contact.is_admin == True))  # noqa: E712

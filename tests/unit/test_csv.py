@@ -6,9 +6,12 @@ import csv
 
 import pytest
 
-from db import csv_io
-from db.csv_io import ImportRefused, export_prospects, export_rows, import_prospects
+from db import csv_io, list_exports
+from db.csv_import import ImportRefused, import_prospects
+from db.csv_io import export_rows
 from db.errors import DomainError, NotFound
+from db.files import OutputExists
+from db.list_exports import export_prospects
 from db.models import AuditLog, Company, CompanyKind, Site
 from db.prospects import ProspectFilters, count_prospects, list_prospects, save_company_step
 
@@ -46,13 +49,13 @@ def test_export_of_a_filtered_prospect_list_matches_the_database(scopes, tmp_pat
     total = count_prospects(scope, filters)
     assert total > 3
     calls = []
-    original = csv_io.list_prospects
+    original = list_exports.list_prospects
 
     def counting(*args):
         calls.append(args[-2:])
         return original(*args)
 
-    monkeypatch.setattr(csv_io, "list_prospects", counting)
+    monkeypatch.setattr(list_exports, "list_prospects", counting)
     monkeypatch.setattr(csv_io, "CHUNK", 3)  # several pages, never the whole table at once
     out = tmp_path / "prospects.csv"
 
@@ -75,7 +78,7 @@ def test_export_of_a_filtered_prospect_list_matches_the_database(scopes, tmp_pat
 def test_export_never_replaces_a_file_unless_asked(tmp_path):
     out = tmp_path / "liste.csv"
     out.write_text("ancien")
-    with pytest.raises(csv_io.OutputExists):
+    with pytest.raises(OutputExists):
         export_rows(out, ["A"], [["1"]])
     assert out.read_text() == "ancien"
     assert export_rows(out, ["A"], [["1"], ["2"]], overwrite=True) == 2

@@ -1,4 +1,4 @@
-"""Documents (db/documents.py): the generated mandate with real values, the RUM, attachments, scope."""
+"""Documents, generated mandates and attachments: real values, the RUM, attachments, scope."""
 
 from __future__ import annotations
 
@@ -6,26 +6,26 @@ import hashlib
 import io
 import logging
 import os
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
 
+from db.attachments import MAX_ATTACHMENT_BYTES, attach_file
+from db.creditor import get_creditor_settings, set_creditor_settings
 from db.documents import (
-    MAX_ATTACHMENT_BYTES,
     DocumentFilters,
-    OutputExists,
-    attach_file,
     count_documents,
-    generate_mandate,
-    get_creditor_settings,
     get_document_content,
     list_documents,
-    set_creditor_settings,
     write_document,
 )
 from db.errors import DomainError, NotFound, ValidationErrors
+from db.files import OutputExists
 from db.mandate import MandateData, render_mandate_pdf
+from db.mandate_generation import generate_mandate
 from db.models import BillingPoint, Document
 from db.prospects import load_prospect, save_billing_step
 from db.scope import SYSTEM
@@ -456,3 +456,25 @@ def test_a_typed_rum_with_a_slash_gives_a_safe_file_name(scopes):
     document = generate_mandate(scope, 1744)
     assert document.filename == "mandat-MARTIN_2026-01.pdf"
     assert "MARTIN/2026-01" in pdf_text(get_document_content(scope, document.id)[1])
+
+
+# -- import cost ----------------------------------------------------------------------------------
+
+
+def test_fpdf2_is_imported_only_when_a_mandate_is_rendered():
+    """Lists, forms and documents screens never pay for fpdf2: only a PDF being made loads it."""
+    code = (
+        "import sys\n"
+        "import db.prospects, db.documents, db.attachments, db.creditor, db.mandate\n"
+        "import db.mandate_generation, db.list_exports, db.csv_import\n"
+        "print('fpdf' in sys.modules)\n"
+        "from tests.unit.test_mandate import sample\n"
+        "from db.mandate import render_mandate_pdf\n"
+        "assert render_mandate_pdf(sample()).startswith(b'%PDF-')\n"
+        "print('fpdf' in sys.modules)\n"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert out.stdout.split() == ["False", "True"]

@@ -7,7 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from db import client_account as ca
+from db import quote_detail as qd
 from db import quotes as q
+from db.catalogue import offers
+from db.dates import parse_date_fr, parse_date_range
 from db.errors import (
     ConcurrentEditError,
     ConversionRefused,
@@ -29,6 +33,7 @@ from db.models import (
     User,
     fold,
 )
+from db.money import format_amount
 
 ALL = 10_000
 IBAN = "FR76 3000 4000 0312 3456 7890 143"
@@ -80,12 +85,12 @@ def test_parse_reference_refuses_garbage(text):
 
 
 def test_parse_date_fr():
-    assert q.parse_date_fr("16/07/2019") == dt.date(2019, 7, 16)
-    assert q.parse_date_fr("1-7-2019") == dt.date(2019, 7, 1)
-    assert q.parse_date_fr("16.07.19") == dt.date(2019, 7, 16)
+    assert parse_date_fr("16/07/2019") == dt.date(2019, 7, 16)
+    assert parse_date_fr("1-7-2019") == dt.date(2019, 7, 1)
+    assert parse_date_fr("16.07.19") == dt.date(2019, 7, 16)
     for bad in ("31/02/2019", "2019-07-16", "16/07", "hier", ""):
         with pytest.raises(FieldError, match=r"Date invalide \(jj/mm/aaaa\)\."):
-            q.parse_date_fr(bad)
+            parse_date_fr(bad)
 
 
 @pytest.mark.parametrize(
@@ -107,23 +112,23 @@ def test_parse_date_fr():
     ],
 )
 def test_parse_date_range(text, expected):
-    assert q.parse_date_range(text) == expected
+    assert parse_date_range(text) == expected
 
 
 def test_parse_date_range_refusals():
     with pytest.raises(FieldError, match="Date invalide"):
-        q.parse_date_range("32/07/2019")
+        parse_date_range("32/07/2019")
     with pytest.raises(FieldError, match="Date invalide"):
-        q.parse_date_range("-")
+        parse_date_range("-")
     with pytest.raises(FieldError, match="précéder"):
-        q.parse_date_range("31/07/2019-01/07/2019")
+        parse_date_range("31/07/2019-01/07/2019")
 
 
 def test_steps_and_amount_format():
     assert q.STEPS[4] == "Signé / accepté"
     assert q.step_label(4) == "4 - Signé / accepté"
     assert [value for _, value in q.STEP_OPTIONS] == [1, 2, 3, 4]
-    assert q.format_amount(Decimal("82.8")) == "82.80 €"
+    assert format_amount(Decimal("82.8")) == "82.80 €"
 
 
 # --- the list --------------------------------------------------------------------------------
@@ -157,7 +162,7 @@ def test_filter_reference_version_and_garbage(scopes):
     scope = scopes["revendeur"]
     assert ids(scope, reference="95225/2") == []
     assert ids(scope, reference="n'importe quoi") == []
-    second = q.new_revision(scope, guide_quote_id())
+    second = qd.new_revision(scope, guide_quote_id())
     assert ids(scope, reference="95225/2") == [second]
     assert set(ids(scope, reference="DEV000095225")) == {guide_quote_id(), second}
 
@@ -201,7 +206,7 @@ def test_filter_creation_one_day_and_range(scopes):
     assert ids(scope, created_from=day, created_to=day) == [
         quote.id for quote in visible(scope) if quote.created_on == day
     ]
-    start, end = q.parse_date_range("01/01/2021-31/12/2022")
+    start, end = parse_date_range("01/01/2021-31/12/2022")
     expected = [quote.id for quote in visible(scope) if start <= quote.created_on <= end]
     assert expected
     assert ids(scope, created_from=start, created_to=end) == expected
@@ -274,9 +279,9 @@ def test_reseller_never_sees_another_resellers_quotes(scopes):
 def test_hidden_quote_is_not_found_like_a_missing_one(scopes):
     quote_id = guide_quote_id()
     with pytest.raises(NotFound) as hidden:
-        q.get_quote(scopes["revendeur2"], quote_id)
+        qd.get_quote(scopes["revendeur2"], quote_id)
     with pytest.raises(NotFound) as missing:
-        q.get_quote(scopes["revendeur2"], 999_999)
+        qd.get_quote(scopes["revendeur2"], 999_999)
     assert hidden.value.message == missing.value.message
     with pytest.raises(NotFound, match="DEV000095225/1"):
         q.find_quote(scopes["revendeur2"], "DEV000095225/1")
@@ -303,7 +308,7 @@ def test_paging(scopes):
 
 
 def test_guide_quote_detail(scopes):
-    detail = q.get_quote(scopes["revendeur"], q.find_quote(scopes["revendeur"], "95225"))
+    detail = qd.get_quote(scopes["revendeur"], q.find_quote(scopes["revendeur"], "95225"))
     assert detail.reference == "DEV000095225/1" and detail.step_label == "4 - Signé / accepté"
     assert (detail.company_name, detail.company_kind, detail.city) == (
         "GARAGE DU CENTRE",
@@ -346,9 +351,9 @@ def test_new_revision_copies_and_leaves_the_original_unchanged(scopes):
     scope = scopes["revendeur"]
     first = guide_quote_id()
     before = _snapshot(first)
-    second = q.new_revision(scope, first)
+    second = qd.new_revision(scope, first)
     assert _snapshot(first) == before
-    copy = q.get_quote(scope, second)
+    copy = qd.get_quote(scope, second)
     assert copy.reference == "DEV000095225/2" and copy.step == 1 and copy.editable
     assert copy.created_on == dt.date.today()
     assert copy.amounts == "82.80 € / 5.76 €"
@@ -356,16 +361,16 @@ def test_new_revision_copies_and_leaves_the_original_unchanged(scopes):
     assert [r.reference for r in copy.revisions] == ["DEV000095225/1", "DEV000095225/2"]
     # Editing the copy leaves /1 as it was.
     offer = Offer.get(Offer.name == "SDA 10 numéros")
-    q.update_lines(scope, second, [(offer.id, 2)], copy.lock_version)
+    qd.update_lines(scope, second, [(offer.id, 2)], copy.lock_version)
     assert _snapshot(first) == before
     # A version made from /1 again still takes the next free number.
-    assert Quote.get_by_id(q.new_revision(scope, first)).revision == 3
+    assert Quote.get_by_id(qd.new_revision(scope, first)).revision == 3
     assert AuditLog.select().where(AuditLog.action == "quote_revised").count() == 2
 
 
 def test_new_revision_of_a_hidden_quote_is_refused(scopes):
     with pytest.raises(NotFound):
-        q.new_revision(scopes["revendeur2"], guide_quote_id())
+        qd.new_revision(scopes["revendeur2"], guide_quote_id())
     assert Quote.select().where(Quote.number == 95225).count() == 1
 
 
@@ -378,8 +383,8 @@ def test_create_quote_with_exact_decimal_totals(scopes):
     mobile = _offer("Forfait mobile Pro 100 Go")  # 0.00 / 19.99
     sip = _offer("SIP Trunk Touch jusqu'à 2 appels simultanés")  # 82.80 / 5.76
     centrex = _offer("Centrex Cloud (par poste)")  # 25.00 / 12.50
-    quote_id = q.create_quote(scope, 1745, [(mobile.id, 7), (sip.id, 3), (centrex.id, 11)])
-    detail = q.get_quote(scope, quote_id)
+    quote_id = qd.create_quote(scope, 1745, [(mobile.id, 7), (sip.id, 3), (centrex.id, 11)])
+    detail = qd.get_quote(scope, quote_id)
     assert detail.setup_total == Decimal("523.40")  # 0 + 248.40 + 275.00
     assert detail.monthly_total == Decimal("294.71")  # 139.93 + 17.28 + 137.50
     assert detail.amounts == "523.40 € / 294.71 €"
@@ -394,7 +399,7 @@ def test_create_quote_with_exact_decimal_totals(scopes):
     assert "sip trunk" in stored.search_offers and " + " in stored.offer_names
     # Prices are frozen: a later catalogue change does not touch the quote.
     Offer.update(monthly_fee=Decimal("99.99")).where(Offer.id == mobile.id).execute()
-    assert q.get_quote(scope, quote_id).monthly_total == Decimal("294.71")
+    assert qd.get_quote(scope, quote_id).monthly_total == Decimal("294.71")
     assert ids(scope, reference=stored.reference) == [quote_id]
 
 
@@ -404,77 +409,77 @@ def test_create_quote_refusals(scopes):
     sip = _offer("SIP Trunk Touch jusqu'à 2 appels simultanés")
     count = Quote.select().count()
     with pytest.raises(ValidationErrors) as exc:
-        q.create_quote(scope, 1745, [(sip.id, 1), (retired.id, 1)])
+        qd.create_quote(scope, 1745, [(sip.id, 1), (retired.id, 1)])
     assert "n'est plus commercialisée" in exc.value.errors["lines.1"]
     with pytest.raises(ValidationErrors) as exc:
-        q.create_quote(scope, 1745, [(sip.id, 0), (sip.id, 1000), (sip.id, "2"), (999, 1)])
+        qd.create_quote(scope, 1745, [(sip.id, 0), (sip.id, 1000), (sip.id, "2"), (999, 1)])
     assert set(exc.value.errors) == {"lines.0", "lines.1", "lines.3"}
     with pytest.raises(ValidationErrors) as exc:
-        q.create_quote(scope, 1745, [])
+        qd.create_quote(scope, 1745, [])
     assert "lines" in exc.value.errors
     with pytest.raises(ValidationErrors) as exc:
-        q.create_quote(scope, 1745, [(sip.id, 1)], commercial_id=User.get(login="s.moreau").id)
+        qd.create_quote(scope, 1745, [(sip.id, 1)], commercial_id=User.get(login="s.moreau").id)
     assert "commercial" in exc.value.errors
     with pytest.raises(ValidationErrors) as exc:
-        q.create_quote(scope, 9, [(sip.id, 1)])  # an "entreprise autre"
+        qd.create_quote(scope, 9, [(sip.id, 1)])  # an "entreprise autre"
     assert "company" in exc.value.errors
     other = Company.get((Company.kind == CompanyKind.PROSPECT) & (Company.reseller == 3))
     with pytest.raises(NotFound):
-        q.create_quote(scope, other.id, [(sip.id, 1)])
+        qd.create_quote(scope, other.id, [(sip.id, 1)])
     assert Quote.select().count() == count
-    assert retired.id not in {offer.id for offer in q.offers()}
-    assert retired.id in {offer.id for offer in q.offers(include_retired=True)}
+    assert retired.id not in {offer.id for offer in offers()}
+    assert retired.id in {offer.id for offer in offers(include_retired=True)}
 
 
 def test_update_lines_recomputes_and_keeps_frozen_prices(scopes):
     scope = scopes["revendeur"]
     sip = _offer("SIP Trunk Touch jusqu'à 2 appels simultanés")
     sda = _offer("SDA 10 numéros")
-    quote_id = q.create_quote(scope, 1745, [(sip.id, 1)])
+    quote_id = qd.create_quote(scope, 1745, [(sip.id, 1)])
     Offer.update(setup_fee=Decimal("100.00")).where(Offer.id == sip.id).execute()
-    version = q.update_lines(scope, quote_id, [(sip.id, 2), (sda.id, 3)], 1)
-    detail = q.get_quote(scope, quote_id)
+    version = qd.update_lines(scope, quote_id, [(sip.id, 2), (sda.id, 3)], 1)
+    detail = qd.get_quote(scope, quote_id)
     assert version == detail.lock_version == 2
     assert detail.setup_total == Decimal("195.60")  # 2 × 82.80 (frozen) + 3 × 10.00
     assert detail.monthly_total == Decimal("20.52")  # 2 × 5.76 + 3 × 3.00
     assert "numeros" in Quote.get_by_id(quote_id).search_offers
     assert ids(scope, offers="SDA", reference=detail.reference) == [quote_id]
     with pytest.raises(ConcurrentEditError):
-        q.update_lines(scope, quote_id, [(sda.id, 1)], 1)
+        qd.update_lines(scope, quote_id, [(sda.id, 1)], 1)
     # A retired offer already on the quote may stay; a new one may not.
     Offer.update(retired=True).where(Offer.id.in_([sip.id, sda.id])).execute()
-    q.update_lines(scope, quote_id, [(sip.id, 1)], 2)
+    qd.update_lines(scope, quote_id, [(sip.id, 1)], 2)
     with pytest.raises(ValidationErrors):
-        q.update_lines(scope, quote_id, [(sip.id, 1), (sda.id, 1)], 3)
+        qd.update_lines(scope, quote_id, [(sip.id, 1), (sda.id, 1)], 3)
 
 
 def test_signed_quote_lines_cannot_change(scopes):
     scope = scopes["revendeur"]
     quote_id = guide_quote_id()
     with pytest.raises(ValidationErrors) as exc:
-        q.update_lines(scope, quote_id, [(_offer("SDA 10 numéros").id, 1)], 1)
+        qd.update_lines(scope, quote_id, [(_offer("SDA 10 numéros").id, 1)], 1)
     assert "nouvelle version" in exc.value.errors["lines"]
     assert Quote.get_by_id(quote_id).lock_version == 1
 
 
 def test_steps_move_with_version_checks(scopes):
     scope = scopes["revendeur"]
-    quote_id = q.create_quote(scope, 1745, [(_offer("SDA 10 numéros").id, 1)])
-    version = q.next_step(scope, quote_id, 1)
+    quote_id = qd.create_quote(scope, 1745, [(_offer("SDA 10 numéros").id, 1)])
+    version = qd.next_step(scope, quote_id, 1)
     assert (Quote.get_by_id(quote_id).step, version) == (2, 2)
-    version = q.set_step(scope, quote_id, 4, version)
-    assert q.get_quote(scope, quote_id).step_label == "4 - Signé / accepté"
+    version = qd.set_step(scope, quote_id, 4, version)
+    assert qd.get_quote(scope, quote_id).step_label == "4 - Signé / accepté"
     with pytest.raises(FieldError, match="dernière"):
-        q.next_step(scope, quote_id, version)
+        qd.next_step(scope, quote_id, version)
     with pytest.raises(ConcurrentEditError) as exc:
-        q.previous_step(scope, quote_id, 1)  # loaded before the two moves
+        qd.previous_step(scope, quote_id, 1)  # loaded before the two moves
     assert "revendeur" in exc.value.message
-    version = q.previous_step(scope, quote_id, version)
+    version = qd.previous_step(scope, quote_id, version)
     assert Quote.get_by_id(quote_id).step == 3
     with pytest.raises(FieldError):
-        q.set_step(scope, quote_id, 5, version)
+        qd.set_step(scope, quote_id, 5, version)
     with pytest.raises(NotFound):
-        q.set_step(scopes["revendeur2"], quote_id, 1, version)
+        qd.set_step(scopes["revendeur2"], quote_id, 1, version)
     assert Quote.get_by_id(quote_id).lock_version == version
     moves = AuditLog.select().where(
         (AuditLog.action == "quote_step_changed") & (AuditLog.entity_id == quote_id)
@@ -486,7 +491,7 @@ def test_steps_move_with_version_checks(scopes):
 
 
 def _form(scope, quote_id):
-    prefill = q.client_account_prefill(scope, quote_id)
+    prefill = ca.client_account_prefill(scope, quote_id)
     billing = dict(prefill["billing"], email="compta@garageducentre.fr", iban=IBAN, bic="")
     ident = dict(prefill["ident"], siret=SIRET)
     return billing, ident, dict(prefill["admin"]), prefill["versions"]
@@ -506,7 +511,7 @@ def _untouched(company_id: int, version: int) -> None:
 
 
 def test_prefill_knows_the_prospect(scopes):
-    prefill = q.client_account_prefill(scopes["revendeur"], guide_quote_id())
+    prefill = ca.client_account_prefill(scopes["revendeur"], guide_quote_id())
     assert prefill["billing"]["holder"] == "GARAGE DU CENTRE"
     assert prefill["billing"]["payment_mode"] == "Prélèvement"
     stored = Company.get_by_id(1745)
@@ -525,13 +530,13 @@ def test_create_client_account_converts_the_prospect(scopes):
     scope = scopes["revendeur"]
     quote_id = guide_quote_id()
     billing, ident, admin, versions = _form(scope, quote_id)
-    number = q.create_client_account(scope, quote_id, billing, ident, admin, versions)
+    number = ca.create_client_account(scope, quote_id, billing, ident, admin, versions)
 
     company = Company.get_by_id(1745)
     assert company.kind == CompanyKind.CLIENT and company.client_number == number
     assert company.siret == SIRET and company.vat_number == "FR32403052111"
     assert company.converted_by == "revendeur"
-    detail = q.get_quote(scope, quote_id)
+    detail = qd.get_quote(scope, quote_id)
     assert detail.client_number == number and detail.company_kind == CompanyKind.CLIENT
     assert not detail.can_create_client_account
     assert ids(scope, client_number=number) == [quote_id]
@@ -548,7 +553,7 @@ def test_create_client_account_converts_the_prospect(scopes):
     assert row.login == "revendeur" and number in row.details
     assert AuditLog.get(AuditLog.action == "client_account_created").entity_id == quote_id
     with pytest.raises(ConversionRefused, match="déjà client"):
-        q.create_client_account(scope, quote_id, billing, ident, admin)
+        ca.create_client_account(scope, quote_id, billing, ident, admin)
 
 
 def test_invalid_siret_is_refused_at_its_field_and_nothing_written(scopes):
@@ -559,13 +564,13 @@ def test_invalid_siret_is_refused_at_its_field_and_nothing_written(scopes):
     admin["phone"] = ""
     billing["iban"] = "FR76 3000 4000 0312 3456 7890 199"
     with pytest.raises(ValidationErrors) as exc:
-        q.create_client_account(scope, quote_id, billing, ident, admin, versions)
+        ca.create_client_account(scope, quote_id, billing, ident, admin, versions)
     assert "clé de contrôle" in exc.value.errors["ident.siret"]
     assert {"ident.siret", "admin.phone", "billing.iban"} <= set(exc.value.errors)
     _untouched(1745, versions["company"])
     # Fixed, the same form goes through.
     ident["siret"], admin["phone"], billing["iban"] = SIRET, "01 47 30 11 22", IBAN
-    assert q.create_client_account(scope, quote_id, billing, ident, admin, versions)
+    assert ca.create_client_account(scope, quote_id, billing, ident, admin, versions)
 
 
 def test_siret_of_another_client_rolls_everything_back(scopes):
@@ -575,7 +580,7 @@ def test_siret_of_another_client_rolls_everything_back(scopes):
     Company.update(siren="403052111", siret=SIRET).where(Company.id == holder.id).execute()
     billing, ident, admin, versions = _form(scope, quote_id)
     with pytest.raises(ConversionRefused) as exc:
-        q.create_client_account(scope, quote_id, billing, ident, admin, versions)
+        ca.create_client_account(scope, quote_id, billing, ident, admin, versions)
     assert holder.name in exc.value.message
     _untouched(1745, versions["company"])
     assert not Contact.get(Contact.company == 1745).is_admin
@@ -588,7 +593,7 @@ def test_incomplete_site_is_listed_by_the_refusal(scopes):
     Site.update(street="").where(Site.company == 1745).execute()
     billing, ident, admin, versions = _form(scope, quote_id)
     with pytest.raises(ConversionRefused) as exc:
-        q.create_client_account(scope, quote_id, billing, ident, admin, versions)
+        ca.create_client_account(scope, quote_id, billing, ident, admin, versions)
     assert "Voie (Société (étape 1))" in exc.value.missing
     _untouched(1745, versions["company"])
 
@@ -597,7 +602,7 @@ def test_required_fields_and_taken_rum(scopes):
     scope = scopes["revendeur"]
     quote_id = guide_quote_id()
     with pytest.raises(ValidationErrors) as exc:
-        q.create_client_account(scope, quote_id, {}, {}, {})
+        ca.create_client_account(scope, quote_id, {}, {}, {})
     assert {
         "billing.email",
         "billing.iban",
@@ -612,7 +617,7 @@ def test_required_fields_and_taken_rum(scopes):
     billing, ident, admin, versions = _form(scope, quote_id)
     billing["rum"] = taken
     with pytest.raises(ValidationErrors) as exc:
-        q.create_client_account(scope, quote_id, billing, ident, admin, versions)
+        ca.create_client_account(scope, quote_id, billing, ident, admin, versions)
     assert set(exc.value.errors) == {"billing.rum"}
     _untouched(1745, versions["company"])
 
@@ -625,17 +630,17 @@ def test_stale_form_is_refused(scopes):
         Company.id == 1745
     ).execute()
     with pytest.raises(ConcurrentEditError):
-        q.create_client_account(scope, quote_id, billing, ident, admin, versions)
+        ca.create_client_account(scope, quote_id, billing, ident, admin, versions)
     assert Company.get_by_id(1745).kind == CompanyKind.PROSPECT
 
 
 def test_client_account_only_from_a_signed_prospect_quote(scopes):
     scope = scopes["revendeur"]
     quote_id = guide_quote_id()
-    q.set_step(scope, quote_id, 3, 1)
-    assert not q.get_quote(scope, quote_id).can_create_client_account
+    qd.set_step(scope, quote_id, 3, 1)
+    assert not qd.get_quote(scope, quote_id).can_create_client_account
     with pytest.raises(ConversionRefused, match="étape 4"):
-        q.client_account_prefill(scope, quote_id)
+        ca.client_account_prefill(scope, quote_id)
     client_quote = (
         Quote.select()
         .join(Company, on=(Quote.company == Company.id))
@@ -643,8 +648,8 @@ def test_client_account_only_from_a_signed_prospect_quote(scopes):
         .first()
     )
     Quote.update(step=4).where(Quote.id == client_quote.id).execute()
-    detail = q.get_quote(scope, client_quote.id)
+    detail = qd.get_quote(scope, client_quote.id)
     assert detail.client_number and not detail.can_create_client_account
     with pytest.raises(NotFound):
-        q.client_account_prefill(scopes["revendeur2"], guide_quote_id())
+        ca.client_account_prefill(scopes["revendeur2"], guide_quote_id())
     assert QuotePartner.select().count() == Quote.select().count()

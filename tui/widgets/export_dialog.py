@@ -15,8 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from db.csv_io import OutputExists
 from db.errors import DomainError
+from db.files import OutputExists
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.dialogs import ConfirmDialog
 

@@ -15,7 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 from textual.widgets.option_list import Option
 
-from db.quotes import CENT, MAX_QUANTITY, QUANTITY_INVALID, format_amount
+from db.money import LineTotals, format_amount, format_amounts, totals
+from db.quote_lines import MAX_QUANTITY, QUANTITY_INVALID, parse_quantity
 from tui.widgets.option_list import OptionList  # Textual's, minus a crash
 
 LINE_COLUMNS = (
@@ -29,7 +30,7 @@ LINE_COLUMNS = (
 
 
 @dataclass
-class EditLine:
+class EditLine(LineTotals):
     """One line: the offer, its quantity and its unit prices (frozen ones for a line already quoted)."""
 
     offer_id: int
@@ -38,17 +39,9 @@ class EditLine:
     setup_fee: Decimal
     monthly_fee: Decimal
 
-    @property
-    def setup_total(self) -> Decimal:
-        return (self.setup_fee * self.quantity).quantize(CENT)
-
-    @property
-    def monthly_total(self) -> Decimal:
-        return (self.monthly_fee * self.quantity).quantize(CENT)
-
 
 def line_cells(line) -> tuple:
-    """Cells of LINE_COLUMNS for an EditLine or a db.quotes.QuoteLineView."""
+    """Cells of LINE_COLUMNS for an EditLine or a db.quote_lines.QuoteLineView."""
     width = LINE_COLUMNS[0][2]
     label = line.label if len(line.label) <= width else line.label[: width - 1] + "…"
 
@@ -71,17 +64,7 @@ def add_line_columns(table: DataTable) -> None:
 
 
 def totals_text(lines) -> str:
-    setup = sum((line.setup_total for line in lines), Decimal(0))
-    monthly = sum((line.monthly_total for line in lines), Decimal(0))
-    return f"Total M.E.S. / ABO. : {format_amount(setup)} / {format_amount(monthly)}"
-
-
-def parse_quantity(text: str) -> int | None:
-    text = text.strip()
-    if not (text.isascii() and text.isdigit()):
-        return None
-    number = int(text)
-    return number if 1 <= number <= MAX_QUANTITY else None
+    return f"Total M.E.S. / ABO. : {format_amounts(*totals(lines))}"
 
 
 class QuantityDialog(ModalScreen[int | None]):
@@ -170,7 +153,7 @@ class QuoteLinesEditor(Vertical):
 
     @property
     def lines(self) -> list[tuple[int, int]]:
-        """What db.quotes.create_quote / update_lines take: (offer_id, quantity) pairs."""
+        """What db.quote_detail.create_quote / update_lines take: (offer_id, quantity) pairs."""
         return [(line.offer_id, line.quantity) for line in self.edit_lines]
 
     @property
@@ -253,7 +236,7 @@ class QuoteLinesEditor(Vertical):
         self.show_errors({})
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        """db.quotes errors keyed 'lines' or 'lines.N' (N: the line's position)."""
+        """db.quote_detail errors keyed 'lines' or 'lines.N' (N: the line's position)."""
         messages = []
         for key, message in errors.items():
             if key == "lines":

@@ -1,0 +1,379 @@
+"""CSV import of prospects: a file whose header names the wizard's Société / INFORMATIONS SITE
+labels (any order, any case), in the format of db.csv_io.
+
+Each row is validated with the wizard's own rules; the valid rows are written in one
+transaction, skipping those the owner already has. Cells are read through
+db.csv_io.restore_cell, so a file this app exported reads back with the values it holds.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from db import audit
+from db.companies import company_columns, site_columns
+from db.csv_io import ENCODING, SEPARATOR, restore_cell
+from db.database import atomic, is_postgresql
+from db.errors import DomainError, NotFound
+from db.forms import COMPANY_FIELDS, clean_company
+from db.models import Company, CompanyKind, Site, fold
+from db.scope import Scope
+
+MAX_IMPORT_ROWS = 50_000  # one transaction: beyond this, split the file
+
+DEFAULT_COUNTRY = "France"  # what the wizard preselects in Pays
+
+
+def _header_key(label: str) -> str:
+    """'Code Postal', 'code postal *', 'CODE  POSTAL' -> 'code postal' (accents ignored too)."""
+    return " ".join(fold(label.replace("*", "")).split())
+
+
+COLUMNS = {_header_key(f.label): f for f in COMPANY_FIELDS}
+COLUMNS.update({"no": COLUMNS["n°"], "numero": COLUMNS["n°"]})  # 'N°' written without '°'
+LABELS = {f.name: f.label for f in COMPANY_FIELDS}
+# Pays falls back on France like the wizard's preselected value, so its column may be left out.
+REQUIRED_COLUMNS = tuple(f for f in COMPANY_FIELDS if f.required and f.name != "site_country")
+EXPECTED = SEPARATOR.join(f.label for f in COMPANY_FIELDS)
+
+
+class ImportRefused(DomainError):
+    """The file as a whole cannot be imported (header, encoding, size): nothing was written."""
+
+
+@dataclass(frozen=True)
+class RowReport:
+    line: int  # line number in the file (the header is line 1)
+    name: str  # Raison sociale as read
+    messages: tuple[str, ...]
+    company_id: int | None = None
+
+
+@dataclass
+class ImportReport:
+    path: str
+    owner: str  # the company the prospects were imported for
+    rows: int = 0  # data rows read (blank lines left out)
+    imported: list[RowReport] = field(default_factory=list)
+    duplicates: list[RowReport] = field(default_factory=list)
+    refused: list[RowReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"{self.rows} ligne(s) lue(s) : {len(self.imported)} prospect(s) importé(s), "
+            f"{len(self.duplicates)} déjà présent(s), {len(self.refused)} refusée(s)."
+        )
+
+    def entries(self) -> list[tuple[int, str, str, str]]:
+        """(line, status, raison sociale, detail) for every row, in file order."""
+        found = [(r.line, "Importé", r.name, f"IDENTIFIANT {r.company_id}") for r in self.imported]
+        found += [(r.line, "Déjà présent", r.name, " ; ".join(r.messages)) for r in self.duplicates]
+        found += [(r.line, "Refusé", r.name, " ; ".join(r.messages)) for r in self.refused]
+        return sorted(found)
+
+
+@dataclass(frozen=True)
+class _Owner:
+    reseller_id: int | None
+    operator_id: int | None
+    name: str
+
+    def condition(self):
+        if self.reseller_id is not None:
+            return Company.reseller == self.reseller_id
+        return Company.reseller.is_null() & (Company.operator == self.operator_id)
+
+
+def owner_choices(scope: Scope) -> list[tuple[int, str]]:
+    """Ambassadeurs an operator's staff may import prospects for: (IDENTIFIANT, name)."""
+    if not scope.is_operator:
+        return []
+    query = (
+        Company.select(Company.id, Company.name)
+        .where((Company.kind == CompanyKind.RESELLER) & (Company.operator == scope.company_id))
+        .order_by(Company.search_name, Company.id)
+    )
+    return [(cid, name) for cid, name in query.tuples()]
+
+
+def _owner(scope: Scope, reseller_id: int | None) -> _Owner:
+    own = Company.get_or_none(Company.id == scope.company_id)
+    own_name = own.name if own else str(scope.company_id)
+    if reseller_id is None or (not scope.is_operator and reseller_id == scope.company_id):
+        if scope.is_operator:  # the operator's own book, as a prospect made in the wizard
+            return _Owner(None, scope.company_id, own_name)
+        return _Owner(scope.company_id, scope.operator_id, own_name)
+    if not scope.is_operator:
+        raise DomainError(
+            "Seul le personnel de l'opérateur choisit l'ambassadeur propriétaire des prospects."
+        )
+    reseller = Company.get_or_none(
+        (Company.id == reseller_id)
+        & (Company.kind == CompanyKind.RESELLER)
+        & (Company.operator == scope.company_id)
+    )
+    if reseller is None:
+        raise NotFound(f"Ambassadeur {reseller_id} introuvable dans votre périmètre.")
+    return _Owner(reseller.id, reseller.operator_id, reseller.name)
+
+
+def _read_header(cells: list[str]) -> list:
+    """The form field of each column; ImportRefused naming unknown, doubled or missing columns."""
+    if len(cells) == 1 and "," in cells[0] and "," not in EXPECTED:
+        guessed = [_header_key(c) for c in cells[0].split(",")]
+        if all(g in COLUMNS for g in guessed if g):
+            raise ImportRefused(
+                "Le séparateur des colonnes doit être le point-virgule « ; » : enregistrez le "
+                "fichier au format « CSV UTF-8 (délimité par des points-virgules) »."
+            )
+    problems, fields, seen = [], [], {}
+    # A blank header cell (trailing ';' left by a spreadsheet) names no column: ignored.
+    unknown = [c.strip() for c in cells if c.strip() and _header_key(c) not in COLUMNS]
+    if unknown:
+        names = ", ".join(f"« {c} »" for c in unknown)
+        problems.append(
+            f"Colonne{'s' if len(unknown) > 1 else ''} inconnue{'s' if len(unknown) > 1 else ''}"
+            f" : {names}."
+        )
+    for cell in cells:
+        spec = COLUMNS.get(_header_key(cell))
+        if spec is not None and spec.name in seen:
+            problems.append(f"Colonne « {spec.label} » en double.")
+        if spec is not None:
+            seen[spec.name] = True
+        fields.append(spec)
+    missing = [f.label for f in REQUIRED_COLUMNS if f.name not in seen]
+    if missing:
+        names = ", ".join(f"« {label} »" for label in missing)
+        plural = "s" if len(missing) > 1 else ""
+        problems.append(f"Colonne{plural} obligatoire{plural} absente{plural} : {names}.")
+    if problems:
+        raise ImportRefused(
+            " ".join(problems) + f" Colonnes attendues (dans n'importe quel ordre) : {EXPECTED}."
+        )
+    return fields
+
+
+@dataclass
+class _Row:
+    line: int
+    name: str
+    values: dict
+
+
+def _read_rows(path: Path, report: ImportReport) -> list[_Row]:
+    """Every data row cleaned by the wizard's rules; refused rows go straight to the report."""
+    valid: list[_Row] = []
+    try:
+        stream = path.open(encoding=ENCODING, newline="")
+    except FileNotFoundError:
+        raise ImportRefused(f"Fichier « {path} » introuvable.") from None
+    except IsADirectoryError:
+        raise ImportRefused(f"« {path} » est un dossier : indiquez un fichier CSV.") from None
+    except OSError as exc:
+        raise ImportRefused(
+            f"Le fichier « {path} » ne peut pas être lu ({exc.strerror})."
+        ) from None
+    line = 1
+    with stream:
+        reader = csv.reader(stream, delimiter=SEPARATOR)
+        try:
+            header = next(reader, None)
+            if not header or not any(c.strip() for c in header):
+                raise ImportRefused(
+                    f"Le fichier est vide : sa première ligne doit nommer les colonnes ({EXPECTED})."
+                )
+            fields = _read_header([restore_cell(c) for c in header])
+            line = reader.line_num + 1
+            for cells in reader:
+                start, line = line, reader.line_num + 1  # a quoted cell may span several lines
+                if not any(c.strip() for c in cells):
+                    continue
+                report.rows += 1
+                if report.rows > MAX_IMPORT_ROWS:
+                    raise ImportRefused(
+                        f"Le fichier dépasse {MAX_IMPORT_ROWS} lignes : découpez-le en plusieurs fichiers."
+                    )
+                _check_row(start, fields, [restore_cell(c) for c in cells], report, valid)
+        except UnicodeDecodeError:
+            raise ImportRefused(
+                f"Le fichier n'est pas encodé en UTF-8 (vers la ligne {line}) : enregistrez-le au "
+                "format « CSV UTF-8 (délimité par des points-virgules) »."
+            ) from None
+        except csv.Error as exc:
+            raise ImportRefused(f"Ligne {line} : CSV illisible ({exc}).") from None
+    return valid
+
+
+def _check_row(line: int, fields: list, cells: list[str], report, valid: list[_Row]) -> None:
+    data = {spec.name: cell for spec, cell in zip(fields, cells, strict=False) if spec}
+    name = (data.get("name") or "").strip()
+    extra = [c for c in cells[len(fields) :] if c.strip()]
+    unnamed = [
+        index + 1
+        for index, (spec, cell) in enumerate(zip(fields, cells, strict=False))
+        if spec is None and cell.strip()
+    ]
+    if unnamed:
+        report.refused.append(
+            RowReport(
+                line,
+                name,
+                tuple(
+                    f"La colonne {n} n'a pas de nom dans l'en-tête : sa valeur est refusée."
+                    for n in unnamed
+                ),
+            )
+        )
+        return
+    if extra:
+        report.refused.append(
+            RowReport(
+                line,
+                name,
+                (f"La ligne a {len(cells)} colonnes, l'en-tête en a {len(fields)}.",),
+            )
+        )
+        return
+    if not (data.get("site_country") or "").strip():
+        data["site_country"] = DEFAULT_COUNTRY
+    values, errors = clean_company(data)
+    if errors:
+        messages = tuple(f"{LABELS[key]} : {message}" for key, message in errors.items())
+        report.refused.append(RowReport(line, name, messages))
+        return
+    valid.append(_Row(line, values["name"], values))
+
+
+def _key(values: dict) -> tuple:
+    """What makes two rows the same company: SIRET, else SIREN, else name and Code Postal."""
+    if values["siret"]:
+        return ("siret", values["siret"])
+    if values["siren"]:
+        return ("siren", values["siren"])
+    return ("name", fold(values["name"]), values["site_postcode"])
+
+
+def _keys(values: dict) -> list[tuple]:
+    """Every key a later row could match this one by (its SIREN even when it has a SIRET)."""
+    keys = [("name", fold(values["name"]), values["site_postcode"])]
+    if values["siren"]:
+        keys.append(("siren", values["siren"]))
+    if values["siret"]:
+        keys.append(("siret", values["siret"]))
+    return keys
+
+
+def _chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _existing(owner: _Owner, keys: set[tuple]) -> dict[tuple, int]:
+    """The owner's companies already matching some of `keys`: key -> IDENTIFIANT."""
+    found: dict[tuple, int] = {}
+    for kind, column in (("siret", Company.siret), ("siren", Company.siren)):
+        wanted = sorted(k[1] for k in keys if k[0] == kind)
+        for chunk in _chunks(wanted):
+            query = Company.select(Company.id, column).where(owner.condition() & column.in_(chunk))
+            for cid, value in query.order_by(Company.id).tuples():
+                found.setdefault((kind, value), cid)
+    names = sorted({k[1] for k in keys if k[0] == "name"})
+    for chunk in _chunks(names):
+        query = (
+            Company.select(Company.id, Company.search_name, Site.postcode)
+            .join(Site, on=((Site.company == Company.id) & (Site.is_main == True)))  # noqa: E712
+            .where(owner.condition() & Company.search_name.in_(chunk))
+            .order_by(Company.id)
+        )
+        for cid, search_name, postcode in query.tuples():
+            found.setdefault(("name", search_name, postcode), cid)
+    return found
+
+
+_IMPORT_LOCK = 0x4D594950  # PostgreSQL advisory lock: one import per owner at a time
+
+
+def import_prospects(
+    scope: Scope, path: str | Path, reseller_id: int | None = None
+) -> ImportReport:
+    """Import the prospects of a CSV file (see the module's docstring); returns the report.
+
+    The file as a whole is refused (ImportRefused, nothing written) for an unknown, doubled or
+    missing column, a non-UTF-8 content or an unreadable file. Otherwise every valid row not
+    already present is created as a prospect at 'Création - étape 2' with its main site, all in
+    one transaction, and each other row is reported with its line number and French messages.
+    """
+    owner = _owner(scope, reseller_id)
+    source = Path(str(path).strip()).expanduser()
+    report = ImportReport(str(source), owner.name)
+    rows = _read_rows(source, report)
+    if not rows:
+        return report
+    with atomic():
+        if is_postgresql():
+            Company._meta.database.execute_sql(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                (_IMPORT_LOCK, owner.reseller_id or -(owner.operator_id or 0)),
+            )
+        existing = _existing(owner, {_key(r.values) for r in rows})
+        in_file: dict[tuple, int] = {}
+        for row in rows:
+            key = _key(row.values)
+            if key in existing:
+                report.duplicates.append(
+                    RowReport(
+                        row.line,
+                        row.name,
+                        (f"déjà présent (IDENTIFIANT {existing[key]})",),
+                        existing[key],
+                    )
+                )
+                continue
+            if key in in_file:
+                report.duplicates.append(
+                    RowReport(
+                        row.line,
+                        row.name,
+                        (f"déjà présent (ligne {in_file[key]} du fichier)",),
+                    )
+                )
+                continue
+            for known in _keys(row.values):  # a later row may name it by any of them
+                in_file.setdefault(known, row.line)
+            company_id = _create(scope, owner, row.values)
+            report.imported.append(RowReport(row.line, row.name, (), company_id))
+        audit.record(
+            scope,
+            "prospects_imported",
+            "company",
+            None,
+            file=source.name,
+            owner=owner.name,
+            imported=len(report.imported),
+            duplicates=len(report.duplicates),
+            refused=len(report.refused),
+        )
+    return report
+
+
+def _create(scope: Scope, owner: _Owner, values: dict) -> int:
+    """One prospect as the wizard's step 1 makes it: the company and its main site."""
+    company = Company.create(
+        kind=CompanyKind.PROSPECT,
+        reseller=owner.reseller_id,
+        operator=owner.operator_id,
+        creation_step=1,
+        updated_by=scope.login,
+        **company_columns(values),
+    )
+    Site.create(company=company, is_main=True, updated_by=scope.login, **site_columns(values))
+    audit.record(scope, "prospect_created", "company", company.id, source="import")
+    return company.id

@@ -1,0 +1,20 @@
+"""The titled cards of the detail screens and the label / value lines they show."""
+
+from __future__ import annotations
+
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Button, Static
+
+
+def card(title: str, *body: Widget, edit: str | None = None) -> Vertical:
+    """A card: its title (with a "✎ Éditer" button of id `edit`, if given) over `body`."""
+    head: list[Widget] = [Static(title, classes="card-title")]
+    if edit is not None:
+        head.append(Button("✎ Éditer", id=edit, compact=True, classes="link"))
+    return Vertical(Horizontal(*head, classes="card-head"), *body, classes="card")
+
+
+def labelled_lines(*pairs: tuple[str, object], width: int) -> str:
+    """One line a (label, value) pair: the label dimmed in `width` columns, "—" for no value."""
+    return "\n".join(f"[dim]{label:<{width}}[/dim] {value or '—'}" for label, value in pairs)

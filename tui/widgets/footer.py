@@ -1,0 +1,112 @@
+"""The footer of every screen: the screen's own keys on the left, the keys that work everywhere
+(F1 Touches, Ctrl+Q Quitter, Ctrl+P palette) always visible at the right.
+
+Textual's Footer lists the focused widget's keys, then the screen's, then the app's: at 80-100
+columns the app's keys (the way to quit, the way to list every key) are the first to be cut. Here
+they stand in a block docked to the right. When the screen's keys and that block do not both
+fit, the block gives up its keys from the right (Ctrl+P, F3, Ctrl+Q) before any screen key is
+cut; F1 always stays (it lists every key, those included).
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import HorizontalGroup
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey  # the Footer's own key widget (not re-exported)
+
+# Binding ids (tui/app.py) shown in the right-hand block, in this order, before the palette key.
+ALWAYS_SHOWN = ("app.keys", "app.quit", "app.select_company")
+KEYS_ID = "app.keys"  # the one key kept when room is short
+
+
+def key_width(key: FooterKey) -> int:
+    """Cells a compact FooterKey takes with its right margin: '^s Enregistrer '."""
+    width = len(key.key_display) + 1
+    return width + (len(key.description) + 1 if key.description else 0)
+
+
+class GlobalKeys(HorizontalGroup):
+    DEFAULT_CSS = """
+    GlobalKeys {
+        dock: right;
+        width: auto;
+        height: 1;
+        border-left: vkey $foreground 20%;
+        padding: 0 0 0 1;
+        FooterKey { margin: 0 1 0 0; }
+    }
+    """
+
+
+class AppFooter(Footer):
+    """A compact footer whose global keys never scroll out of sight."""
+
+    DEFAULT_CSS = "AppFooter { padding: 0 0 0 1; }"
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("compact", True)
+        super().__init__(show_command_palette=False, **kwargs)
+        self._composed_width: int | None = None
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        active = self.screen.active_bindings
+        local: dict[str, FooterKey] = {}  # one key per action, the first bound (as Footer does)
+        always: dict[str, FooterKey] = {}
+        for _node, binding, enabled, tooltip in active.values():
+            if not binding.show:
+                continue
+            target = always if binding.id in ALWAYS_SHOWN else local
+            if binding.action in target:
+                continue
+            target[binding.action] = FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
+            ).data_bind(compact=Footer.compact)
+        yield from local.values()
+        right = sorted(always.values(), key=lambda key: _order(key, active))
+        palette = active.get(self.app.COMMAND_PALETTE_BINDING)
+        width = self.app.size.width
+        room = width - 1 - sum(key_width(key) for key in local.values())
+        if self.app.ENABLE_COMMAND_PALETTE and palette is not None:
+            _node, binding, enabled, _tooltip = palette
+            right.append(
+                FooterKey(
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    disabled=not enabled,
+                    tooltip=binding.tooltip or binding.description,
+                ).data_bind(compact=Footer.compact)
+            )
+        # F1 always; then Ctrl+Q, F3 and the palette key while they fit beside the screen's keys.
+        shown, used = [], 2
+        for key in right:
+            if _id(key, active) == KEYS_ID or used + key_width(key) <= room:
+                shown.append(key)
+                used += key_width(key)
+        if shown:
+            yield GlobalKeys(*shown)
+        self._composed_width = width
+
+    def on_resize(self, event: events.Resize) -> None:
+        # What fits depends on the width: compose again when the terminal changes size.
+        if self._composed_width not in (None, self.app.size.width):
+            self.call_after_refresh(self.recompose)
+
+
+def _id(key: FooterKey, active) -> str | None:
+    return active[key.key][1].id if key.key in active else None
+
+
+def _order(key: FooterKey, active) -> int:
+    binding_id = _id(key, active)
+    return ALWAYS_SHOWN.index(binding_id) if binding_id in ALWAYS_SHOWN else len(ALWAYS_SHOWN)
