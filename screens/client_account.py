@@ -22,7 +22,7 @@ from db.forms import FIELDS_BY_NAME, Field
 from db.quote_detail import get_quote
 from screens.attachments import AttachmentsMixin, attachment_row
 from screens.prospect_details import announce_client
-from tui.db_worker import DbWorkerMixin
+from tui.db_worker import DbWorkerMixin, still_shown
 from tui.form_screen import UnsavedEditsMixin, suggest_bic
 from tui.widgets.footer import AppFooter
 from tui.widgets.form import FormField, FormSection, fill_form, read_form
@@ -140,6 +140,8 @@ class ClientAccountScreen(AttachmentsMixin, UnsavedEditsMixin, DbWorkerMixin, Sc
         self.call_after_refresh(self._ready)
 
     def _ready(self) -> None:
+        if not still_shown(self):
+            return  # left (Escape) while it was loading
         self.loaded_values = read_form(self)
         first_empty = next(
             (

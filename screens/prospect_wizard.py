@@ -18,7 +18,7 @@ from db.models import Document
 from db.prospects import load_prospect, save_admin_step, save_billing_step, save_company_step
 from screens.attachments import AttachmentsMixin, attachment_row
 from screens.file_picker import WriteDocumentDialog
-from tui.db_worker import DbWorkerMixin
+from tui.db_worker import DbWorkerMixin, still_shown
 from tui.form_screen import LiveFieldsMixin, UnsavedEditsMixin
 from tui.widgets.footer import AppFooter
 from tui.widgets.form import FormField, FormSection, fill_form, read_form
@@ -152,6 +152,8 @@ class ProspectWizardScreen(
         self.call_after_refresh(self._fill)
 
     def _fill(self) -> None:
+        if not still_shown(self):
+            return  # left (Escape) before it was drawn
         fill_form(self, self._initial_values())
         self._refresh_live_fields()
         self.loaded_values = read_form(self)

@@ -271,7 +271,7 @@ class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
     def __init__(self, detail):
         super().__init__()
         self.detail = detail
-        self._closed = False
+        self._dismissed = False
         self._saved = False  # the save ended (maybe while "Les abandonner ?" was open)
         self._question: ConfirmDialog | None = None
 
@@ -303,10 +303,15 @@ class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
             group="write",
         )
 
-    def _save_done(self, version) -> None:
-        # Dismissing this screen from inside its own worker's callback leaves the removal of
-        # its widgets waiting forever (seen with Textual 8.2.8): close on the next loop turn.
-        self.app.call_later(self._save_ended, version)
+    def _save_done(self, _version) -> None:
+        self._saved = True
+        if self.app.screen is self:
+            self._close(True)
+        elif self.app.screen is self._question:
+            # Ctrl+S then Échap: the save ended while "Les abandonner ?" was open. Closing the
+            # question lets its answer close this dialog from here, once (see `answer`).
+            self._question.dismiss(True)
+        # Anything else above (the palette, the keys panel): closed by the next Échap.
 
     def _refused(self, exc: DomainError) -> None:
         if isinstance(exc, ValidationErrors):
@@ -317,22 +322,11 @@ class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
         banner.set_class(True, "-error")
         banner.display = True
 
-    def _save_ended(self, _version) -> None:
-        self._saved = True
-        if self.app.screen is self:
-            # From this screen's own message queue, as when a key closes it.
-            self.call_later(self._close, True)
-        elif self.app.screen is self._question:
-            # Ctrl+S then Échap: the save ended while "Les abandonner ?" was open. Closing the
-            # question lets its answer close this dialog from here, once (see `answer`).
-            self._question.dismiss(True)
-        # Anything else above (the palette, the keys panel): closed by the next Échap.
-
     def _close(self, result: bool) -> None:
         """Dismiss once (a second dismiss would fail: the result is already given)."""
-        if self._closed or self.app.screen is not self:
+        if self._dismissed or self.app.screen is not self:
             return
-        self._closed = True
+        self._dismissed = True
         self.dismiss(result)
 
     def action_leave(self) -> None:

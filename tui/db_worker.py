@@ -5,12 +5,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from textual.dom import NoScreen
 from textual.worker import get_current_worker
 
 from db.database import database_proxy
 from db.errors import DomainError
 
 log = logging.getLogger("myopenip")
+
+
+def still_shown(node) -> bool:
+    """`node` is mounted and its screen is still on the app's stack: not popped or being removed.
+
+    A screen popped with Escape keeps its widgets for a moment while Textual removes them; a
+    result arriving then (a load, a save) must not touch them: they may already be gone.
+    """
+    if not node.is_attached:
+        return False
+    try:
+        return node.screen in node.app.screen_stack
+    except NoScreen:
+        return False
 
 
 class DbWorkerMixin:
@@ -38,10 +53,10 @@ class DbWorkerMixin:
 
             def deliver(callback: Callable, value) -> None:
                 # Runs in the UI thread: the screen may have closed since the thread checked
-                # (its workers are then cancelled) and its widgets be gone.
+                # (its workers are then cancelled) and its widgets be gone or going.
                 # call_later runs it from this widget's own queue: an async callback is awaited,
                 # and a dialog that closes itself there is not closing from inside a worker.
-                if not worker.is_cancelled and self.is_attached:
+                if not worker.is_cancelled and still_shown(self):
                     self.call_later(callback, value)
 
             try:

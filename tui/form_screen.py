@@ -14,7 +14,7 @@ from textual.widgets import Button, Header, Input, Select, Static
 
 from db import validation as v
 from db.errors import ConcurrentEditError, DomainError, FieldError, ValidationErrors
-from tui.db_worker import DbWorkerMixin
+from tui.db_worker import DbWorkerMixin, still_shown
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import AppFooter
 from tui.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
@@ -191,6 +191,8 @@ class RecordFormScreen(LiveFieldsMixin, UnsavedEditsMixin, DbWorkerMixin, Screen
         self.call_after_refresh(self._after_fill)
 
     def _after_fill(self) -> None:
+        if not still_shown(self):
+            return  # closed (Escape) while it was loading
         self._refresh_live_fields()
         self.loaded_values = read_form(self)
         show_errors(self, {})

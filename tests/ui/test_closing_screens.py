@@ -1,0 +1,63 @@
+"""A screen closed while its data loads: the late result is dropped, nothing crashes.
+
+Found by bench/random_keys.py: Escape on a contact form an instant after it opened, and the
+load's result, arriving while Textual removed the form, read fields that were already gone.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from db.models import Contact
+from screens.contacts import ContactFormScreen
+from tests.ui.conftest import SIZE, login, settle
+from tui.db_worker import still_shown
+
+
+def a_contact(scope) -> Contact:
+    return Contact.select().where(Contact.company.in_(scope.companies())).first()
+
+
+async def test_a_popped_screen_is_no_longer_shown_while_textual_removes_it(app, scopes):
+    contact = a_contact(scopes["revendeur"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await login(pilot)
+        app.push_screen(ContactFormScreen(contact.company_id, contact.id))
+        await settle(pilot)
+        form = app.screen
+        assert still_shown(form)
+        removal = app.pop_screen()  # what Escape does
+        assert form.is_attached and not still_shown(form)
+        form._after_fill()  # a late callback returns without touching the fields
+        await removal
+        await settle(pilot)
+        assert app._exception is None and not form.is_attached
+
+
+async def test_escape_while_the_form_loads_drops_the_result(app, scopes, monkeypatch):
+    contact = a_contact(scopes["revendeur"])
+    release = threading.Event()
+    delivered = []
+    load = ContactFormScreen.load
+
+    def slow_load(self, scope):
+        release.wait(5)  # the database answers only once the form is closed
+        return load(self, scope)
+
+    monkeypatch.setattr(ContactFormScreen, "load", slow_load)
+    monkeypatch.setattr(
+        ContactFormScreen, "_loaded", lambda self, result: delivered.append(result)
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await login(pilot)
+        screen_below = app.screen
+        app.push_screen(ContactFormScreen(contact.company_id, contact.id))
+        await pilot.pause()
+        await pilot.press("escape")
+        release.set()
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert app.screen is screen_below
+        assert delivered == [] and app._exception is None
