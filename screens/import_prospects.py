@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from db.csv_import import EXPECTED, ImportReport, import_prospects, owner_choices
 from db.errors import DomainError
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.footer import AppFooter
+from tui.widgets.option_list import Select  # Textual's, minus a crash
 
 HELP = (
     "Fichier CSV en UTF-8, séparateur « ; », une ligne d'en-tête nommant les colonnes comme le "

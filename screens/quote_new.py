@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Static
 from textual.widgets.option_list import Option
 
 from db.catalogue import offers
@@ -17,7 +17,7 @@ from db.quotes import commercials
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import AppFooter
-from tui.widgets.option_list import OptionList  # Textual's, minus a crash
+from tui.widgets.option_list import OptionList, Select  # Textual's, minus a crash
 from tui.widgets.quote_lines import QuoteLinesEditor
 
 COMPANY_MISSING = "Choisissez le prospect ou le client du devis."

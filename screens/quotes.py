@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Static
 
 from db.dates import parse_date_range
 from db.errors import FieldError
@@ -28,6 +28,7 @@ from db.quotes import (
 from tui.commands import register_record_search
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.footer import AppFooter
+from tui.widgets.option_list import Select  # Textual's, minus a crash
 from tui.widgets.record_list import Column, RecordList
 
 # --- the results table ---------------------------------------------------------------------

@@ -46,9 +46,7 @@ async def test_escape_while_the_form_loads_drops_the_result(app, scopes, monkeyp
         return load(self, scope)
 
     monkeypatch.setattr(ContactFormScreen, "load", slow_load)
-    monkeypatch.setattr(
-        ContactFormScreen, "_loaded", lambda self, result: delivered.append(result)
-    )
+    monkeypatch.setattr(ContactFormScreen, "_loaded", lambda self, result: delivered.append(result))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await login(pilot)

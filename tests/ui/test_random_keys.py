@@ -65,7 +65,7 @@ async def test_lines_dialog_closes_once_when_its_save_ends_under_the_question(ap
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
-        app.call_later(dialog._save_ended, 0)  # the save's `done`, ending just now
+        app.call_later(dialog._save_done, 0)  # the save's `done`, ending just now
         await settle(pilot)
         assert isinstance(app.screen, QuoteDetailScreen)
         await pilot.press("o", "escape")

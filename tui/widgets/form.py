@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Label, Static
 
 from db.forms import Field
+from tui.widgets.option_list import Select  # Textual's, minus a crash
 
 
 class FormField(Vertical):
