@@ -212,7 +212,10 @@ async def drive(app, keys: list[str], figures: Figures, user="revendeur", passwo
                 await _login(app, user, password)
                 figures.logins += 1
                 if isinstance(app.screen, LoginScreen):
-                    figures.problems.append("connexion impossible")
+                    from textual.widgets import Static
+
+                    said = app.screen.query_one("#login-error", Static).render()
+                    figures.problems.append(f"connexion impossible ({str(said).strip()!r})")
                     return
         burst += 1
         wait = key in _ACTION_KEYS or burst >= BURST
