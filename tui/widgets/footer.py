@@ -49,11 +49,29 @@ class AppFooter(Footer):
         kwargs.setdefault("compact", True)
         super().__init__(show_command_palette=False, **kwargs)
         self._composed_width: int | None = None
+        self._shown: tuple | None = None  # what the keys on screen were composed from
+
+    def _signature(self, screen) -> tuple:
+        shown = tuple(
+            (binding.key, binding.action, binding.description, binding.id, enabled)
+            for _node, binding, enabled, _tooltip in screen.active_bindings.values()
+            if binding.show
+        )
+        return (*shown, self.app.size.width)
+
+    def bindings_changed(self, screen) -> None:
+        # Textual calls this on every focus move; the keys shown rarely change with it (Tab from
+        # field to field). Composing the same footer again repaints it for nothing: over SSH,
+        # ~250 bytes a Tab.
+        if self._shown is not None and self._signature(screen) == self._shown:
+            return
+        super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
         active = self.screen.active_bindings
+        self._shown = self._signature(self.screen)
         local: dict[str, FooterKey] = {}  # one key per action, the first bound (as Footer does)
         always: dict[str, FooterKey] = {}
         for _node, binding, enabled, tooltip in active.values():
