@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Header, Static
 from db.money import format_amount
 from db.orders import get_order
 from tui.db_worker import DbWorkerMixin
+from tui.widgets.card import labelled_lines
 from tui.widgets.footer import AppFooter
 
 LINE_COLUMNS = (
@@ -22,10 +23,6 @@ LINE_COLUMNS = (
     ("setup_total", "M.E.S."),
     ("monthly_total", "ABO. / mois"),
 )
-
-
-def _lines(*pairs) -> str:
-    return "\n".join(f"[dim]{label:<22}[/dim] {value or '—'}" for label, value in pairs)
 
 
 def _right(text: str) -> Text:
@@ -70,7 +67,7 @@ class OrderDetailScreen(DbWorkerMixin, Screen):
             f"[b]Commande {order.number}[/b]  ·  {order.client}"
         )
         self.query_one("#order-info", Static).update(
-            _lines(
+            labelled_lines(
                 ("N° commande", order.number),
                 ("Client", f"{order.client} (IDENTIFIANT {order.company_id})"),
                 ("N° client", order.client_number),
@@ -79,6 +76,7 @@ class OrderDetailScreen(DbWorkerMixin, Screen):
                 ("Statut", order.status),
                 ("Ambassadeur", order.reseller),
                 ("Commandé par", order.created_by),
+                width=22,
             )
         )
         table = self.query_one("#order-lines", DataTable)

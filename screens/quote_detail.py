@@ -17,14 +17,11 @@ from db.quote_detail import get_quote, new_revision, next_step, previous_step, u
 from db.quotes import STEPS, step_label
 from tui.db_worker import DbWorkerMixin
 from tui.form_screen import BannerMixin
+from tui.widgets.card import labelled_lines
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import AppFooter
 from tui.widgets.quote_lines import QuoteLinesEditor, add_line_columns, line_cells, totals_text
 from tui.widgets.step_indicator import StepIndicator
-
-
-def _pairs(*pairs) -> str:
-    return "\n".join(f"[dim]{label:<12}[/dim] {value or '—'}" for label, value in pairs)
 
 
 def step_names(current: int) -> Text:
@@ -110,17 +107,19 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         self.query_one("#step-names", Static).update(step_names(detail.step))
         number = detail.client_number or f"— ({detail.company_kind_label.lower()})"
         self.query_one("#info-left", Static).update(
-            _pairs(
+            labelled_lines(
                 ("Client", f"{detail.company_name} ({detail.company_id})"),
                 ("N° client", number),
                 ("Commercial", detail.commercial),
+                width=12,
             )
         )
         self.query_one("#info-right", Static).update(
-            _pairs(
+            labelled_lines(
                 ("Commune", detail.city),
                 ("Création", detail.created),
                 ("Partenaires", detail.partners),
+                width=12,
             )
         )
         lines = self.query_one("#quote-lines", DataTable)

@@ -15,6 +15,7 @@ from db.errors import DomainError, ValidationErrors
 from db.quote_detail import create_quote, search_companies
 from db.quotes import commercials
 from tui.db_worker import DbWorkerMixin
+from tui.form_screen import BannerMixin
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import AppFooter
 from tui.widgets.option_list import OptionList, Select  # Textual's, minus a crash
@@ -24,7 +25,7 @@ COMPANY_MISSING = "Choisissez le prospect ou le client du devis."
 MATCHES = 8
 
 
-class QuoteNewScreen(DbWorkerMixin, Screen):
+class QuoteNewScreen(BannerMixin, DbWorkerMixin, Screen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Créer le devis", id="quote_new.save", priority=True),
         Binding("escape", "leave", "Retour", id="quote_new.back"),
@@ -188,12 +189,6 @@ class QuoteNewScreen(DbWorkerMixin, Screen):
             )
             return
         self._banner(exc.message, error=True)
-
-    def _banner(self, text: str, error: bool = False) -> None:
-        banner = self.query_one("#banner", Static)
-        banner.update(text)
-        banner.set_class(error, "-error")
-        banner.display = bool(text)
 
     # -- leaving ----------------------------------------------------------------------------------
     def action_leave(self) -> None:
