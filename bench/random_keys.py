@@ -3,6 +3,7 @@ leave the database inconsistent.
 
     .venv/bin/python -m bench.random_keys                       # 10,000 keys, fresh demo DB
     .venv/bin/python -m bench.random_keys --keys 2000 --seed 7 --db /tmp/keys.db
+    .venv/bin/python -m bench.random_keys --login operateur     # the operator's screens
 
 The keys are drawn (with weights) from what a user really types: letters and digits, moves,
 Tab, Enter, Escape and the screens' shortcuts (Ctrl+S, Ctrl+N, Ctrl+T, ...), never the quit
@@ -107,12 +108,15 @@ def random_keys(count: int, seed: int = 2026) -> list[str]:
     return random.Random(seed).choices(KEYS, weights=WEIGHTS, k=count)
 
 
+OPERATORS = {"operateur"}  # demo logins of the MB / Opérateur portal
+
+
 async def _login(app, user: str, password: str) -> None:
-    """Back on Connexion: clear what random keys left there, pick Revendeur, log in by typing."""
+    """Back on Connexion: clear what random keys left there, pick the user's portal, log in."""
     from textual.widgets import Input, Tabs
 
     screen = app.screen
-    screen.query_one(Tabs).active = "tab-revendeur"
+    screen.query_one(Tabs).active = "tab-operateur" if user in OPERATORS else "tab-revendeur"
     for box in screen.query(Input):
         box.value = ""
     screen.query_one("#login", Input).focus()
@@ -269,7 +273,12 @@ def check_consistency() -> list[str]:
 
 
 async def run(
-    database: str, count: int, seed: int = 2026, size=(100, 30), on_progress=None
+    database: str,
+    count: int,
+    seed: int = 2026,
+    size=(100, 30),
+    on_progress=None,
+    user: str = "revendeur",
 ) -> Figures:
     """Start the app on `database`, log in, send `count` random keys; the figures of the run."""
     import traceback
@@ -290,7 +299,7 @@ async def run(
         try:
             step = 1000
             for offset in range(0, count, step):
-                await drive(app, keys[offset : offset + step], figures)
+                await drive(app, keys[offset : offset + step], figures, user=user)
                 if on_progress:
                     on_progress(figures)
                 if _crashed(app):
@@ -366,6 +375,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keys", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
+        "--login", default="revendeur", help="demo login: revendeur, revendeur2 or operateur"
+    )
+    parser.add_argument(
         "--db", help="SQLite file (default: a fresh demo database; seeded if it does not exist)"
     )
     parser.add_argument("--prospects", type=int, default=300)
@@ -387,9 +399,13 @@ def main(argv: list[str] | None = None) -> int:
         def progress(figures: Figures) -> None:
             print(f"  … {figures.keys_sent} touches", file=sys.stderr, flush=True)
 
-        print(f"Touches aléatoires : {args.keys}, graine {args.seed}, base {database}")
+        print(
+            f"Touches aléatoires : {args.keys}, graine {args.seed}, {args.login}, base {database}"
+        )
         figures = asyncio.run(
-            _with_task_dump(run(database, args.keys, args.seed, on_progress=progress))
+            _with_task_dump(
+                run(database, args.keys, args.seed, on_progress=progress, user=args.login)
+            )
         )
     _report(figures)
     return 1 if figures.crashes or figures.problems or figures.worker_errors else 0

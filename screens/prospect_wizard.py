@@ -100,6 +100,7 @@ class ProspectWizardScreen(
         self.step = step
         self.record = None
         self.loaded_values: dict = {}
+        self._step_generation = 0  # which _show_step call is the latest
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -131,7 +132,15 @@ class ProspectWizardScreen(
         self.sub_title = f"{record.company.name} ({record.company.id})"
         await self._show_step(self.step)
 
+    def _superseded(self, generation: int) -> bool:
+        """A newer step was asked for (a reload, a save) or the screen was closed meanwhile."""
+        return generation != self._step_generation or not still_shown(self)
+
     async def _show_step(self, step: int) -> None:
+        # Mounting a step awaits; a second call (Ctrl+R while loading) or Escape can come in
+        # between: the older call then stops instead of filling fields that are gone.
+        self._step_generation += 1
+        generation = self._step_generation
         self.step = step
         indicator = self.query_one(StepIndicator)
         indicator.current = step
@@ -141,12 +150,19 @@ class ProspectWizardScreen(
         area = self.query_one("#form-area", VerticalScroll)
         # Await the removal so no handler sees the previous step's fields half torn down.
         await area.remove_children()
+        if self._superseded(generation):
+            return
         await area.mount_all(step_sections(step))
+        if self._superseded(generation):
+            return
         if step == 1:
             await self._mount_tva()
         if step == 2:
             section = self.query_one("#section-billing")
             await section.mount_all(document_rows(), after=self.query_one("#field-rum"))
+        if self._superseded(generation):
+            return
+        if step == 2:
             self._load_attachments()
         self.refresh_bindings()
         self.call_after_refresh(self._fill)

@@ -59,3 +59,25 @@ async def test_escape_while_the_form_loads_drops_the_result(app, scopes, monkeyp
         await pilot.pause(0.2)
         assert app.screen is screen_below
         assert delivered == [] and app._exception is None
+
+
+async def test_a_wizard_step_asked_twice_at_once_is_shown_once(app):
+    """Ctrl+R while a step is still being drawn: the older drawing stops, the newer one wins
+    (found by random keys as the operator: NoMatches '#section-billing')."""
+    import asyncio
+
+    from screens.prospect_wizard import ProspectWizardScreen
+    from tui.widgets.form import FormField
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await login(pilot)
+        app.push_screen(ProspectWizardScreen(1743, step=2))
+        await settle(pilot)
+        wizard = app.screen
+        await asyncio.gather(wizard._show_step(2), wizard._show_step(2))
+        await settle(pilot)
+        assert app._exception is None and app.screen is wizard
+        ids = [field.id for field in wizard.query(FormField)]
+        assert "field-iban" in ids and len(ids) == len(set(ids))
+        assert len(wizard.query("#section-billing")) == 1
