@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 from time import monotonic
 
@@ -18,6 +19,7 @@ from tui.settings import Settings
 from tui.wire import compacting_driver, no_full_repaint_on_focus
 
 PAINT_HOLD_MAX = 0.5  # seconds a new screen's first frame may wait for its mount
+KEY_HOLD_MAX = 2.0  # seconds a key typed ahead may wait for the screen it lands on to mount
 GC_IDLE_SECONDS = 1.0  # a pause this long (no key, no mouse) lets a full collection run
 
 
@@ -118,6 +120,12 @@ class MyOpenIPApp(App):
         # (a widget that handles a key stops it bubbling, so a Key handler would miss some).
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
             self._last_activity = monotonic()
+        if isinstance(event, events.Key) and not self.screen.is_mounted:
+            # Typed ahead (Enter then Ctrl+S at once, or keys buffered on a slow link): the key
+            # is for the screen just opened, whose fields do not exist yet. It waits for them
+            # rather than running the screen's action on nothing.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(AwaitMount(self.screen, [self.screen])(), KEY_HOLD_MAX)
         await super().on_event(event)
 
     def _lock_if_idle(self) -> None:

@@ -1,7 +1,8 @@
-"""A screen closed while its data loads: the late result is dropped, nothing crashes.
+"""Screens opened and closed faster than they load or draw: nothing crashes, nothing is lost.
 
-Found by bench/random_keys.py: Escape on a contact form an instant after it opened, and the
-load's result, arriving while Textual removed the form, read fields that were already gone.
+All found by bench/random_keys.py: Escape on a contact form an instant after it opened (the
+load's result then read fields Textual was removing); a wizard step drawn twice at once; Ctrl+S
+typed ahead on a dialog not yet drawn.
 """
 
 from __future__ import annotations
@@ -81,3 +82,29 @@ async def test_a_wizard_step_asked_twice_at_once_is_shown_once(app):
         ids = [field.id for field in wizard.query(FormField)]
         assert "field-iban" in ids and len(ids) == len(set(ids))
         assert len(wizard.query("#section-billing")) == 1
+
+
+async def test_a_key_typed_ahead_waits_for_the_screen_it_lands_on(app):
+    """A key that reached the Catalogue's list, then comes back up to the app once the list
+    has opened a dialog (what Enter then Ctrl+S typed at once does): the app runs the dialog's
+    Ctrl+S once the dialog is drawn (refused at its fields), not on a dialog without fields."""
+    from textual import events
+    from textual.widgets import Static
+
+    from screens.catalogue import CatalogueScreen, OfferDialog
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await login(pilot, "operateur", operator=True)
+        app.push_screen(CatalogueScreen())
+        await settle(pilot)
+        app.push_screen(OfferDialog())  # opened by the list; not drawn yet
+        key = events.Key("ctrl+s", None)
+        key._set_forwarded()  # as when it comes back up from the list it was sent to
+        await app.on_event(key)
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert app._exception is None
+        assert isinstance(app.screen, OfferDialog)
+        banner = str(app.screen.query_one("#offer-banner", Static).render())
+        assert "champ(s) à corriger" in banner
