@@ -160,7 +160,7 @@ async def measure_lists(
     from tui.widgets.record_list import RecordList
 
     settings = Settings(
-        database=db, idle_lock_minutes=0, inbox=tmp, log_file=str(Path(tmp) / "bench.log")
+        database=db, idle_lock_minutes=0, files_dir=tmp, log_file=str(Path(tmp) / "bench.log")
     )
     scope = Scope.for_user(User.get(User.login == login))
     prospects, quotes = ListFigures(), ListFigures()

@@ -1,4 +1,4 @@
-"""Benchmarks of issue 6: start-up, lists at 100,000 rows, memory, bytes on the wire, documents.
+"""Benchmarks of issues 6 and 16: start-up, lists at 100,000 rows, memory, bytes, workflows.
 
     python3 dev.py bench                         # or: .venv/bin/python -m bench.run
     .venv/bin/python -m bench.run --runs 5 --db /tmp/bench-100k.db --markdown
@@ -20,6 +20,10 @@ filter keystrokes), printed next to its baseline measured in the same run:
 * memory is the peak RSS (VmHWM) of the app process on the pseudo-terminal after logging in and
   opening Prospects then Mes devis over it; the conversion and the mandate PDF are timed
   in-process, each in a transaction rolled back so the database is left as it was.
+
+* workflows A and B (issue 16, `--only workflows`; `--ssh` adds a real sshd): every step's
+  bytes and its time on a 64 kbit/s link, normal and --low-bandwidth, 80×24 and 120×40, with
+  the screen diff on and off (bench/wire_bench.py, bench/workflows.py, bench/ssh_wire.py).
 
 Its parts: bench/terminal.py (the pseudo-terminal), bench/sessions.py (what is played on it),
 bench/in_process.py (the lists, the conversion and the mandate), bench/report.py (the table);
@@ -246,13 +250,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--login", default="operateur", help="operateur voit toute la base")
     parser.add_argument("--markdown", action="store_true", help="tableau Markdown")
     parser.add_argument(
-        "--only", default="terminal,lists,documents", help="terminal,lists,documents"
+        "--only",
+        default="terminal,lists,documents,workflows",
+        help="terminal,lists,documents,workflows",
+    )
+    parser.add_argument(
+        "--ssh",
+        action="store_true",
+        help="workflows : aussi au travers d'un vrai sshd (127.0.0.1), octets reçus par le client",
     )
     parser.add_argument("--verbose", action="store_true", help="chaque frappe mesurée")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
     db = args.db
-    if not Path(db).exists():
+    needs_big_store = bool(only & {"terminal", "lists", "documents"})
+    if needs_big_store and not Path(db).exists():
         print(f"Création de {db} (100 000 prospects, 100 000 devis)…", file=sys.stderr)
         subprocess.run(
             [
@@ -275,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from db.database import open_database
 
-    open_database(db)
+    if needs_big_store:
+        open_database(db)
 
     if "terminal" in only:
         measure_terminal(db, args, tmp, table, notes)
@@ -291,19 +304,39 @@ def main(argv: list[str] | None = None) -> int:
             f"{ms(median(figures['mandate_render']))} (rendu PDF seul)",
         )
 
+    workflows = None
+    if "workflows" in only:
+        from bench import wire_bench
+
+        runs = wire_bench.measure(tmp, args.verbose)
+        workflows = wire_bench.report(runs, args.markdown)
+        if args.ssh:
+            from bench import ssh_wire
+
+            workflows += "\n\n" + ssh_wire.report(runs, tmp, args.markdown)
+
     shutil.rmtree(tmp, ignore_errors=True)
     elapsed = time.perf_counter() - started
     print()
-    print(f"MyOpenIP — bench ({args.runs} runs, médianes), base {db}, login {args.login}")
+    if needs_big_store:
+        print(f"MyOpenIP — bench ({args.runs} runs, médianes), base {db}, login {args.login}")
+    else:
+        print(
+            "MyOpenIP — bench des workflows (1 run ; d'un run à l'autre, les octets varient de quelques % au plus : le curseur qui clignote)"
+        )
     for line in machine():
         print("  " + line)
     print(
         f"  Charge (1/5/15 min) : avant {load_before}, après {load_average()}; durée {elapsed:.0f} s"
     )
-    print()
-    print(table.render(args.markdown))
+    if table.rows:
+        print()
+        print(table.render(args.markdown))
     for note in notes:
         print("\n" + note)
+    if workflows:
+        print()
+        print(workflows)
     return 0
 
 

@@ -11,13 +11,21 @@ changes nothing; what ends up on the screen is identical:
 * a cursor move immediately followed by another cursor move is dropped;
 * every write still ends in the reset state, as Textual's own writes do.
 
-`compacting_driver(base)` makes a subclass of Textual's driver class that compacts what it
-writes (see MyOpenIPApp.get_driver_class). The headless driver of `run_test` is untouched.
+`screen_diff_driver(base)` (MyOpenIPApp.get_driver_class) makes a subclass of Textual's
+driver class that sends only the cells that changed (tui/screen_diff.py: a model of what the
+terminal shows, diffed against each frame, as curses does; issue 16); F5 (`redraw_terminal`)
+sends the whole screen again. `MYOPENIP_SCREEN_DIFF=0` falls back to `compacting_driver(base)`,
+which only compacts each write (the bench's baseline). The headless driver of `run_test` is
+untouched.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import struct
+import threading
+from pathlib import Path
 
 _TOKEN = re.compile(r"\x1b\[([0-9;?<>=$ ]*)([@-~])|[^\x1b]+|\x1b", re.DOTALL)
 _DEFAULT_COLOURS = {"39", "49"}
@@ -94,6 +102,95 @@ def compacting_driver(base: type) -> type:
     CompactingDriver.__name__ = f"Compacting{base.__name__}"
     CompactingDriver.__qualname__ = CompactingDriver.__name__
     return CompactingDriver
+
+
+SCREEN_DIFF_ENV = "MYOPENIP_SCREEN_DIFF"  # "0": Textual's frames as they are (compacted)
+_BCE = 28  # index of the "bce" flag among terminfo's booleans
+_TERMINFO_DIRS = ("/etc/terminfo", "/lib/terminfo", "/usr/share/terminfo", "/usr/lib/terminfo")
+
+
+def back_colour_erase(term: str | None = None) -> bool:
+    """True if terminal `term` (default $TERM) erases in the pen's background colour.
+
+    Read from its compiled terminfo entry (curses keeps the first terminal it was set up for,
+    process-wide, so it is not asked). Unknown terminal: False, the safe answer.
+    """
+    term = term if term is not None else os.environ.get("TERM", "")
+    if not term or "/" in term or term.startswith("."):
+        return False
+    dirs = [os.environ.get("TERMINFO", ""), str(Path.home() / ".terminfo")]
+    dirs += os.environ.get("TERMINFO_DIRS", "").split(":") + list(_TERMINFO_DIRS)
+    for base in filter(None, dirs):
+        for sub in (term[0], f"{ord(term[0]):x}"):
+            try:
+                data = (Path(base) / sub / term).read_bytes()
+            except OSError:
+                continue
+            if len(data) < 12:
+                return False
+            magic, names, booleans = struct.unpack("<hhh", data[:6])
+            if magic not in (0o432, 0o1036) or booleans <= _BCE:
+                return False
+            return data[12 + names + _BCE] == 1
+    return False
+
+
+def screen_diff_driver(base: type) -> type:
+    """A subclass of the driver class `base` that sends only what changed on the screen.
+
+    Its writes go through a `ScreenWriter` (tui/screen_diff.py) of the app's size: a new size,
+    a new start (or a resume: the alternate screen starts blank) and `redraw` make it paint
+    everything again. `MYOPENIP_SCREEN_DIFF=0` turns it off (the bench's baseline): writes are
+    then only compacted.
+    """
+    if os.environ.get(SCREEN_DIFF_ENV, "1") == "0":
+        return compacting_driver(base)
+    from tui.screen_diff import ScreenWriter
+
+    class ScreenDiffDriver(base):
+        _screen_writer: ScreenWriter | None = None
+        _screen_lock = threading.Lock()
+
+        def _writer(self) -> ScreenWriter:
+            try:
+                width, height = self._app.size
+            except Exception:  # noqa: BLE001 - before the app knows its size
+                width, height = self._get_terminal_size()
+            screen = self._screen_writer
+            if screen is None:
+                screen = self._screen_writer = ScreenWriter(
+                    width, height, colour_erase=back_colour_erase()
+                )
+            elif (screen.width, screen.height) != (width, height):
+                screen.resize(width, height)
+            return screen
+
+        def write(self, data: str) -> None:
+            with self._screen_lock:
+                out = self._writer().feed(data)
+            if out:
+                super().write(out)
+
+        def redraw(self) -> None:
+            """Paint the whole screen again (the terminal's content is in doubt)."""
+            with self._screen_lock:
+                out = self._writer().redraw()
+            if out:
+                super().write(out)
+                self.flush()
+
+    ScreenDiffDriver.__name__ = f"ScreenDiff{base.__name__}"
+    ScreenDiffDriver.__qualname__ = ScreenDiffDriver.__name__
+    return ScreenDiffDriver
+
+
+def redraw_terminal(app) -> None:
+    """Send the whole screen again (F5): after line noise, or a message written over it."""
+    redraw = getattr(app._driver, "redraw", None)
+    if redraw is not None:
+        redraw()
+    else:
+        app.refresh(repaint=True)
 
 
 def no_full_repaint_on_focus() -> None:
