@@ -1,24 +1,20 @@
-"""Attachments: a signed mandate or a RIB, a PDF picked in the inbox folder and stored with the
-company (Mandat Sépa / RIB rows of the billing point)."""
+"""Attachments: a signed mandate or a RIB, a PDF picked by name in the person's inbox (Dossier de
+dépôt, db.folders) and stored with the company (Mandat Sépa / RIB rows of the billing point)."""
 
 from __future__ import annotations
 
-import errno
 import hashlib
-import os
-import stat
-from pathlib import Path
 
 from db.database import atomic
 from db.documents import (
     DocumentFilters,
     DocumentRow,
     billing_point_of,
-    format_size,
     list_documents,
     store_document,
 )
 from db.errors import DomainError
+from db.folders import Folder, check_name, read_file
 from db.models import Document
 from db.scope import Scope
 
@@ -32,69 +28,14 @@ ATTACHMENT_LABELS = {
 }
 
 
-def _inbox_root(inbox: str | Path) -> Path:
-    try:
-        root = Path(inbox).expanduser().resolve(strict=True)
-    except OSError:
-        raise DomainError(f"Le dossier de dépôt « {inbox} » n'existe pas.") from None
-    if not root.is_dir():
-        raise DomainError(f"Le dossier de dépôt « {inbox} » n'est pas un dossier.")
-    return root
+def read_attachment(inbox: Folder, name: str) -> tuple[str, bytes]:
+    """(file name, content) of a PDF of the person's inbox, or DomainError saying why not.
 
-
-def read_attachment(path: str | Path, inbox: str | Path) -> tuple[str, bytes]:
-    """(file name, content) of a PDF picked in the inbox, or DomainError saying why not.
-
-    The path is resolved first (links included) and must stay inside the inbox; the file is
-    then opened without following a link, checked as a regular file on the open descriptor,
-    and read once, at most 20 Mo + 1 byte, so what is checked is exactly what is stored.
+    Read by name through db.folders (no link followed, a regular file only, its size checked
+    before reading), once: what is checked is exactly what is stored.
     """
-    root = _inbox_root(inbox)
-    given = Path(path).expanduser()
-    if not given.is_absolute():
-        given = root / given
-    name = given.name
-    try:
-        real = given.resolve(strict=True)
-    except FileNotFoundError:
-        raise DomainError(f"Le fichier « {name} » est introuvable.") from None
-    except OSError as exc:
-        raise DomainError(f"Le fichier « {name} » n'a pas pu être lu ({exc.strerror}).") from None
-    if not real.is_relative_to(root):
-        raise DomainError(f"« {name} » mène hors du dossier de dépôt ({root}) : fichier refusé.")
-    if real.is_dir():
-        raise DomainError(f"« {name} » est un dossier : choisissez un fichier PDF.")
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(real, flags)
-    except PermissionError:
-        raise DomainError(
-            f"Le fichier « {name} » n'est pas lisible (droits insuffisants)."
-        ) from None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise DomainError(f"« {name} » a changé pendant la lecture : réessayez.") from None
-        raise DomainError(f"Le fichier « {name} » n'a pas pu être lu ({exc.strerror}).") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise DomainError(f"« {name} » n'est pas un fichier ordinaire : fichier refusé.")
-        if info.st_size > MAX_ATTACHMENT_BYTES:
-            raise DomainError(_too_big(name, info.st_size))
-        chunks, total = [], 0
-        while total <= MAX_ATTACHMENT_BYTES:
-            chunk = os.read(fd, min(1 << 20, MAX_ATTACHMENT_BYTES + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-    except OSError as exc:
-        raise DomainError(f"Le fichier « {name} » n'a pas pu être lu ({exc.strerror}).") from None
-    finally:
-        os.close(fd)
-    content = b"".join(chunks)
-    if len(content) > MAX_ATTACHMENT_BYTES:
-        raise DomainError(_too_big(name, len(content)))
+    name = check_name(name)
+    content = read_file(inbox, name, MAX_ATTACHMENT_BYTES)
     if not content.startswith(PDF_MAGIC):
         raise DomainError(
             f"« {name} » n'est pas un PDF (son contenu ne commence pas par %PDF-) : fichier refusé."
@@ -102,18 +43,12 @@ def read_attachment(path: str | Path, inbox: str | Path) -> tuple[str, bytes]:
     return name, content
 
 
-def _too_big(name: str, size: int) -> str:
-    return f"« {name} » fait {format_size(size)} : 20 Mo au plus."
-
-
-def attach_file(
-    scope: Scope, company_id: int, kind: str, path: str | Path, inbox: str | Path
-) -> Document:
+def attach_file(scope: Scope, company_id: int, kind: str, name: str, inbox: Folder) -> Document:
     """Store a PDF from the inbox as the company's signed mandate or RIB (all or nothing)."""
     if kind not in ATTACHABLE_KINDS:
         raise DomainError(f"Type de document inconnu : {kind}.")
     scope.company(company_id)  # a file is never even read for a company the user cannot see
-    name, content = read_attachment(path, inbox)
+    name, content = read_attachment(inbox, name)
     digest = hashlib.sha256(content).hexdigest()
     with atomic():
         company = scope.company(company_id)

@@ -1,5 +1,8 @@
 """Catalogue: the offers with their M.E.S. / ABO. prices; operator staff add, edit and retire them.
 
+Each operator has its own catalogue: its staff edit it, its resellers quote from it; another
+operator's offers are never listed, priced or found by id (NotFound, as if absent).
+
 A retired offer is only hidden from new quotes: quote and order lines keep their own frozen
 label and prices, so old quotes still show what was sold at the price it was sold.
 """
@@ -15,10 +18,11 @@ from db.csv_io import export_pages, french_amount
 from db.database import atomic
 from db.errors import DomainError, FieldError, NotFound, ValidationErrors
 from db.forms import Field, _clean
-from db.models import Offer, fold
+from db.models import Offer, fold, search_key
 from db.money import CENT, format_amounts, money
 from db.records import update_checked
 from db.scope import Scope
+from db.text import search_text, search_words
 
 MAX_PRICE = Decimal("9999999999.99")  # DecimalField(max_digits=12, decimal_places=2)
 
@@ -33,7 +37,7 @@ STATUS_ACTIVE = "Commercialisée"
 STATUS_RETIRED = "Retirée"
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_PRICE_RE = re.compile(r"\d+(?:[.,]\d+)?")
+_PRICE_RE = re.compile(r"\d+(?:[.,]\d+)?", re.ASCII)  # 0-9 only, as every numeric field
 
 
 def parse_price(text: str) -> Decimal:
@@ -47,18 +51,18 @@ def parse_price(text: str) -> Decimal:
         value = Decimal(raw.replace(",", "."))
     except InvalidOperation:
         raise FieldError(PRICE_INVALID) from None
+    if value > MAX_PRICE:  # first: quantize() fails past 28 digits (Decimal's precision)
+        raise FieldError(PRICE_TOO_BIG)
     if value != value.quantize(CENT):
         raise FieldError(PRICE_DECIMALS)
-    if value > MAX_PRICE:
-        raise FieldError(PRICE_TOO_BIG)
     return value.quantize(CENT)
 
 
 OFFER_FIELDS = (
-    Field("name", "Offre", required=True),
+    Field("name", "Offre", required=True, column=Offer.name),
     Field("setup_fee", "M.E.S. (€)", required=True, check=parse_price),
     Field("monthly_fee", "ABO. (€ / mois)", required=True, check=parse_price),
-    Field("description", "Description"),
+    Field("description", "Description", column=Offer.description),
 )
 
 
@@ -103,9 +107,14 @@ def _offer_row(offer: Offer) -> OfferRow:
     )
 
 
-def _offer_query(filters: OfferFilters, *columns):
-    query = Offer.select(*columns)
-    for word in fold(filters.name).split():
+def _operator_of(scope: Scope) -> int | None:
+    """Whose catalogue the user sees: their operator's (an operator's staff: their own)."""
+    return scope.operator_id
+
+
+def _offer_query(scope: Scope, filters: OfferFilters, *columns):
+    query = Offer.select(*columns).where(Offer.operator == _operator_of(scope))
+    for word in search_words(fold(search_text(filters.name))):  # any text: rows or none
         query = query.where(Offer.search_name.contains(word))
     if not filters.include_retired:
         query = query.where(Offer.retired == False)  # noqa: E712
@@ -117,7 +126,7 @@ def list_offers(
 ) -> list[OfferRow]:
     """One page of the catalogue by name (the catalogue is the operator's: everyone reads it)."""
     query = (
-        _offer_query(filters, *_ROW_COLUMNS)
+        _offer_query(scope, filters, *_ROW_COLUMNS)
         .order_by(Offer.retired, Offer.search_name, Offer.id)
         .offset(offset)
         .limit(limit)
@@ -125,15 +134,16 @@ def list_offers(
     return [_offer_row(o) for o in query]
 
 
-def offers(include_retired: bool = False) -> list[OfferRow]:
-    """The catalogue by name for the quote's offer picker (retired offers only when asked for)."""
+def offers(scope: Scope, include_retired: bool = False) -> list[OfferRow]:
+    """The user's operator's catalogue by name for the quote's offer picker (retired offers
+    only when asked for)."""
     filters = OfferFilters(include_retired=include_retired)
-    query = _offer_query(filters, *_ROW_COLUMNS).order_by(Offer.search_name, Offer.id)
+    query = _offer_query(scope, filters, *_ROW_COLUMNS).order_by(Offer.search_name, Offer.id)
     return [_offer_row(o) for o in query]
 
 
 def count_offers(scope: Scope, filters: OfferFilters) -> int:
-    return _offer_query(filters, Offer.id).count()
+    return _offer_query(scope, filters, Offer.id).count()
 
 
 CSV_HEADER = ("Offre", "M.E.S.", "ABO.", "Statut")
@@ -176,7 +186,7 @@ class OfferRecord:
 
 
 def get_offer(scope: Scope, offer_id: int) -> OfferRecord:
-    offer = Offer.get_or_none(Offer.id == offer_id)
+    offer = Offer.get_or_none((Offer.id == offer_id) & (Offer.operator == _operator_of(scope)))
     if offer is None:
         raise NotFound(f"Offre {offer_id} introuvable.")
     return OfferRecord(
@@ -196,10 +206,12 @@ def _require_staff(scope: Scope) -> None:
         raise DomainError(STAFF_ONLY)
 
 
-def _name_taken(name: str, offer_id: int | None) -> bool:
+def _name_taken(scope: Scope, name: str, offer_id: int | None) -> bool:
     """Two offers on sale with one name would be indistinguishable in the quote's picker."""
     query = Offer.select(Offer.id).where(
-        (Offer.search_name == fold(name)) & (Offer.retired == False)  # noqa: E712
+        (Offer.operator == _operator_of(scope))
+        & (Offer.search_name == search_key(name))
+        & (Offer.retired == False)  # noqa: E712
     )
     if offer_id is not None:
         query = query.where(Offer.id != offer_id)
@@ -219,9 +231,9 @@ def save_offer(
         raise ValidationErrors(errors)
     with atomic():
         if offer_id is None:
-            if _name_taken(values["name"], None):
+            if _name_taken(scope, values["name"], None):
                 raise ValidationErrors({"name": NAME_TAKEN})
-            offer = Offer.create(updated_by=scope.login, **values)
+            offer = Offer.create(operator=_operator_of(scope), updated_by=scope.login, **values)
             audit.record(
                 scope,
                 "offer_created",
@@ -233,11 +245,15 @@ def save_offer(
             )
             return offer.id
         before = get_offer(scope, offer_id)
-        if not before.retired and _name_taken(values["name"], offer_id):
+        if not before.retired and _name_taken(scope, values["name"], offer_id):
             raise ValidationErrors({"name": NAME_TAKEN})
         version = before.lock_version if expected_version is None else expected_version
         update_checked(
-            Offer, offer_id, version, {**values, "search_name": fold(values["name"])}, scope.login
+            Offer,
+            offer_id,
+            version,
+            {**values, "search_name": search_key(values["name"])},
+            scope.login,
         )
         changes = {
             name: {"avant": str(getattr(before, name)), "après": str(values[name])}
@@ -253,7 +269,7 @@ def set_retired(scope: Scope, offer_id: int, retired: bool, expected_version: in
     _require_staff(scope)
     with atomic():
         offer = get_offer(scope, offer_id)
-        if not retired and _name_taken(offer.name, offer_id):
+        if not retired and _name_taken(scope, offer.name, offer_id):
             raise DomainError(f"« {offer.name} » : {NAME_TAKEN}")
         version = update_checked(
             Offer, offer_id, expected_version, {"retired": retired}, scope.login

@@ -1,7 +1,8 @@
 """The operator as SEPA creditor: name, ICS, address, signature place and RUM prefix.
 
-Printed on every mandate; one set per database, kept in the Setting table and edited by the
-operator's staff (Paramètres créancier SEPA) or the `creditor` command.
+Printed on every mandate. Each operator has its own set (OperatorSetting), edited by its own
+staff (Paramètres créancier SEPA) or the `creditor` command; a reseller's mandates print its
+operator's, and no operator's change ever reaches another operator's resellers.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from db import audit
 from db.database import atomic
 from db.errors import ConcurrentEditError, DomainError, FieldError, ValidationErrors
 from db.forms import REQUIRED, Field
-from db.models import Setting, User
+from db.models import Company, CompanyKind, OperatorSetting, User
 from db.scope import Scope
 from db.sepa import generate_rum, validate_ics
+from db.text import clean
 
 CREDITOR_ADDRESS_MAX_LINES = 4
 
@@ -31,7 +33,7 @@ _SETTING_KEYS = {
 
 @dataclass(frozen=True)
 class CreditorSettings:
-    """The operator as SEPA creditor: printed on every mandate (one set per database)."""
+    """The operator as SEPA creditor: printed on its resellers' mandates (one set per operator)."""
 
     name: str = ""
     ics: str = ""
@@ -66,12 +68,45 @@ CREDITOR_FIELDS = (
 )
 
 
-def get_creditor_settings() -> CreditorSettings:
+def resolve_operator(operator_id: int | None) -> int:
+    """`operator_id` checked; None: the only operator of the database (the command line).
+
+    DomainError in French when it is no operator, or when there are several to choose from.
+    """
+    operators = Company.select(Company.id).where(Company.kind == CompanyKind.OPERATOR)
+    if operator_id is not None:
+        if not operators.where(Company.id == operator_id).exists():
+            raise DomainError(f"L'entreprise {operator_id} n'est pas un opérateur.")
+        return operator_id
+    ids = [c.id for c in operators.order_by(Company.id).limit(2)]
+    if len(ids) != 1:
+        raise DomainError(
+            "Indiquez l'opérateur (--operator IDENTIFIANT) : chaque opérateur a son créancier."
+            if ids
+            else "Aucun opérateur dans la base."
+        )
+    return ids[0]
+
+
+def get_creditor_settings(operator_id: int | None = None) -> CreditorSettings:
+    """The creditor settings of operator `operator_id` (None: the only operator)."""
+    operator_id = resolve_operator(operator_id)
     keys = {key: attr for attr, key in _SETTING_KEYS.items()}
-    values = {
-        keys[row.key]: row.value for row in Setting.select().where(Setting.key.in_(list(keys)))
-    }
-    return CreditorSettings(**values)
+    rows = OperatorSetting.select().where(
+        (OperatorSetting.operator == operator_id) & OperatorSetting.key.in_(list(keys))
+    )
+    return CreditorSettings(**{keys[row.key]: row.value for row in rows})
+
+
+def rum_prefix(operator_id: int | None) -> str:
+    """The RUM prefix of that operator's mandates ("" when not set)."""
+    if operator_id is None:
+        return ""
+    row = OperatorSetting.get_or_none(
+        (OperatorSetting.operator == operator_id)
+        & (OperatorSetting.key == _SETTING_KEYS["rum_prefix"])
+    )
+    return row.value if row else ""
 
 
 def clean_creditor(data: dict) -> tuple[dict[str, str], dict[str, str]]:
@@ -79,7 +114,11 @@ def clean_creditor(data: dict) -> tuple[dict[str, str], dict[str, str]]:
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
     for spec in CREDITOR_FIELDS:
-        raw = str(data.get(spec.name) or "")
+        try:  # the one text rule (db/text.py): controls, bidi, surrogates, length, NFC
+            raw = clean(data.get(spec.name), max_length=spec.max_length, multiline=True)
+        except FieldError as exc:
+            errors[spec.name] = exc.message
+            continue
         if spec.name == "address":
             value = "\n".join(line.strip() for line in raw.splitlines() if line.strip())
             if value.count("\n") >= CREDITOR_ADDRESS_MAX_LINES:
@@ -104,19 +143,26 @@ def set_creditor_settings(
     scope: Scope,
     data: CreditorSettings | dict,
     expected: CreditorSettings | None = None,
+    operator_id: int | None = None,
 ) -> CreditorSettings:
-    """Save the creditor settings (operator staff or the command line only).
+    """Save an operator's creditor settings (its own staff, or the command line).
 
-    `data` is a whole CreditorSettings, or a dict whose absent keys keep their value.
-    `expected` is what the form was loaded with: if someone changed the settings meanwhile
-    the save is refused rather than overwriting.
+    Operator staff always save their own operator's (`operator_id` is for the command line:
+    None there means the only operator). `data` is a whole CreditorSettings, or a dict whose
+    absent keys keep their value. `expected` is what the form was loaded with: if someone
+    changed the settings meanwhile the save is refused rather than overwriting.
     """
     if isinstance(data, CreditorSettings):
         data = data.as_dict()
     if scope.portal == User.PORTAL_RESELLER:
         raise DomainError("Les paramètres du créancier SEPA sont réservés au personnel opérateur.")
+    if scope.is_operator:
+        if operator_id not in (None, scope.company_id):
+            raise DomainError("Vous ne modifiez que le créancier de votre opérateur.")
+        operator_id = scope.company_id
     with atomic():
-        current = get_creditor_settings()
+        operator_id = resolve_operator(operator_id)
+        current = get_creditor_settings(operator_id)
         if expected is not None and current != expected:
             raise ConcurrentEditError(None, None)
         merged = current.as_dict()
@@ -126,10 +172,14 @@ def set_creditor_settings(
             raise ValidationErrors(errors)
         changed = [k for k, value in values.items() if value != getattr(current, k)]
         for attr in changed:
-            key = _SETTING_KEYS[attr]
-            Setting.insert(key=key, value=values[attr]).on_conflict(
-                conflict_target=[Setting.key], update={Setting.value: values[attr]}
+            OperatorSetting.insert(
+                operator=operator_id, key=_SETTING_KEYS[attr], value=values[attr]
+            ).on_conflict(
+                conflict_target=[OperatorSetting.operator, OperatorSetting.key],
+                update={OperatorSetting.value: values[attr]},
             ).execute()
         if changed:
-            audit.record(scope, "creditor_settings_changed", "setting", None, fields=changed)
+            audit.record(
+                scope, "creditor_settings_changed", "operator", operator_id, fields=changed
+            )
         return CreditorSettings(**values)

@@ -1,7 +1,8 @@
 """CSV as French spreadsheets expect it: UTF-8 (with BOM), `;` separator; and every export.
 
 Out: every list writes what it shows, filters applied, read from the database one page at a time
-(never the whole table in memory) into a file that appears complete or not at all (db.files).
+(never the whole table in memory) into a file of the person's outbox, by name, that appears
+complete or not at all (db.folders).
 In: db.csv_import reads files of this format back.
 
 Formula injection: a spreadsheet runs a cell starting with `=`, `+`, `-` or `@` (tab and
@@ -19,10 +20,9 @@ import csv
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from pathlib import Path
 
 from db import audit
-from db.files import check_output_path, write_new_file
+from db.folders import FolderFile
 from db.scope import Scope
 
 SEPARATOR = ";"
@@ -62,7 +62,7 @@ def french_date(value: dt.date | None) -> str:
 
 
 def export_rows(
-    path: str | Path,
+    target: FolderFile,
     header: Sequence[str],
     rows: Iterable[Sequence],
     *,
@@ -73,7 +73,6 @@ def export_rows(
     Every cell goes through neutralise_cell. The file appears complete or not at all (without
     `overwrite`, an existing file is never replaced).
     """
-    out = check_output_path(path, overwrite, what="fichier CSV")
 
     def fill(stream) -> int:
         writer = csv.writer(stream, delimiter=SEPARATOR, lineterminator="\r\n")
@@ -84,9 +83,7 @@ def export_rows(
             count += 1
         return count
 
-    return write_new_file(
-        out, fill, overwrite=overwrite, text=True, encoding=ENCODING, suffix=".csv.part"
-    )
+    return target.write(fill, overwrite=overwrite, text=True, encoding=ENCODING)
 
 
 def pages(page: Callable[[int, int], list], chunk: int | None = None) -> Iterable:
@@ -104,7 +101,7 @@ def pages(page: Callable[[int, int], list], chunk: int | None = None) -> Iterabl
 def export_pages(
     scope: Scope,
     list_name: str,
-    path: str | Path,
+    target: FolderFile,
     header: Sequence[str],
     page: Callable[[int, int], list],
     to_row: Callable,
@@ -112,6 +109,8 @@ def export_pages(
     overwrite: bool = False,
 ) -> int:
     """Export a list through its own paged query (its filters and scope applied); audited."""
-    count = export_rows(path, header, (to_row(r) for r in pages(page)), overwrite=overwrite)
-    audit.record(scope, "csv_exported", list_name, None, rows=count, path=str(path))
+    count = export_rows(target, header, (to_row(r) for r in pages(page)), overwrite=overwrite)
+    audit.record(
+        scope, "csv_exported", list_name, None, rows=count, file=target.name, folder=target.folder.kind
+    )
     return count

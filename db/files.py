@@ -1,7 +1,9 @@
-"""Files the app writes on the server (CSV exports, documents written out): complete or absent.
+"""Files written by the administrator's commands (`myopenip mandate --out PATH`): complete or absent.
 
-Content goes to a temporary file in the target's folder, renamed into place when complete; an
-existing file is replaced only when the caller passes `overwrite` (after asking the user).
+A free path is for the administrator alone, at the server's shell: what people do in the app
+or over SSH reaches files by name in their own folders only (db.folders). Content goes to a
+temporary file in the target's folder, renamed into place when complete; an existing file is
+replaced only when the caller passes `overwrite` (after asking).
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ T = TypeVar("T")
 class OutputExists(DomainError):
     """Writing would replace an existing file: the caller asks before passing overwrite."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path | str, where: str = ""):
         self.path = path
-        super().__init__(f"Le fichier « {path} » existe déjà.")
+        super().__init__(f"Le fichier « {path} » existe déjà{' ' + where if where else ''}.")
 
 
 def check_output_path(path: str | Path, overwrite: bool = False, what: str = "fichier") -> Path:

@@ -9,11 +9,10 @@ shows it (db.validation.mask_iban).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from db.company_lists import CompanyFilters, ContactFilters, list_companies, list_contacts
 from db.csv_io import export_pages, french_amount
 from db.documents import DocumentFilters, list_documents
+from db.folders import FolderFile
 from db.models import CompanyKind
 from db.prospects import ProspectFilters, list_prospects
 from db.quotes import QuoteFilters, list_quotes
@@ -23,13 +22,13 @@ PROSPECT_HEADER = ("IDENTIFIANT", "RAISON SOCIALE", "CODE POSTAL / VILLE", "ETAT
 
 
 def export_prospects(
-    scope: Scope, filters: ProspectFilters, path: str | Path, *, overwrite: bool = False
+    scope: Scope, filters: ProspectFilters, target: FolderFile, *, overwrite: bool = False
 ) -> int:
     """The Prospects list as filtered on screen (its columns, without ACTION)."""
     return export_pages(
         scope,
         "prospects",
-        path,
+        target,
         PROSPECT_HEADER,
         lambda offset, limit: list_prospects(scope, filters, offset, limit),
         lambda r: (r.id, r.name, r.place, r.etat),
@@ -49,7 +48,7 @@ COMPANY_LISTS = {
 
 
 def export_companies(
-    scope: Scope, kind: str, filters: CompanyFilters, path: str | Path, *, overwrite: bool = False
+    scope: Scope, kind: str, filters: CompanyFilters, target: FolderFile, *, overwrite: bool = False
 ) -> int:
     """Clients (with their N° client), Opérateurs, Ambassadeurs or Entreprises autres."""
     if kind == CompanyKind.CLIENT:
@@ -66,7 +65,7 @@ def export_companies(
     return export_pages(
         scope,
         COMPANY_LISTS[kind],
-        path,
+        target,
         header,
         lambda offset, limit: list_companies(scope, kind, filters, offset, limit),
         to_row,
@@ -78,12 +77,12 @@ CONTACT_HEADER = ("Nom", "Prénom", "Entreprise", "Téléphone", "E-mail", "Admi
 
 
 def export_contacts(
-    scope: Scope, filters: ContactFilters, path: str | Path, *, overwrite: bool = False
+    scope: Scope, filters: ContactFilters, target: FolderFile, *, overwrite: bool = False
 ) -> int:
     return export_pages(
         scope,
         "contacts",
-        path,
+        target,
         CONTACT_HEADER,
         lambda offset, limit: list_contacts(scope, filters, offset, limit),
         lambda r: (r.last_name, r.first_name, r.company_name, r.phone, r.email, r.admin_label),
@@ -107,13 +106,13 @@ QUOTE_HEADER = (
 
 
 def export_quotes(
-    scope: Scope, filters: QuoteFilters, path: str | Path, *, overwrite: bool = False
+    scope: Scope, filters: QuoteFilters, target: FolderFile, *, overwrite: bool = False
 ) -> int:
     """Mes devis, newest first; the M.E.S. / ABO. column as two amounts a spreadsheet adds up."""
     return export_pages(
         scope,
         "devis",
-        path,
+        target,
         QUOTE_HEADER,
         lambda offset, limit: list_quotes(scope, filters, offset, limit),
         lambda r: (
@@ -137,13 +136,13 @@ DOCUMENT_HEADER = ("TYPE", "IDENTIFIANT", "ENTREPRISE", "FICHIER", "TAILLE", "DA
 
 
 def export_documents(
-    scope: Scope, filters: DocumentFilters, path: str | Path, *, overwrite: bool = False
+    scope: Scope, filters: DocumentFilters, target: FolderFile, *, overwrite: bool = False
 ) -> int:
     """Formulaires: the documents' descriptions (never their contents), newest first."""
     return export_pages(
         scope,
         "documents",
-        path,
+        target,
         DOCUMENT_HEADER,
         lambda offset, limit: list_documents(scope, filters, offset, limit),
         lambda r: (

@@ -84,7 +84,7 @@ def _refuse_if_missing(billing: BillingPoint | None, creditor: CreditorSettings)
 def mandate_data(scope: Scope, company_id: int) -> MandateData:
     """What the mandate of this company would show (RUM empty if none is stored yet)."""
     company = scope.company(company_id)
-    return _mandate_data(billing_point_of(company), get_creditor_settings())
+    return _mandate_data(billing_point_of(company), get_creditor_settings(company.operator_id))
 
 
 def generate_mandate(scope: Scope, company_id: int) -> Document:
@@ -97,7 +97,7 @@ def generate_mandate(scope: Scope, company_id: int) -> Document:
     with atomic():
         company = scope.company(company_id)
         billing = billing_point_of(company)
-        creditor = get_creditor_settings()
+        creditor = get_creditor_settings(company.operator_id)  # its operator's own
         _refuse_if_missing(billing, creditor)
         if not billing.rum:
             assign_rum(billing.id, None, needed=True)

@@ -32,6 +32,21 @@ def fold(text: str | None) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 
+def search_key(text: str | None) -> str:
+    """`fold(text)` as a search_* column keeps it: VARCHAR(255), and folding may lengthen text
+    (NFKD of "ﷺ" is 18 characters; a contact's key joins two names)."""
+    return fold(text)[:255]
+
+
+class LimitedTextField(TextField):
+    """TEXT in the schema; `max_length` is the limit db/text.py checks before the store (the
+    same verdict on SQLite, which keeps anything, and PostgreSQL)."""
+
+    def __init__(self, *args, max_length: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_length = max_length
+
+
 class BaseModel(Model):
     class Meta:
         database = database_proxy
@@ -99,7 +114,7 @@ class Company(Versioned):
         )
 
     def save(self, *args, **kwargs):
-        self.search_name = fold(self.name)
+        self.search_name = search_key(self.name)
         return super().save(*args, **kwargs)
 
 
@@ -117,7 +132,7 @@ class Site(Versioned):
     country = CharField(default="France")
 
     def save(self, *args, **kwargs):
-        self.search_city = fold(self.city)
+        self.search_city = search_key(self.city)
         return super().save(*args, **kwargs)
 
 
@@ -135,9 +150,30 @@ class User(Versioned):
     display_name = CharField(default="")
     is_commercial = BooleanField(default=True)
     disabled = BooleanField(default=False)
+    # Not used since schema 2 (failures are counted per source in LoginThrottle); kept because
+    # the columns are NOT NULL in existing databases.
     failed_attempts = IntegerField(default=0)
     locked_until = DateTimeField(null=True)
     last_login_at = DateTimeField(null=True)
+
+
+class LoginThrottle(BaseModel):
+    """Failed logins in a row for one (login, source): each new attempt waits a growing delay.
+
+    `login_digest` is a SHA-256 of the login typed, known or not (a password typed in the login
+    field is not kept, and an unknown login is slowed like a known one); `source` is where the
+    attempt came from ("local", "key:SHA256:…").
+    """
+
+    id = AutoField()
+    login_digest = CharField()
+    source = CharField()
+    failures = IntegerField(default=0)
+    blocked_until = DateTimeField(null=True)
+    last_failure_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("login_digest", "source"), True),)
 
 
 class BillingPoint(Versioned):
@@ -183,7 +219,7 @@ class Contact(Versioned):
     email = CharField(default="")
 
     def save(self, *args, **kwargs):
-        self.search_name = fold(f"{self.last_name} {self.first_name}")
+        self.search_name = search_key(f"{self.last_name} {self.first_name}")
         return super().save(*args, **kwargs)
 
 
@@ -214,18 +250,23 @@ class Document(BaseModel):
 
 
 class Offer(Versioned):
-    """A catalogue offer: M.E.S. (setup fee) and ABO. (monthly subscription)."""
+    """A catalogue offer: M.E.S. (setup fee) and ABO. (monthly subscription).
+
+    Each operator has its own catalogue: its staff edit it, its resellers quote from it.
+    """
 
     id = AutoField()
+    # null only while schema 2's migration fills it in; every offer belongs to an operator.
+    operator = ForeignKeyField(Company, null=True, backref="+", on_delete="RESTRICT")
     name = CharField()
     search_name = CharField(default="", index=True)
-    description = TextField(default="")
+    description = LimitedTextField(default="", max_length=1000)
     setup_fee = DecimalField(max_digits=12, decimal_places=2, auto_round=True)
     monthly_fee = DecimalField(max_digits=12, decimal_places=2, auto_round=True)
     retired = BooleanField(default=False)
 
     def save(self, *args, **kwargs):
-        self.search_name = fold(self.name)
+        self.search_name = search_key(self.name)
         return super().save(*args, **kwargs)
 
 
@@ -318,10 +359,22 @@ class AuditLog(BaseModel):
 
 
 class Setting(BaseModel):
-    """Per-database settings (creditor name, address, ICS, ...)."""
+    """Per-database settings (none left since schema 2: see OperatorSetting)."""
 
     key = CharField(primary_key=True)
     value = TextField(default="")
+
+
+class OperatorSetting(BaseModel):
+    """One operator's settings (its SEPA creditor: name, ICS, address, RUM prefix...)."""
+
+    id = AutoField()
+    operator = ForeignKeyField(Company, backref="+", on_delete="CASCADE")
+    key = CharField()
+    value = TextField(default="")
+
+    class Meta:
+        indexes = ((("operator", "key"), True),)
 
 
 class Sequence(BaseModel):
@@ -336,6 +389,7 @@ ALL_MODELS = [
     Company,
     Site,
     User,
+    LoginThrottle,
     BillingPoint,
     Contact,
     Document,
@@ -347,5 +401,6 @@ ALL_MODELS = [
     OrderLine,
     AuditLog,
     Setting,
+    OperatorSetting,
     Sequence,
 ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from db.creditor import rum_prefix
 from db.errors import ValidationErrors
-from db.models import BillingPoint, Setting
+from db.models import BillingPoint
 from db.records import next_value
 from db.sepa import generate_rum
 
@@ -28,7 +29,8 @@ def assign_rum(billing_id: int, typed: str | None, *, needed: bool) -> str | Non
         return typed
     if billing.rum or not needed:
         return billing.rum
-    prefix = Setting.get_or_none(Setting.key == "rum_prefix")
-    rum = generate_rum(prefix.value if prefix else "OPENIP", next_value("rum"), dt.date.today())
+    # The prefix of the company's operator (each operator has its own creditor settings).
+    prefix = rum_prefix(billing.company.operator_id) or "OPENIP"
+    rum = generate_rum(prefix, next_value("rum"), dt.date.today())
     BillingPoint.update(rum=rum).where(BillingPoint.id == billing_id).execute()
     return rum

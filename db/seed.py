@@ -19,10 +19,10 @@ from db.models import (
     CompanyKind,
     Contact,
     Offer,
+    OperatorSetting,
     Quote,
     QuoteLine,
     QuotePartner,
-    Setting,
     Site,
     User,
     fold,
@@ -80,17 +80,31 @@ def seed_demo(prospects: int = 300, quotes: int = 200, seed: int = 1743) -> None
             owner = (res.id if res else None, op.id)
             _company(cid, CompanyKind.OTHER, name, owner, somewhere("1"))
         users = _users(op, resellers, other_op, other_res)
-        _settings()
-        offers = [
-            Offer.create(name=n, setup_fee=Decimal(s), monthly_fee=Decimal(m)) for n, s, m in OFFERS
-        ]
-        for n, s, m in RETIRED_OFFERS:
-            Offer.create(name=n, setup_fee=Decimal(s), monthly_fee=Decimal(m), retired=True)
+        _settings(op, other_op)
+        # Each operator its own catalogue (the same offers to begin with); ids as before for
+        # the first operator's.
+        catalogues = {}
+        for operator in (op, other_op):
+            catalogues[operator.id] = [
+                Offer.create(
+                    operator=operator, name=n, setup_fee=Decimal(s), monthly_fee=Decimal(m)
+                )
+                for n, s, m in OFFERS
+            ]
+            for n, s, m in RETIRED_OFFERS:
+                Offer.create(
+                    operator=operator,
+                    name=n,
+                    setup_fee=Decimal(s),
+                    monthly_fee=Decimal(m),
+                    retired=True,
+                )
+        offers = catalogues[op.id]
         _guide_prospects(resellers[0], op)
     owners = [resellers[0]] * 4 + [resellers[1]] * 3 + resellers[2:] + [other_res]
     seed_companies(rng, prospects, owners, start_id=1100, reserved_ids=GUIDE_PROSPECTS)
     _guide_quote(offers, users)
-    seed_quotes(rng, quotes, offers, users, reserved_number=GUIDE_QUOTE_NUMBER)
+    seed_quotes(rng, quotes, catalogues, users, reserved_number=GUIDE_QUOTE_NUMBER)
     fix_sequences()
     from db.orders import seed_demo_orders  # noqa: PLC0415 - orders build on the seeded quotes
 
@@ -130,7 +144,7 @@ def _operator(cid, name, address) -> Company:
 
 
 def _users(op, resellers, other_op, other_res) -> dict[str, User]:
-    password = hash_password(DEMO_PASSWORD)
+    password = hash_password(DEMO_PASSWORD, policy=False)  # demo logins keep `demo`
     people = [
         (login, company, name, password)
         for (login, _, _), company, name in zip(
@@ -175,18 +189,35 @@ def _users(op, resellers, other_op, other_res) -> dict[str, User]:
     return users
 
 
-def _settings() -> None:
-    ics = "FR" + ics_check_digits("123456") + "ZZZ123456"
-    for key, value in (
-        ("creditor_name", "OPENIP"),
-        ("creditor_ics", ics),
-        ("creditor_address", "37 rue de Neuilly\n92110 CLICHY\nFrance"),
-        ("rum_prefix", "OPENIP"),
-        ("signature_place", "Clichy"),
+def _settings(op: Company, other_op: Company) -> None:
+    """Each operator's own SEPA creditor."""
+    for operator, values in (
+        (
+            op,
+            (
+                ("creditor_name", "OPENIP"),
+                ("creditor_ics", "FR" + ics_check_digits("123456") + "ZZZ123456"),
+                ("creditor_address", "37 rue de Neuilly\n92110 CLICHY\nFrance"),
+                ("rum_prefix", "OPENIP"),
+                ("signature_place", "Clichy"),
+            ),
+        ),
+        (
+            other_op,
+            (
+                ("creditor_name", "NORD OPÉRATEUR RÉSEAUX"),
+                ("creditor_ics", "FR" + ics_check_digits("654321") + "ZZZ654321"),
+                ("creditor_address", "5 rue Nationale\n59000 LILLE\nFrance"),
+                ("rum_prefix", "NORD"),
+                ("signature_place", "Lille"),
+            ),
+        ),
     ):
-        Setting.insert(key=key, value=value).on_conflict(
-            conflict_target=[Setting.key], update={Setting.value: value}
-        ).execute()
+        for key, value in values:
+            OperatorSetting.insert(operator=operator, key=key, value=value).on_conflict(
+                conflict_target=[OperatorSetting.operator, OperatorSetting.key],
+                update={OperatorSetting.value: value},
+            ).execute()
 
 
 def _guide_prospects(reseller: Company, op: Company) -> None:

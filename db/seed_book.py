@@ -144,7 +144,7 @@ def seed_companies(
 def seed_quotes(
     rng: random.Random,
     count: int,
-    offers: list[Offer],
+    offers: dict[int, list[Offer]],
     users: dict[str, User],
     reserved_number: int,
 ) -> None:
@@ -171,7 +171,7 @@ def seed_quotes(
             number += 1
             number += number == reserved_number
             cid, reseller, operator = rng.choice(companies)
-            picked = rng.sample(offers, rng.choice((1, 1, 2, 3)))
+            picked = rng.sample(offers[operator], rng.choice((1, 1, 2, 3)))  # its catalogue
             qty = [rng.choice((1, 1, 2, 4, 10)) for _ in picked]
             staff = commercials.get(reseller) or [None]
             commercial = rng.choice(staff)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import on
 from textual.containers import Horizontal
 from textual.message_pump import MessagePump
@@ -14,6 +12,8 @@ from db.attachments import ATTACHABLE_KINDS, ATTACHMENT_LABELS, attach_file, lat
 from db.errors import DomainError
 from db.models import Document
 from screens.file_picker import FilePickerScreen
+from tui.widgets.card import plain
+from tui.widgets.export_dialog import person_inbox
 
 
 def attachment_row(kind: str, *extra: Widget) -> Horizontal:
@@ -30,7 +30,7 @@ def attachment_row(kind: str, *extra: Widget) -> Horizontal:
 
 # A MessagePump (the base of every screen) so that Textual registers this mixin's @on handlers.
 class AttachmentsMixin(MessagePump):
-    """Joindre… (or the `attach('mandat_signe')` / `attach('rib')` actions) picks a PDF in the inbox
+    """Joindre… (or the `attach('mandat_signe')` / `attach('rib')` actions) picks a PDF of the inbox
     and files it for the company `_attachments_company()` names; None while there is none.
     For a screen with DbWorkerMixin and a banner (tui.form_screen.BannerMixin)."""
 
@@ -55,7 +55,7 @@ class AttachmentsMixin(MessagePump):
                 return  # the rows are gone meanwhile (the wizard moved to another step)
             row = latest.get(kind)
             found.first().update(
-                f"{row.filename} [dim]({row.size_label}, {row.date_label})[/dim]"
+                f"{plain(row.filename)} [dim]({row.size_label}, {row.date_label})[/dim]"
                 if row
                 else "[dim]aucun fichier[/dim]"
             )
@@ -68,10 +68,10 @@ class AttachmentsMixin(MessagePump):
         company_id = self._attachments_company()
         if company_id is None:
             return
-        inbox = Path(self.app.settings.inbox).expanduser()
+        inbox = person_inbox(self.app)
 
-        def picked(path: Path | None) -> None:
-            if path is None:
+        def picked(name: str | None) -> None:
+            if name is None:
                 return
             self._banner("Enregistrement du fichier…")
             self.run_db(
@@ -79,18 +79,20 @@ class AttachmentsMixin(MessagePump):
                 self.app.scope,
                 company_id,
                 kind,
-                path,
+                name,
                 inbox,
                 done=self._attached,
                 failed=self._document_refused,
                 group="document",
             )
 
-        self.app.push_screen(FilePickerScreen(inbox, title=ATTACHMENT_LABELS[kind]), picked)
+        self.app.push_screen(
+            FilePickerScreen(inbox, title=ATTACHMENT_LABELS[kind], hint="PDF, 20 Mo au plus"), picked
+        )
 
     def _attached(self, document) -> None:
         self._banner("")
-        self.notify(f"{Document.LABELS[document.kind]} joint : {document.filename}", timeout=5)
+        self.notify(f"{Document.LABELS[document.kind]} joint : {plain(document.filename)}", timeout=5)
         self._load_attachments()
 
     def _document_refused(self, exc: DomainError) -> None:

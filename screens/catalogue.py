@@ -23,6 +23,7 @@ from db.catalogue import (
 from db.errors import ConcurrentEditError, DomainError, ValidationErrors
 from db.money import format_amount
 from tui.db_worker import DbWorkerMixin
+from tui.widgets.card import plain
 from tui.widgets.dialogs import ConfirmDialog, MessageDialog
 from tui.widgets.footer import AppFooter
 from tui.widgets.form import FormField, fill_form, read_form, show_errors
@@ -233,8 +234,8 @@ class CatalogueScreen(DbWorkerMixin, Screen):
             f"Statut : {status}"
         )
         if record.description:
-            details += f"\n\n{record.description}"
-        self.app.push_screen(MessageDialog(details, title=record.name))
+            details += f"\n\n{plain(record.description, multiline=True)}"
+        self.app.push_screen(MessageDialog(details, title=plain(record.name)))
 
     def action_new(self) -> None:
         self.app.push_screen(OfferDialog(None), self._edited)
@@ -252,12 +253,12 @@ class CatalogueScreen(DbWorkerMixin, Screen):
     def _confirm_retire(self, record) -> None:
         if record.retired:
             question = (
-                f"Remettre en vente « {record.name} » ? Elle sera proposée sur les nouveaux devis."
+                f"Remettre en vente « {plain(record.name)} » ? Elle sera proposée sur les nouveaux devis."
             )
             yes = "Remettre en vente"
         else:
             question = (
-                f"Retirer « {record.name} » du catalogue ? Elle ne sera plus proposée sur les "
+                f"Retirer « {plain(record.name)} » du catalogue ? Elle ne sera plus proposée sur les "
                 "nouveaux devis ; les devis et commandes existants la gardent à leur prix."
             )
             yes = "Retirer"
@@ -278,7 +279,7 @@ class CatalogueScreen(DbWorkerMixin, Screen):
 
     def _retired(self, record) -> None:
         self.app.notify(
-            f"« {record.name} » {'remise en vente' if record.retired else 'retirée du catalogue'}.",
+            f"« {plain(record.name)} » {'remise en vente' if record.retired else 'retirée du catalogue'}.",
             timeout=4,
         )
         self.records.reload(keep_offset=True)

@@ -1,4 +1,5 @@
-"""Paramètres créancier SEPA (operator staff): the name, ICS and address printed on every mandate."""
+"""Paramètres créancier SEPA (operator staff): the name, ICS and address printed on the mandates
+of their own operator's resellers (each operator has its own; db.creditor)."""
 
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ class CreditorSettingsScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
-            "[b]Paramètres créancier SEPA[/b]  ·  imprimés sur chaque mandat de prélèvement",
+            "[b]Paramètres créancier SEPA[/b]  ·  imprimés sur les mandats de votre opérateur",
             classes="screen-title",
         )
         yield Static("", id="banner", classes="banner")
@@ -175,7 +176,7 @@ class CreditorSettingsScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
     def action_reload(self, confirm: bool = True) -> None:
         def answer(yes: bool | None) -> None:
             if yes:
-                self.run_db(get_creditor_settings, done=self._loaded)
+                self.run_db(get_creditor_settings, self.app.scope.operator_id, done=self._loaded)
 
         if confirm and self.dirty:
             self.app.push_screen(

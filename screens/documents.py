@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -51,9 +49,8 @@ def document_cells(row) -> tuple:
 
 
 def write_out(app, doc_id: int, filename: str) -> None:
-    """Ask where to write a stored document (prefilled with the inbox) and write it."""
-    default = Path(app.settings.inbox).expanduser() / filename
-    app.push_screen(WriteDocumentDialog(doc_id, default, title=f"Écrire {filename}"))
+    """Ask for a name in the person's outbox (prefilled with the document's) and write it there."""
+    app.push_screen(WriteDocumentDialog(app, doc_id, filename, title=f"Écrire {filename}"))
 
 
 class DocumentsScreen(Screen):

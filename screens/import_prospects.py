@@ -1,22 +1,34 @@
-"""Import de prospects (CSV): a file of the inbox, imported in one transaction, its report row by row."""
+"""Import de prospects (CSV): a file of the person's inbox, chosen by name, imported and reported
+row by row."""
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
-from db.csv_import import EXPECTED, ImportReport, import_prospects, owner_choices
-from db.errors import DomainError
+from db.csv_import import (
+    EXPECTED,
+    MAX_IMPORT_BYTES,
+    ImportReport,
+    import_prospects,
+    owner_choices,
+)
+from db.errors import DomainError, FieldError
+from db.folders import Folder, check_name, open_file
+from db.text import visible
+from screens.file_picker import FilePickerScreen
 from tui.db_worker import DbWorkerMixin
+from tui.widgets.export_dialog import person_inbox
 from tui.widgets.footer import AppFooter
 from tui.widgets.option_list import Select  # Textual's, minus a crash
+from tui.widgets.record_list import Cell
 
 HELP = (
     "Fichier CSV en UTF-8, séparateur « ; », une ligne d'en-tête nommant les colonnes comme le "
@@ -30,10 +42,12 @@ STATUS_STYLES = {"Importé": "green", "Déjà présent": "yellow", "Refusé": "b
 log = logging.getLogger("myopenip")
 
 
-def run_import(scope, path: str, reseller_id: int | None) -> ImportReport:
-    """import_prospects, with any unexpected failure told as a refusal (the screen stays usable)."""
+def run_import(scope, inbox: Folder, name: str, reseller_id: int | None) -> ImportReport:
+    """The file `name` of the inbox through import_prospects; any unexpected failure is told as
+    a refusal (the screen stays usable)."""
     try:
-        return import_prospects(scope, path, reseller_id)
+        with open_file(inbox, name, MAX_IMPORT_BYTES) as stream:
+            return import_prospects(scope, stream, name, reseller_id)
     except DomainError:
         raise
     except Exception as exc:  # noqa: BLE001 - logged for the admin, told to the user
@@ -45,6 +59,7 @@ class ImportProspectsScreen(DbWorkerMixin, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="import.back"),
         Binding("ctrl+s", "import", "Importer", id="import.run", priority=True),
+        Binding("f4", "choose", "Choisir le fichier", id="import.choose"),
     ]
 
     def __init__(self):
@@ -59,10 +74,17 @@ class ImportProspectsScreen(DbWorkerMixin, Screen):
         )
         with Vertical(id="import-form"):
             yield Static(HELP, id="import-help")
+            inbox = person_inbox(self.app)
+            yield Static(
+                f"{inbox.label} : {inbox.path}  (ssh … put NOM < fichier)",
+                id="import-folder",
+                markup=False,
+            )
             with Horizontal(classes="import-row"):
                 yield Label("Fichier CSV", classes="import-caption")
-                inbox = str(Path(self.app.settings.inbox).expanduser())
-                yield Input(inbox.rstrip("/") + "/", id="import-path", compact=True)
+                yield Input(
+                    placeholder="nom du fichier déposé (F4 : choisir)", id="import-path", compact=True
+                )
             if self.app.scope.is_operator:
                 with Horizontal(classes="import-row"):
                     yield Label("Ambassadeur propriétaire", classes="import-caption")
@@ -83,15 +105,13 @@ class ImportProspectsScreen(DbWorkerMixin, Screen):
             table.add_column(label, key=key, width=width)
         table.add_column("Détail", key="detail", width=44)
         table.display = False
-        path = self.query_one("#import-path", Input)
-        path.focus()
-        path.cursor_position = len(path.value)
+        self.query_one("#import-path", Input).focus()
         if self.app.scope.is_operator:
             self.run_db(owner_choices, self.app.scope, done=self._owners)
 
     def _owners(self, choices: list[tuple[int, str]]) -> None:
         self.query_one("#import-owner", Select).set_options(
-            (f"{name} ({cid})", cid) for cid, name in choices
+            (escape(visible(f"{name} ({cid})")), cid) for cid, name in choices
         )
 
     def _owner(self) -> int | None:
@@ -104,20 +124,41 @@ class ImportProspectsScreen(DbWorkerMixin, Screen):
     def action_import(self) -> None:
         if self.busy:
             return
-        path = self.query_one("#import-path", Input).value.strip()
-        if not path or Path(path).expanduser().is_dir():
-            self._status("Indiquez le chemin du fichier CSV à importer.", error=True)
+        try:
+            name = check_name(self.query_one("#import-path", Input).value)
+        except FieldError as exc:
+            self._status(exc.message + "  (F4 : choisir dans votre dossier de dépôt)", error=True)
+            self.query_one("#import-path", Input).focus()
             return
         self.busy = True
         self._status("Import en cours…")
         self.run_db(
             run_import,
             self.app.scope,
-            path,
+            person_inbox(self.app),
+            name,
             self._owner(),
             done=self._imported,
             failed=self._refused,
             group="import",
+        )
+
+    def action_choose(self) -> None:
+        """F4: the inbox's files; the one picked goes in the field."""
+
+        def picked(name: str | None) -> None:
+            field = self.query_one("#import-path", Input)
+            if name is not None:
+                field.value = name
+            field.focus()
+
+        self.app.push_screen(
+            FilePickerScreen(
+                person_inbox(self.app),
+                title="Fichier CSV à importer",
+                hint=f"CSV, {MAX_IMPORT_BYTES // (1024 * 1024)} Mo au plus",
+            ),
+            picked,
         )
 
     def _imported(self, report: ImportReport) -> None:
@@ -129,8 +170,8 @@ class ImportProspectsScreen(DbWorkerMixin, Screen):
             table.add_row(
                 str(line),
                 Text(status, style=STATUS_STYLES.get(status, "")),
-                name or "—",
-                Text(detail),
+                Cell(name) if name else "—",
+                Text(visible(detail, multiline=True)),
                 height=None,
             )
         table.display = bool(report.rows)

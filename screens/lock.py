@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from db.auth import LOGIN_FAILED, LoginPolicy, check_password
 from tui.db_worker import DbWorkerMixin
+from tui.widgets.card import plain
 from tui.widgets.footer import AppFooter
 
 
@@ -30,7 +31,7 @@ class LockScreen(DbWorkerMixin, ModalScreen[bool]):
         with Vertical(id="lock-box"):
             yield Label("Session verrouillée", id="lock-title")
             yield Static(
-                f"Session de [b]{scope.login}[/b] verrouillée après inactivité.\n"
+                f"Session de [b]{plain(scope.login)}[/b] verrouillée après inactivité.\n"
                 "Votre saisie en cours est conservée.",
                 id="lock-help",
             )
@@ -50,7 +51,7 @@ class LockScreen(DbWorkerMixin, ModalScreen[bool]):
         if not password:
             return
         settings = self.app.settings
-        policy = LoginPolicy(settings.max_login_attempts, settings.login_lock_minutes)
+        policy = LoginPolicy.from_settings(settings)
         self.query_one("#lock-error", Static).update("Vérification…")
         self.run_db(
             check_password, self.app.scope, password, policy, done=self._checked, group="unlock"

@@ -33,8 +33,20 @@ PRELOAD_AUTH_AFTER = 0.5
 def _authenticate(login: str, password: str, portal: str, settings) -> object:
     from db.auth import LoginPolicy, authenticate
 
-    policy = LoginPolicy(settings.max_login_attempts, settings.login_lock_minutes)
-    return authenticate(login, password, portal, policy)
+    policy = LoginPolicy.from_settings(settings)
+    return authenticate(login, password, portal, policy, source=login_source(settings))
+
+
+def login_source(settings) -> str:
+    """Where this session's logins come from, as db.auth counts failures: "local", or over SSH
+    "key:SHA256:…" (tui/ssh_session.py sets it)."""
+    return settings.ssh_key or "local"
+
+
+def _key_login(settings) -> object:
+    from db.key_login import key_login
+
+    return key_login(settings.ssh_login, login_source(settings))
 
 
 def _preload_auth() -> None:
@@ -57,7 +69,15 @@ class LoginScreen(DbWorkerMixin, Screen):
             tabs.can_focus = False
             yield tabs
             yield Label("Login", classes="caption")
-            yield Input(id="login", compact=True)
+            fixed = self.app.settings.ssh_login
+            login = Input(fixed, id="login", compact=True, disabled=bool(fixed))
+            yield login
+            if fixed:
+                # Over SSH the key says who connects: only that person's password is asked.
+                self.AUTO_FOCUS = "#password"
+                yield Static(
+                    f"[dim]Connexion par clé SSH ({self._key_label()})[/dim]", id="login-key"
+                )
             yield Label("Mot de passe", classes="caption")
             yield Input(id="password", password=True, compact=True)
             yield Static("", id="login-error")
@@ -66,7 +86,21 @@ class LoginScreen(DbWorkerMixin, Screen):
                 yield Static(self.app.demo_banner, id="demo-banner")
         yield AppFooter()
 
+    def _key_label(self) -> str:
+        source = self.app.settings.ssh_key
+        return source.removeprefix("key:") if source.startswith("key:") else source
+
     def on_mount(self) -> None:
+        settings = self.app.settings
+        if settings.ssh_portal == User.PORTAL_OPERATOR:
+            self.query_one(Tabs).active = PORTALS[1][0]
+        if settings.ssh_login and settings.ssh_key_only:
+            # The configuration says the key is enough: straight in, no password.
+            self.query_one("#login-error", Static).update("Connexion par clé…")
+            self.run_db(
+                _key_login, settings, done=self._success, failed=self._failure, group="login"
+            )
+            return
         self.set_timer(PRELOAD_AUTH_AFTER, self._preload_auth)
 
     def _preload_auth(self) -> None:
@@ -88,7 +122,7 @@ class LoginScreen(DbWorkerMixin, Screen):
     @on(Input.Submitted, "#password")
     @on(Button.Pressed, "#validate")
     def submit(self) -> None:
-        login = self.query_one("#login", Input).value
+        login = self.app.settings.ssh_login or self.query_one("#login", Input).value
         password = self.query_one("#password", Input).value
         self.query_one("#login-error", Static).update("Vérification…")
         self.run_db(

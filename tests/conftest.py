@@ -7,12 +7,24 @@ import shutil
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from hypothesis import settings
 
 from db.database import close_database, database_proxy, init_schema, open_database
 
 PG_URL = os.environ.get("MYOPENIP_TEST_DATABASE_URL", "")
 DEMO_PROSPECTS = 60
 DEMO_QUOTES = 40
+
+# Hypothesis: 500 examples per property in CI (CI=true), a quick 50 locally; no per-example
+# deadline (a DB example may wait for a 2-core machine); derandomised so CI runs are
+# reproducible and never flaky; no example database in the work tree.
+settings.register_profile(
+    "ci", max_examples=500, deadline=None, derandomize=True, database=None, print_blob=True
+)
+settings.register_profile("dev", max_examples=50, deadline=None, database=None)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 
 # PostgreSQL: PG_URL's database is only used to administer the others. Each xdist worker gets

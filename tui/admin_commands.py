@@ -9,7 +9,10 @@ from tui.cli import command, open_store
 
 
 def _ask_password() -> str:
+    from db.auth import check_password_policy
+
     first = getpass.getpass("Mot de passe : ")
+    check_password_policy(first)  # before the confirmation: 10 characters, not all blanks
     second = getpass.getpass("Mot de passe (confirmation) : ")
     if first != second:
         from db.errors import DomainError
@@ -20,11 +23,33 @@ def _ask_password() -> str:
 
 @command("init-db", "crée ou met à jour le schéma de la base")
 def init_db(args, settings) -> int:
-    from db.database import init_schema, open_database
+    from db.database import SCHEMA_VERSION
 
-    open_database(settings.database)
-    print(f"Base prête (schéma v{init_schema()}) : {settings.database}")
+    open_store(settings)
+    print(f"Base prête (schéma v{SCHEMA_VERSION}) : {settings.database}")
     return 0
+
+
+def _text_arg(value: str, label: str) -> str:
+    """A typed argument under the text rule of every input (db/text.py), as a login is stored."""
+    from db.errors import DomainError, FieldError
+    from db.models import User
+    from db.text import clean_for
+
+    try:
+        return clean_for(User.login, value)
+    except FieldError as exc:
+        raise DomainError(f"{label} : {exc.message}") from None
+
+
+def _identifiant(value: str) -> int:
+    from db.errors import DomainError
+    from db.text import bounded_int
+
+    number = bounded_int(value)
+    if number is None:
+        raise DomainError(f"--company : « {value} » n'est pas un IDENTIFIANT (chiffres 0 à 9).")
+    return number
 
 
 def _user_args(parser) -> None:
@@ -39,7 +64,6 @@ def _user_args(parser) -> None:
         p.add_argument("--portal", choices=("revendeur", "operateur"), required=True),
         p.add_argument(
             "--company",
-            type=int,
             required=True,
             help="IDENTIFIANT de l'ambassadeur ou de l'opérateur",
         ),
@@ -49,9 +73,11 @@ def _user_args(parser) -> None:
 def create_user(args, settings) -> int:
     from db.auth import create_user as create
 
+    login, name = _text_arg(args.login, "Login"), _text_arg(args.name, "--name")
+    company = _identifiant(args.company)
     open_store(settings)
     password = _ask_password()
-    user = create(args.login, password, args.portal, args.company, args.name)
+    user = create(login, password, args.portal, company, name)
     print(f"Utilisateur « {user.login} » créé.")
     return 0
 
@@ -60,9 +86,10 @@ def create_user(args, settings) -> int:
 def set_password(args, settings) -> int:
     from db.auth import set_password as set_pw
 
+    login = _text_arg(args.login, "Login")
     open_store(settings)
-    set_pw(args.login, _ask_password())
-    print(f"Mot de passe de « {args.login} » changé.")
+    set_pw(login, _ask_password())
+    print(f"Mot de passe de « {login} » changé.")
     return 0
 
 
@@ -77,9 +104,10 @@ def set_password(args, settings) -> int:
 def disable_user(args, settings) -> int:
     from db.auth import set_disabled
 
+    login = _text_arg(args.login, "Login")
     open_store(settings)
-    set_disabled(args.login, not args.enable)
-    print(f"Utilisateur « {args.login} » {'réactivé' if args.enable else 'désactivé'}.")
+    set_disabled(login, not args.enable)
+    print(f"Utilisateur « {login} » {'réactivé' if args.enable else 'désactivé'}.")
     return 0
 
 
@@ -94,13 +122,12 @@ def disable_user(args, settings) -> int:
 )
 def seed_demo_command(args, settings) -> int:
     import time
+    from dataclasses import replace
 
-    from db.database import init_schema, open_database
     from db.models import Company
     from db.seed import seed_demo
 
-    open_database(args.path)
-    init_schema()
+    open_store(replace(settings, database=args.path))
     if Company.select().exists():
         print(f"Erreur : {args.path} contient déjà des données.", file=sys.stderr)
         return 2

@@ -8,7 +8,11 @@ from tui.cli import command, open_store
 
 
 def _import_args(parser) -> None:
-    parser.add_argument("file", metavar="FICHIER.csv", help="fichier CSV (UTF-8, séparateur ;)")
+    parser.add_argument(
+        "file",
+        metavar="FICHIER.csv",
+        help="fichier CSV (UTF-8, séparateur ;, 10 Mo au plus) ; « - » : l'entrée standard",
+    )
     parser.add_argument(
         "--reseller",
         type=int,
@@ -31,7 +35,7 @@ def _import_args(parser) -> None:
     _import_args,
 )
 def import_prospects_command(args, settings) -> int:
-    from db.csv_import import import_prospects
+    from db.csv_import import import_prospects, import_prospects_file
     from db.errors import DomainError
     from db.models import User
     from db.scope import Scope
@@ -40,8 +44,12 @@ def import_prospects_command(args, settings) -> int:
     user = User.get_or_none(User.login == args.login)
     if user is None or user.disabled:
         raise DomainError(f"Utilisateur « {args.login} » inconnu ou désactivé.")
-    report = import_prospects(Scope.for_user(user), args.file, args.reseller)
-    print(f"Import de {report.path} pour {report.owner}")
+    scope = Scope.for_user(user)
+    if args.file == "-":
+        report = import_prospects(scope, sys.stdin.buffer, "entrée standard", args.reseller)
+    else:
+        report = import_prospects_file(scope, args.file, args.reseller)
+    print(f"Import de {report.name} pour {report.owner}")
     for line, status, name, detail in report.entries():
         print(
             f"  ligne {line} : {status} — {name or '(sans raison sociale)'}"

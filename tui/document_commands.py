@@ -22,7 +22,7 @@ def _mandate_args(parser) -> None:
 
 @command("mandate", "génère le mandat de prélèvement SEPA d'une entreprise (PDF)", _mandate_args)
 def mandate(args, settings) -> int:
-    from db.documents import write_document
+    from db.documents import write_document_to_path
     from db.errors import DomainError
     from db.files import check_output_path
     from db.mandate_generation import generate_mandate
@@ -38,7 +38,7 @@ def mandate(args, settings) -> int:
     # Checked before generating, so a bad --out does not leave a stored mandate behind it.
     check_output_path(args.out, overwrite=args.force)
     document = generate_mandate(scope, args.identifiant)
-    target = write_document(scope, document.id, args.out, overwrite=args.force)
+    target = write_document_to_path(scope, document.id, args.out, overwrite=args.force)
     print(f"Mandat {document.filename} ({document.size} octets) écrit dans {target}")
     return 0
 
@@ -52,6 +52,12 @@ def _creditor_args(parser) -> None:
     )
     parser.add_argument("--place", help="lieu de signature imprimé sur les mandats")
     parser.add_argument("--rum-prefix", help="préfixe des RUM générées (7 caractères au plus)")
+    parser.add_argument(
+        "--operator",
+        type=int,
+        metavar="ID",
+        help="IDENTIFIANT de l'opérateur (chacun a son créancier ; facultatif s'il n'y en a qu'un)",
+    )
 
 
 def _show(creditor) -> None:
@@ -77,7 +83,7 @@ def creditor(args, settings) -> int:
     from db.scope import SYSTEM
 
     open_store(settings)
-    current = get_creditor_settings()
+    current = get_creditor_settings(args.operator)
     changes = {
         attr: value
         for attr, value in (
@@ -93,7 +99,9 @@ def creditor(args, settings) -> int:
         _show(current)
         return 0
     try:
-        saved = set_creditor_settings(SYSTEM, replace(current, **changes))
+        saved = set_creditor_settings(
+            SYSTEM, replace(current, **changes), operator_id=args.operator
+        )
     except ValidationErrors as exc:
         options = {"name": "--name", "ics": "--ics", "address": "--address"}
         options.update(signature_place="--place", rum_prefix="--rum-prefix")

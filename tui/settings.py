@@ -24,25 +24,49 @@ def default_log_path() -> Path:
     return Path(user_log_dir(APP_NAME)) / "myopenip.log"
 
 
+def default_files_dir() -> Path:
+    """Where each person's inbox and outbox are made (`<here>/<login>/inbox`, db.folders)."""
+    return Path(user_data_dir(APP_NAME)) / "files"
+
+
 @dataclass(frozen=True)
 class Settings:
     database: str = field(default_factory=lambda: str(default_db_path()))
     low_bandwidth: bool = False
     idle_lock_minutes: float = 15  # 0: never lock; fractions allowed (tests)
-    max_login_attempts: int = 5
-    login_lock_minutes: int = 15
-    inbox: str = field(default_factory=lambda: str(Path.home() / "myopenip-inbox"))
+    # Failed logins per (login, source): these many are free, then each new attempt from that
+    # source waits 1, 2, 4 … seconds, up to login_max_delay_seconds (db.auth.LoginPolicy).
+    login_free_attempts: int = 5
+    login_max_delay_seconds: int = 300
+    files_dir: str = field(default_factory=lambda: str(default_files_dir()))
+    # The SSH service (tui/key_commands.py, tui/ssh_session.py): the service account's
+    # authorized_keys, the wrapper each key line runs, and whether the key alone logs in.
+    authorized_keys: str = field(default_factory=lambda: str(Path.home() / ".ssh/authorized_keys"))
+    ssh_wrapper: str = "/usr/local/bin/myopenip-ssh"
+    ssh_key_only: bool = False
+    log_dir: str = ""  # set (service): one log file per person, <log_dir>/<login>.log
+    # The SSH session's person, set by tui/ssh_session.py only (never from a file or the
+    # environment): the key's login, where it comes from ("key:SHA256:…", "unix:alice") and
+    # that user's portal.
+    ssh_login: str = ""
+    ssh_key: str = ""
+    ssh_portal: str = ""
     page_size: int = 100
     log_file: str = field(default_factory=lambda: str(default_log_path()))
 
 
+SESSION_ONLY = ("ssh_login", "ssh_key", "ssh_portal")  # never read from a file
 _ENV = {
     "database": ("MYOPENIP_DB", "DATABASE_URL"),
     "low_bandwidth": ("MYOPENIP_LOW_BANDWIDTH",),
     "idle_lock_minutes": ("MYOPENIP_IDLE_LOCK_MINUTES",),
-    "max_login_attempts": ("MYOPENIP_MAX_LOGIN_ATTEMPTS",),
-    "login_lock_minutes": ("MYOPENIP_LOGIN_LOCK_MINUTES",),
-    "inbox": ("MYOPENIP_INBOX",),
+    "login_free_attempts": ("MYOPENIP_LOGIN_FREE_ATTEMPTS",),
+    "login_max_delay_seconds": ("MYOPENIP_LOGIN_MAX_DELAY_SECONDS",),
+    "files_dir": ("MYOPENIP_FILES_DIR",),
+    "authorized_keys": ("MYOPENIP_AUTHORIZED_KEYS",),
+    "ssh_wrapper": ("MYOPENIP_SSH_WRAPPER",),
+    "ssh_key_only": ("MYOPENIP_SSH_KEY_ONLY",),
+    "log_dir": ("MYOPENIP_LOG_DIR",),
     "page_size": ("MYOPENIP_PAGE_SIZE",),
     "log_file": ("MYOPENIP_LOG_FILE",),
 }
@@ -73,5 +97,7 @@ def load_settings(config_file: Path | None = None, environ=os.environ) -> Settin
             if environ.get(key):
                 values[name] = environ[key]
                 break
-    clean = {k: _coerce(types[k], v) for k, v in values.items() if k in types}
+    clean = {
+        k: _coerce(types[k], v) for k, v in values.items() if k in types and k not in SESSION_ONLY
+    }
     return replace(settings, **clean)

@@ -17,6 +17,7 @@ from peewee import AutoField
 from db.bulk_load import set_counter
 from db.conversion import convert_to_client
 from db.database import (
+    SCHEMA_VERSION,
     contains_folded,
     database_proxy,
     init_schema,
@@ -71,7 +72,7 @@ def test_init_schema_from_two_processes_at_once(empty_db):
     database_proxy.obj.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     context = multiprocessing.get_context("spawn")
     with context.Pool(2) as pool:
-        assert pool.map(_init_in_child, [empty_db, empty_db]) == [1, 1]
+        assert pool.map(_init_in_child, [empty_db, empty_db]) == [SCHEMA_VERSION] * 2
     from db.models import SchemaMeta
 
     assert SchemaMeta.select().count() == 1

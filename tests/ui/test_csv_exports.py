@@ -33,8 +33,8 @@ SECRET = "SECRET DU REVENDEUR2"
 
 @pytest.fixture
 def app(demo_db, tmp_path):
-    """The app with its inbox in the test's folder, where exports go by default."""
-    return MyOpenIPApp(Settings(database=demo_db, inbox=str(tmp_path / "inbox")))
+    """The app with its files (each person's inbox and outbox) in the test's folder."""
+    return MyOpenIPApp(Settings(database=demo_db, files_dir=str(tmp_path / "files")))
 
 
 def read_rows(path) -> list[list[str]]:
@@ -54,17 +54,17 @@ async def open_menu(pilot, key: str) -> None:
 
 
 async def export_list(pilot, tmp_path, name: str) -> str:
-    """Ctrl+O on the list, accept the proposed file in the inbox; the path written."""
+    """Ctrl+O on the list, accept the proposed name in the outbox; the path written."""
     screen = pilot.app.screen
     await pilot.press("ctrl+o")
     await settle(pilot)
     assert isinstance(pilot.app.screen, ExportDialog)
-    path = pilot.app.screen.query_one(Input).value
-    assert path.startswith(str(tmp_path / "inbox" / f"{name}-")) and path.endswith(".csv")
+    proposed = pilot.app.screen.query_one(Input).value
+    assert proposed.startswith(f"{name}-") and proposed.endswith(".csv") and "/" not in proposed
     await pilot.press("enter")
     await settle(pilot)
     assert pilot.app.screen is screen  # written: the dialog closed
-    return path
+    return str(tmp_path / "files" / pilot.app.scope.login / "outbox" / proposed)
 
 
 async def export_filtered(app, tmp_path, user, key, screen_class, typed, name: str) -> str:

