@@ -12,7 +12,7 @@ from db import validation as v
 from db.database import atomic
 from db.errors import DomainError, NotFound, ValidationErrors
 from db.forms import clean_admin, clean_billing, clean_company
-from db.models import BillingPoint, Company, CompanyKind, Contact, Site, fold
+from db.models import BillingPoint, Company, CompanyKind, Contact, Site, search_key
 from db.records import update_checked
 from db.rum import assign_rum
 from db.scope import Scope
@@ -104,7 +104,7 @@ def company_columns(values: dict) -> dict:
     """Company columns from cleaned Société values (db.forms.clean_company)."""
     return {
         "name": values["name"],
-        "search_name": fold(values["name"]),
+        "search_name": search_key(values["name"]),
         "siren": values["siren"] or None,
         "siret": values["siret"] or None,
         "vat_number": values["vat_number"] or None,
@@ -118,7 +118,7 @@ def site_columns(values: dict) -> dict:
         "street": values["site_street"],
         "postcode": values["site_postcode"],
         "city": values["site_city"],
-        "search_city": fold(values["site_city"]),
+        "search_city": search_key(values["site_city"]),
         "country": values["site_country"],
     }
 
@@ -331,7 +331,7 @@ def save_contact(
         contact = company.contacts.where(Contact.id == contact_id).first()
         if contact is None:
             raise NotFound(f"Contact {contact_id} introuvable.")
-        values["search_name"] = fold(f"{values['last_name']} {values['first_name']}")
+        values["search_name"] = search_key(f"{values['last_name']} {values['first_name']}")
         version = contact.lock_version if expected_version is None else expected_version
         update_checked(Contact, contact.id, version, values, scope.login)
         audit.record(scope, "contact_saved", "contact", contact.id, company=company.id)

@@ -16,6 +16,7 @@ from peewee import JOIN
 from db import validation as v
 from db.models import Company, CompanyKind, Contact, Site, fold
 from db.scope import Scope
+from db.text import bounded_int, is_ascii_digits, search_filters, search_text, search_words
 
 LIST_KINDS = (CompanyKind.OPERATOR, CompanyKind.RESELLER, CompanyKind.CLIENT, CompanyKind.OTHER)
 
@@ -76,9 +77,9 @@ def phone_text(e164: str | None) -> str:
 
 def client_condition(text: str):
     """Every word in the raison sociale, or the N° client as typed."""
-    text = v.clean_text(text)
+    text = search_text(text)
     by_name = None
-    for word in fold(text).split():
+    for word in search_words(fold(text)):
         part = Company.search_name.contains(word)
         by_name = part if by_name is None else (by_name & part)
     by_number = Company.client_number.contains(text.replace(" ", "").upper())
@@ -111,9 +112,11 @@ def _company_query(scope: Scope, kind: str, filters: CompanyFilters, *columns):
     if kind not in LIST_KINDS:
         raise ValueError(f"Unknown list kind {kind!r}")
     query = _visible(scope, _main_site_join(Company.select(*columns)), kind)
-    ident = filters.identifiant.strip()
+    filters = search_filters(filters)  # any text: rows or none, never a store error
+    ident = filters.identifiant
     if ident:
-        query = query.where(Company.id == int(ident)) if ident.isdigit() else query.where(False)
+        number = bounded_int(ident)
+        query = query.where(Company.id == number) if number is not None else query.where(False)
     number = filters.client_number.strip().upper()
     if number:
         query = query.where(Company.client_number.contains(number))
@@ -126,7 +129,9 @@ def _company_query(scope: Scope, kind: str, filters: CompanyFilters, *columns):
     siren = "".join(filters.siren.split())
     if siren:
         query = (
-            query.where(Company.siren.startswith(siren)) if siren.isdigit() else query.where(False)
+            query.where(Company.siren.startswith(siren))
+            if is_ascii_digits(siren)
+            else query.where(False)
         )
     return query
 
@@ -210,12 +215,14 @@ def _contact_query(scope: Scope, filters: ContactFilters, *columns):
         .join(Company, on=(Contact.company == Company.id))
         .where(scope.owner_condition(Company))
     )
-    for word in fold(filters.name).split():
+    filters = search_filters(filters)  # any text: rows or none, never a store error
+    for word in search_words(fold(filters.name)):
         query = query.where(Contact.search_name.contains(word))
-    text = filters.company.strip()
+    text = filters.company
     if text:
-        if text.isdigit():
-            query = query.where(Company.id == int(text))
+        if is_ascii_digits(text):
+            number = bounded_int(text)
+            query = query.where(Company.id == number) if number is not None else query.where(False)
         else:
             query = query.where(Company.search_name.contains(fold(text)))
     email = filters.email.strip()
@@ -288,16 +295,17 @@ class CompanyHit:
 
 def search_companies(scope: Scope, text: str, limit: int = 20) -> list[CompanyHit]:
     """Companies whose raison sociale, IDENTIFIANT or N° client matches `text`, exact ones first."""
-    text = " ".join(text.split())
+    text = " ".join(search_text(text).split())
     if not text:
         return []
     condition = Company.search_name.contains(fold(text))
     exact = Company.client_number == text.upper()
     if any(ch.isdigit() for ch in text):  # "CL" alone would match every client
         condition |= Company.client_number.contains(text.upper())
-    if text.isdigit():
-        condition |= Company.id == int(text)
-        exact |= Company.id == int(text)
+    number = bounded_int(text)
+    if number is not None:
+        condition |= Company.id == number
+        exact |= Company.id == number
     base = _main_site_join(
         Company.select(
             Company.id,

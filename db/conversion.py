@@ -107,11 +107,19 @@ def _refuse_duplicates(scope: Scope, company: Company) -> None:
         )
         if holder is None:
             continue
-        # Name the holder only if this user may see it: another reseller's client stays anonymous.
-        visible = scope.companies().where(Company.id == holder.id).exists()
-        who = (
-            f"le client « {holder.name} » (N° client {holder.client_number})"
-            if visible
-            else "un client d'un autre revendeur"
-        )
-        raise ConversionRefused(f"Le {label} {fmt(value)} est déjà celui de {who}.")
+        # Name the holder only if this user may see it; otherwise say nothing of who holds it
+        # (not even "another reseller's client": that alone tells who the company deals with).
+        if scope.companies().where(Company.id == holder.id).exists():
+            raise ConversionRefused(
+                f"Le {label} {fmt(value)} est déjà celui du client « {holder.name} » "
+                f"(N° client {holder.client_number})."
+            )
+        raise ConversionRefused(duplicate_hidden(label, fmt(value)))
+
+
+def duplicate_hidden(label: str, shown: str) -> str:
+    """The refusal for a SIREN/SIRET already held by a client this user may not see."""
+    return (
+        f"Le {label} {shown} est déjà enregistré pour un autre client : la transformation est "
+        "impossible. Vérifiez le numéro ou contactez votre opérateur."
+    )

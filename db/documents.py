@@ -16,8 +16,10 @@ from peewee import JOIN
 from db import audit
 from db.errors import NotFound
 from db.files import check_output_path, write_new_file
+from db.folders import FolderFile
 from db.models import BillingPoint, Company, Document, User, fold
 from db.scope import Scope
+from db.text import bounded_int, search_filters
 
 _LIST_COLUMNS = (
     Document.id,
@@ -118,12 +120,12 @@ def _document_query(scope: Scope, filters: DocumentFilters, *columns):
     query = query.where(scope.owner_condition(Company))
     if filters.company_id is not None:
         query = query.where(Document.company == filters.company_id)
-    company = filters.company.strip()
+    filters = search_filters(filters)  # any text: rows or none, never a store error
+    company = filters.company
     if company:
         by_name = Company.search_name.contains(fold(company))
-        query = query.where(
-            (Company.id == int(company)) | by_name if company.isdigit() else by_name
-        )
+        number = bounded_int(company)
+        query = query.where((Company.id == number) | by_name if number is not None else by_name)
     if filters.kind.strip():
         query = query.where(Document.kind.in_(_kinds_matching(filters.kind)))
     return query
@@ -182,9 +184,21 @@ def get_document_content(scope: Scope, doc_id: int) -> tuple[str, bytes]:
 
 
 def write_document(
+    scope: Scope, doc_id: int, target: FolderFile, overwrite: bool = False
+) -> FolderFile:
+    """Write a visible document's bytes as a file of the person's outbox, complete or absent."""
+    filename, content = get_document_content(scope, doc_id)
+    target.write(lambda stream: stream.write(content), overwrite=overwrite)
+    audit.record(
+        scope, "document_written", "document", doc_id, filename=filename, file=target.name
+    )
+    return target
+
+
+def write_document_to_path(
     scope: Scope, doc_id: int, out_path: str | Path, overwrite: bool = False
 ) -> Path:
-    """Write a visible document's bytes to `out_path`; never leaves a half-written file."""
+    """The administrator's `myopenip mandate --out PATH` (a shell on the server, db.files)."""
     out = check_output_path(out_path, overwrite)
     filename, content = get_document_content(scope, doc_id)
     write_new_file(out, lambda stream: stream.write(content), overwrite=overwrite)

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from db import text
 from db import validation as v
 from db.errors import FieldError
+from db.models import BillingPoint, Company, Contact, Site
 
 REQUIRED = "Ce champ est obligatoire."
+DIRECT_DEBIT_REQUIRED = ("iban", "bic")  # required when Mode de Paiement is Prélèvement
 NOT_IN_LIST = "Choisissez une valeur de la liste."
 
 
@@ -20,6 +23,14 @@ class Field:
     check: Callable[[str], object] | None = None
     choices: tuple[str, ...] = ()
     kind: str = "text"  # text | select | bool
+    column: object = None  # the Peewee field it is stored in: its max_length is the limit
+    multiline: bool = False
+
+    @property
+    def max_length(self) -> int | None:
+        if self.column is None:
+            return text.DEFAULT_MAX_LENGTH
+        return text.column_limit(self.column)
 
     @property
     def caption(self) -> str:
@@ -27,51 +38,96 @@ class Field:
 
 
 COMPANY_FIELDS = (
-    Field("name", "Raison sociale", required=True),
-    Field("siren", "SIREN", check=v.validate_siren),
-    Field("siret", "SIRET"),  # checked against the SIREN in clean_company
-    Field("site_number", "n°"),
-    Field("site_street", "Voie", required=True),
-    Field("site_postcode", "Code Postal", required=True),
-    Field("site_city", "Commune", required=True),
-    Field("site_country", "Pays", required=True, choices=v.COUNTRIES, kind="select"),
+    Field("name", "Raison sociale", required=True, column=Company.name),
+    Field("siren", "SIREN", check=v.validate_siren, column=Company.siren),
+    Field("siret", "SIRET", column=Company.siret),  # checked against the SIREN in clean_company
+    Field("site_number", "n°", column=Site.number),
+    Field("site_street", "Voie", required=True, column=Site.street),
+    Field("site_postcode", "Code Postal", required=True, column=Site.postcode),
+    Field("site_city", "Commune", required=True, column=Site.city),
+    Field(
+        "site_country",
+        "Pays",
+        required=True,
+        choices=v.COUNTRIES,
+        kind="select",
+        column=Site.country,
+    ),
 )
 
 BILLING_FIELDS = (
-    Field("holder", "Titulaire du compte", required=True),
-    Field("email", "E-mail facturation", required=True, check=v.validate_email),
+    Field("holder", "Titulaire du compte", required=True, column=BillingPoint.holder),
     Field(
-        "payment_mode", "Mode de Paiement", required=True, choices=v.PAYMENT_MODES, kind="select"
+        "email",
+        "E-mail facturation",
+        required=True,
+        check=v.validate_email,
+        column=BillingPoint.email,
     ),
     Field(
-        "payment_terms", "Délais de paiement", required=True, choices=v.PAYMENT_TERMS, kind="select"
+        "payment_mode",
+        "Mode de Paiement",
+        required=True,
+        choices=v.PAYMENT_MODES,
+        kind="select",
+        column=BillingPoint.payment_mode,
+    ),
+    Field(
+        "payment_terms",
+        "Délais de paiement",
+        required=True,
+        choices=v.PAYMENT_TERMS,
+        kind="select",
+        column=BillingPoint.payment_terms,
     ),
     Field("payment_terms_days", "Autre"),
-    Field("vat_regime", "Régime de TVA", required=True, choices=v.VAT_REGIMES, kind="select"),
+    Field(
+        "vat_regime",
+        "Régime de TVA",
+        required=True,
+        choices=v.VAT_REGIMES,
+        kind="select",
+        column=BillingPoint.vat_regime,
+    ),
     Field("paper_invoice", "Envoyer la facture papier", kind="bool"),
-    Field("iban", "Iban", required=True),
-    Field("bic", "Code Bic", required=True),
-    Field("rum", "Code rum", check=v.validate_rum),
-    Field("number", "n°"),
-    Field("street", "Voie", required=True),
-    Field("building", "Bâtiment"),
-    Field("floor", "Etage"),
-    Field("door", "Porte"),
-    Field("staircase", "Escalier"),
-    Field("complement", "Complement"),
-    Field("country", "Pays", required=True, choices=v.COUNTRIES, kind="select"),
-    Field("postcode", "Code Postal", required=True),
-    Field("city", "Commune de l'adresse", required=True),
+    # Required for Prélèvement only (clean_billing; the form marks them * for that mode).
+    Field("iban", "Iban", column=BillingPoint.iban),
+    Field("bic", "Code Bic", column=BillingPoint.bic),
+    Field("rum", "Code rum", check=v.validate_rum, column=BillingPoint.rum),
+    Field("number", "n°", column=BillingPoint.number),
+    Field("street", "Voie", required=True, column=BillingPoint.street),
+    Field("building", "Bâtiment", column=BillingPoint.building),
+    Field("floor", "Etage", column=BillingPoint.floor),
+    Field("door", "Porte", column=BillingPoint.door),
+    Field("staircase", "Escalier", column=BillingPoint.staircase),
+    Field("complement", "Complement", column=BillingPoint.complement),
+    Field(
+        "country",
+        "Pays",
+        required=True,
+        choices=v.COUNTRIES,
+        kind="select",
+        column=BillingPoint.country,
+    ),
+    Field("postcode", "Code Postal", required=True, column=BillingPoint.postcode),
+    Field("city", "Commune de l'adresse", required=True, column=BillingPoint.city),
 )
 
 ADMIN_FIELDS = (
-    Field("civility", "Civilité", required=True, choices=v.CIVILITES, kind="select"),
-    Field("last_name", "Nom", required=True),
-    Field("first_name", "Prénom", required=True),
-    Field("phone", "Téléphone", check=v.validate_phone),
-    Field("mobile", "Mobile", check=v.validate_phone),
-    Field("fax", "Fax", check=v.validate_phone),
-    Field("email", "E-mail", required=True, check=v.validate_email),
+    Field(
+        "civility",
+        "Civilité",
+        required=True,
+        choices=v.CIVILITES,
+        kind="select",
+        column=Contact.civility,
+    ),
+    Field("last_name", "Nom", required=True, column=Contact.last_name),
+    Field("first_name", "Prénom", required=True, column=Contact.first_name),
+    Field("phone", "Téléphone", check=v.validate_phone, column=Contact.phone),
+    Field("mobile", "Mobile", check=v.validate_mobile, column=Contact.mobile),
+    Field("fax", "Fax", check=v.validate_phone, column=Contact.fax),
+    Field("email", "E-mail", required=True, check=v.validate_email, column=Contact.email),
 )
 
 FIELDS_BY_NAME = {
@@ -89,7 +145,12 @@ def _clean(fields, data: dict, required: set[str] = frozenset()) -> tuple[dict, 
         if field.kind == "bool":
             values[field.name] = bool(raw) and raw not in ("non", "0", "false")
             continue
-        raw = str(raw if raw is not None else "").strip()
+        try:
+            # The one text rule (db/text.py): controls, bidi, surrogates, length, NFC.
+            raw = text.clean(raw, max_length=field.max_length, multiline=field.multiline)
+        except FieldError as exc:
+            errors[field.name] = exc.message
+            continue
         if not raw:
             if field.required or field.name in required:
                 errors[field.name] = REQUIRED
@@ -150,11 +211,12 @@ def clean_billing(data: dict, *, rum_required: bool = False) -> tuple[dict, dict
         values, errors, "iban", lambda: v.validate_iban(values["iban"], sepa_required=direct_debit)
     )
     iban = values.get("iban") if "iban" not in errors else None
-    if iban and not values.get("bic") and "bic" in errors:
-        known = v.bic_from_iban(iban)
-        if known:
-            values["bic"] = known
-            del errors["bic"]
+    if iban and not values.get("bic") and "bic" not in errors:
+        values["bic"] = v.bic_from_iban(iban) or ""
+    if direct_debit:
+        for name in DIRECT_DEBIT_REQUIRED:
+            if not values.get(name) and name not in errors:
+                errors[name] = REQUIRED
     _check(values, errors, "bic", lambda: v.validate_bic(values["bic"], iban=iban))
     country = values.get("country") or "France"
     _check(values, errors, "postcode", lambda: v.validate_postcode(values["postcode"], country))

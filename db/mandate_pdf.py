@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import functools
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from db.errors import DomainError
 from db.mandate import PAYMENT_ONE_OFF, PAYMENT_RECURRENT, RIGHTS_NOTE, MandateData, legal_text
+from db.text import visible
 
 # Shipped with the package (see fonts/LICENSE-DejaVu.txt) because the PDF core fonts are
 # Latin-1 only: no "€", and the app must not depend on fonts installed on the host.
@@ -24,6 +28,56 @@ _RULE = (170, 176, 184)
 _BAND = (232, 236, 241)
 # A fixed fallback keeps the bytes stable for an unsigned mandate (same data, same file).
 _EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+# Where each printed value is typed, to name it when the font cannot draw it.
+FIELD_LABELS = {
+    "rum": "Code rum",
+    "creditor_name": "Nom du créancier (Paramètres créancier SEPA)",
+    "creditor_ics": "ICS du créancier (Paramètres créancier SEPA)",
+    "creditor_address": "Adresse du créancier (Paramètres créancier SEPA)",
+    "debtor_name": "Titulaire du compte",
+    "debtor_address": "Adresse de facturation",
+    "iban": "Iban",
+    "bic": "Code Bic",
+    "place": "Lieu de signature (Paramètres créancier SEPA)",
+}
+
+
+@functools.cache
+def _drawable() -> frozenset[int]:
+    """Code points both shipped faces (regular and bold) have a glyph for."""
+    from fontTools.ttLib import TTFont  # noqa: PLC0415 - fpdf2's own dependency
+
+    faces = [TTFont(str(_FONTS_DIR / name)) for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")]
+    regular, bold = (set(face.getBestCmap()) for face in faces)
+    return frozenset(regular & bold)
+
+
+def printable_data(data: MandateData) -> MandateData:
+    """`data` as it is printed: a control character that slipped into the store shows as "�"."""
+    changes = {
+        name: visible(getattr(data, name), multiline=True, pictures=False) for name in FIELD_LABELS
+    }
+    return dataclasses.replace(data, **changes)
+
+
+def refuse_undrawable(data: MandateData) -> None:
+    """DomainError naming the field whose value holds a character the font has no glyph for.
+
+    fpdf2 would leave such a character out (an empty "Titulaire du compte" on a signed
+    mandate): the mandate is refused instead, before anything is stored.
+    """
+    drawable = _drawable()
+    for name, label in FIELD_LABELS.items():
+        value = getattr(data, name) or ""
+        bad = next((c for c in value if c != "\n" and ord(c) not in drawable), None)
+        if bad is not None:
+            raise DomainError(
+                f"Le mandat ne peut pas être généré : le champ « {label} » contient le "
+                f"caractère « {bad} » (U+{ord(bad):04X}) que la police du mandat ne sait pas "
+                "dessiner. Corrigez ce champ (par exemple en caractères latins)."
+            )
 
 
 def _group_iban(iban: str) -> str:
@@ -130,6 +184,8 @@ class _MandatePdf(FPDF):
 
 def draw_mandate(data: MandateData, k: float) -> _MandatePdf:
     """The page at scale `k`; `.fits` says whether it holds on one page."""
+    data = printable_data(data)
+    refuse_undrawable(data)
     creditor = data.creditor_name.strip()
     signed = data.signed_on
     pdf = _MandatePdf(k)

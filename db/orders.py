@@ -204,7 +204,7 @@ class OrderRow(Amounts):
         return french_date(self.created_on)
 
 
-_NUMBER_RE = re.compile(r"(?:CMD)?\s*(\d{1,9})", re.IGNORECASE)
+_NUMBER_RE = re.compile(r"(?:CMD)?\s*(\d{1,9})", re.IGNORECASE | re.ASCII)
 
 
 def parse_order_number(text: str | None) -> str | None:

@@ -19,9 +19,10 @@ from db.companies import (
 from db.database import atomic
 from db.errors import ValidationErrors
 from db.forms import clean_admin, clean_billing, clean_company
-from db.models import BillingPoint, Company, CompanyKind, Contact, Site, fold
+from db.models import BillingPoint, Company, CompanyKind, Contact, Site, fold, search_key
 from db.records import prospect_for_edit, update_checked
 from db.scope import Scope
+from db.text import bounded_int, search_filters
 
 LAST_STEP = 3  # steps 1-3 are saved; step 4 is "Détails d'un prospect"
 
@@ -66,9 +67,11 @@ def _prospect_query(scope: Scope, filters: ProspectFilters, *, for_count: bool =
             .where(Company.kind == CompanyKind.PROSPECT)
         )
     query = scope.companies(query)
-    ident = filters.identifiant.strip()
+    filters = search_filters(filters)  # any text: rows or none, never a store error
+    ident = filters.identifiant
     if ident:
-        query = query.where(Company.id == int(ident)) if ident.isdigit() else query.where(False)
+        number = bounded_int(ident)
+        query = query.where(Company.id == number) if number is not None else query.where(False)
     if filters.name.strip():
         query = query.where(Company.search_name.contains(fold(filters.name.strip())))
     place = fold(filters.place.strip())
@@ -281,7 +284,7 @@ def save_admin_step(
         if admin is None:
             admin = Contact.create(company=company, is_admin=True, updated_by=scope.login, **values)
         else:
-            values["search_name"] = fold(f"{values['last_name']} {values['first_name']}")
+            values["search_name"] = search_key(f"{values['last_name']} {values['first_name']}")
             update_checked(
                 Contact, admin.id, versions.get("admin", admin.lock_version), values, scope.login
             )

@@ -24,7 +24,7 @@ from db.quotes import (
 )
 from db.records import next_value, update_checked
 from db.scope import Scope
-from db.validation import clean_text
+from db.text import bounded_int, is_ascii_digits, search_text
 
 SIGNED_LOCKED = "Un devis signé (étape 4) ne se modifie plus : faites-en une nouvelle version."
 
@@ -231,7 +231,7 @@ def create_quote(
     errors: dict[str, str] = {}
     if company.kind not in (CompanyKind.PROSPECT, CompanyKind.CLIENT):
         errors["company"] = "Un devis se fait pour un prospect ou un client."
-    priced, line_errors = priced_lines(lines)
+    priced, line_errors = priced_lines(lines, operator_id=company.operator_id)
     errors.update(line_errors)
     allowed = {uid for uid, _ in commercials(scope, active_only=True)}
     if commercial_id is None:
@@ -274,7 +274,7 @@ def update_lines(
         if quote.step >= SIGNED_STEP:
             raise ValidationErrors({"lines": SIGNED_LOCKED})
         frozen = frozen_prices(quote.lines.order_by(QuoteLine.id))
-        priced, errors = priced_lines(lines, frozen)
+        priced, errors = priced_lines(lines, frozen, operator_id=quote.operator_id)
         if errors:
             raise ValidationErrors(errors)
         version = update_checked(Quote, quote.id, expected_version, summary(priced), scope.login)
@@ -315,9 +315,11 @@ def search_companies(scope: Scope, text: str, limit: int = 20) -> list[CompanyCh
             main_city(Company.id).alias("city"),
         )
     ).where(Company.kind.in_((CompanyKind.PROSPECT, CompanyKind.CLIENT)))
-    text = clean_text(text)
-    if text.isdigit():
-        query = query.where((Company.id == int(text)) | Company.client_number.contains(text))
+    text = search_text(text)
+    if is_ascii_digits(text):
+        number = bounded_int(text)
+        by_number = Company.client_number.contains(text)
+        query = query.where(by_number | (Company.id == number) if number is not None else by_number)
     elif text:
         query = query.where(client_condition(text))
     rows = query.order_by(Company.search_name, Company.id).limit(limit).dicts()

@@ -51,19 +51,24 @@ def parse_quantity(value) -> int | None:
 
 
 def priced_lines(
-    lines, frozen: dict[int, tuple[str, Decimal, Decimal]] | None = None
+    lines,
+    frozen: dict[int, tuple[str, Decimal, Decimal]] | None = None,
+    *,
+    operator_id: int | None,
 ) -> tuple[list[PricedLine], dict[str, str]]:
     """Validate (offer_id, quantity) pairs and price them; errors keyed 'lines' / 'lines.N'.
 
     Offers already on the quote (`frozen`) keep the label and prices they were quoted at and
     may stay even if retired since; new lines take today's catalogue and refuse retired offers.
+    The catalogue is operator `operator_id`'s: another operator's offer is not found in it.
     """
     frozen = frozen or {}
     lines = list(lines or [])
     if not lines:
         return [], {"lines": NO_LINES}
     wanted = {offer_id for offer_id, _ in lines if isinstance(offer_id, int)}
-    catalogue = {o.id: o for o in Offer.select().where(Offer.id.in_(wanted))} if wanted else {}
+    mine = Offer.id.in_(wanted) & (Offer.operator == operator_id)
+    catalogue = {o.id: o for o in Offer.select().where(mine)} if wanted else {}
     priced, errors = [], {}
     for index, (offer_id, raw_quantity) in enumerate(lines):
         key = f"lines.{index}"

@@ -19,6 +19,7 @@ from db.models import Company, Quote, QuotePartner, User, fold
 from db.money import Amounts, money
 from db.prospects import capped_count, page_total
 from db.scope import Scope
+from db.text import search_filters, search_words
 from db.validation import clean_text
 
 STEPS = {
@@ -47,7 +48,7 @@ def format_reference(number: int, revision: int) -> str:
 # --- parsing of the filter inputs -------------------------------------------------------------
 
 _REFERENCE_RE = re.compile(
-    r"(?:DEV)?\s*(\d{1,9})\s*(?:[/\-.]\s*(?:V\s*)?(\d{1,4}))?", re.IGNORECASE
+    r"(?:DEV)?\s*(\d{1,9})\s*(?:[/\-.]\s*(?:V\s*)?(\d{1,4}))?", re.IGNORECASE | re.ASCII
 )
 
 
@@ -106,11 +107,12 @@ class QuoteRow(Amounts):
 
 
 def _words(text: str) -> list[str]:
-    return fold(text).split()
+    return search_words(fold(text))  # at most 8: each is one more AND
 
 
 def _quote_query(scope: Scope, filters: QuoteFilters, *columns, for_count: bool = False):
     query = Quote.select(*columns)
+    filters = search_filters(filters)  # any text: rows or none, never a store error
     client_number = clean_text(filters.client_number).replace(" ", "").upper()
     # A count joins nothing: it filters on the client with `company IN (matching clients)`,
     # one scan of the companies instead of a lookup per quote (100,000 of them).

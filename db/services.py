@@ -18,6 +18,7 @@ from db.csv_io import export_pages, french_amount, french_date
 from db.models import Company, Offer, Order, OrderLine, fold
 from db.money import cents, format_amount, from_cents
 from db.scope import Scope
+from db.text import search_text, search_words
 from db.validation import clean_text
 
 
@@ -74,7 +75,7 @@ def _base(scope: Scope, filters: ServiceFilters, *columns):
     )
     if clean_text(filters.client):
         query = query.where(client_condition(filters.client))
-    for word in fold(filters.offer).split():
+    for word in search_words(fold(search_text(filters.offer))):  # any text: rows or none
         query = query.where(Offer.search_name.contains(word))
     return query
 

@@ -25,6 +25,7 @@ from stdnum.fr import siren as _siren
 from stdnum.fr import siret as _siret
 from stdnum.fr import tva as _tva
 
+from db import text as _text
 from db.errors import FieldError
 
 PAYMENT_MODES = ("Prélèvement", "Virement", "Chèque")
@@ -62,7 +63,9 @@ def clean_text(value: object) -> str:
 
 
 def require(value: object, label: str | None = None) -> str:
-    text = clean_text(value)
+    # The text rule (controls, bidi, surrogates; NFC) even when a validator is called alone;
+    # the length is the form field's, checked by db.forms.
+    text = _text.clean(value, max_length=None)
     if not text:
         raise FieldError(
             f"Le champ « {label} » est obligatoire." if label else "Ce champ est obligatoire."
@@ -160,22 +163,38 @@ def bic_from_iban(compact_iban: str) -> str | None:
     return str(bic) if bic else None
 
 
+def _ascii_digits(text: str, what: str) -> str:
+    """Refuse digits of other scripts (stdnum would turn '７' into '7', Python takes '٣')."""
+    bad = next((c for c in text if c.isdigit() and not c.isascii()), None)
+    if bad:
+        raise FieldError(
+            f"{what} ne doit contenir que les chiffres 0 à 9 (« {bad} » n'en est pas un)."
+        )
+    return text
+
+
 def validate_siren(value: str) -> str:
     try:
-        return _siren.validate(require(value))
+        number = _siren.validate(_ascii_digits(require(value), "Le SIREN"))
     except InvalidChecksum:
         raise FieldError("Le SIREN est invalide (clé de contrôle incorrecte).") from None
     except ValidationError:
         raise FieldError("Le SIREN doit compter 9 chiffres.") from None
+    # The Luhn key of 000000000 is right, but INSEE gives no such number.
+    if not number.strip("0"):
+        raise FieldError("Le SIREN 000 000 000 n'existe pas.")
+    return number
 
 
 def validate_siret(value: str, *, siren: str | None = None) -> str:
     try:
-        number = _siret.validate(require(value))
+        number = _siret.validate(_ascii_digits(require(value), "Le SIRET"))
     except InvalidChecksum:
         raise FieldError("Le SIRET est invalide (clé de contrôle incorrecte).") from None
     except ValidationError:
         raise FieldError("Le SIRET doit compter 14 chiffres.") from None
+    if not number[:9].strip("0"):
+        raise FieldError("Le SIRET ne peut pas commencer par le SIREN 000 000 000.")
     expected = _siren.compact(clean_text(siren))
     if expected and not number.startswith(expected):
         raise FieldError(f"Le SIRET doit commencer par le SIREN ({format_siren(expected)}).")
@@ -204,6 +223,7 @@ _EMAIL_REASONS = (
     ("two periods in a row", "deux points qui se suivent"),
     ("SPACE", "les espaces sont interdites"),
     ("too long", "adresse trop longue"),
+    ("characters: '@'", "un seul « @ » est permis"),
     ("after the @-sign", "nom de domaine incorrect"),
     ("period", "point mal placé"),
     ("invalid character", "caractère non autorisé"),
@@ -219,18 +239,50 @@ def validate_email(value: str) -> str:
         raise FieldError(f"L'adresse e-mail est invalide : {reason}.") from None
 
 
-def validate_phone(value: str) -> str:
+PHONE_INVALID = "Numéro de téléphone invalide (ex. 01 84 78 78 80)."
+MOBILE_INVALID = "Ce numéro n'est pas un mobile : indiquez un portable (ex. 06 12 34 56 78)."
+# Overseas departments and collectivities dial 0 + 9 digits like mainland France but have
+# their own country codes (Réunion/Mayotte +262, Guadeloupe/Saint-Barthélemy/Saint-Martin +590,
+# Guyane +594, Martinique +596, Saint-Pierre-et-Miquelon +508): a national number is tried
+# for each of them after FR.
+FRENCH_REGIONS = ("FR", "RE", "YT", "GP", "MQ", "GF", "PM", "BL", "MF")
+_FRENCH_CODES = frozenset(phonenumbers.country_code_for_region(region) for region in FRENCH_REGIONS)
+_MOBILE_TYPES = (
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+)
+# phonenumbers turns letters into keypad digits, which would accept "01 84 AB CD EF", and
+# takes digits of every script: only 0-9, blanks and + ( ) . - / are allowed.
+_PHONE_CHARS = re.compile(r"[0-9\s+().\-/]+")
+
+
+def _parse_phone(value: str):
     text = require(value)
-    error = FieldError("Numéro de téléphone invalide (ex. 01 84 78 78 80).")
-    # phonenumbers turns letters into keypad digits, which would accept "01 84 AB CD EF".
-    if not re.fullmatch(r"[\d\s+().\-/]+", text):
-        raise error
-    try:
-        number = phonenumbers.parse(text, "FR")
-    except phonenumbers.NumberParseException:
-        raise error from None
-    if not phonenumbers.is_valid_number(number):
-        raise error
+    if not _PHONE_CHARS.fullmatch(text):
+        raise FieldError(PHONE_INVALID)
+    for region in FRENCH_REGIONS:
+        try:
+            number = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            raise FieldError(PHONE_INVALID) from None
+        if phonenumbers.is_valid_number(number):
+            return number
+        if text.lstrip().startswith(("+", "00")):
+            break  # an international number does not depend on the region tried
+    raise FieldError(PHONE_INVALID)
+
+
+def validate_phone(value: str) -> str:
+    """Any valid number (French, overseas or foreign), stored as E.164."""
+    number = _parse_phone(value)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def validate_mobile(value: str) -> str:
+    """A mobile number only (06, 07, their overseas equivalents, foreign mobiles), as E.164."""
+    number = _parse_phone(value)
+    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
+        raise FieldError(MOBILE_INVALID)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -242,18 +294,46 @@ def format_phone(e164: str) -> str:
         return text
     style = phonenumbers.PhoneNumberFormat
     return phonenumbers.format_number(
-        number, style.NATIONAL if number.country_code == 33 else style.INTERNATIONAL
+        number, style.NATIONAL if number.country_code in _FRENCH_CODES else style.INTERNATIONAL
     )
+
+
+# Postcodes of the form's countries that are only digits, by their count.
+_POSTCODE_DIGITS = {
+    "France": 5,
+    "Monaco": 5,
+    "Allemagne": 5,
+    "Espagne": 5,
+    "Italie": 5,
+    "Belgique": 4,
+    "Suisse": 4,
+}
+_POSTCODE_CHARS = re.compile(r"[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*")
 
 
 def validate_postcode(value: str, country: str = "France") -> str:
     text = require(value)
+    digits = _POSTCODE_DIGITS.get(country)
     if country == "France":
-        if not re.fullmatch(r"\d{5}", text):
+        if not re.fullmatch(r"[0-9]{5}", text):
             raise FieldError("Le code postal doit compter 5 chiffres.")
     elif len(text) > 10:
         raise FieldError("Le code postal ne doit pas dépasser 10 caractères.")
+    elif digits and not re.fullmatch(f"[0-9]{{{digits}}}", text):
+        raise FieldError(
+            f"Le code postal doit compter {digits} chiffres pour {country_name(country)}."
+        )
+    elif not _POSTCODE_CHARS.fullmatch(text):
+        raise FieldError(
+            "Le code postal ne peut contenir que des lettres sans accent, des chiffres, "
+            "des espaces et des tirets."
+        )
     return text
+
+
+def country_name(country: str) -> str:
+    """'la Belgique' for 'Belgique' (used in "pour ..." messages)."""
+    return _COUNTRY_NAMES.get(COUNTRY_CODES.get(country, ""), country)
 
 
 _RUM_SPECIALS = "/-?:().,'+"
@@ -279,8 +359,9 @@ def validate_rum(value: str) -> str:
 
 
 def validate_days(value: str) -> int:
-    text = clean_text(value)
-    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 120):
+    text = clean_text(value).lstrip("0")
+    # Length first: int() of thousands of digits is refused by Python itself.
+    if not (text.isascii() and text.isdigit() and len(text) <= 3 and 1 <= int(text) <= 120):
         raise FieldError("Indiquez un nombre de jours entre 1 et 120.")
     return int(text)
 

@@ -8,6 +8,7 @@ from db.conversion import convert_to_client
 from db.errors import ConcurrentEditError, ConversionRefused, NotFound
 from db.models import AuditLog, Company, CompanyKind
 from db.prospects import load_prospect
+from db.validation import format_siret
 
 
 def test_complete_prospect_becomes_client_with_number_and_audit(scopes):
@@ -85,7 +86,11 @@ def test_siret_held_by_other_resellers_client_refused_without_naming_it(scopes):
     Company.update(siren=other.siren, siret=other.siret).where(Company.id == 1744).execute()
     with pytest.raises(ConversionRefused) as exc:
         convert_to_client(scopes["revendeur"], 1744)
-    assert "autre revendeur" in exc.value.message and other.name not in exc.value.message
+    assert exc.value.message == (
+        f"Le SIRET {format_siret(other.siret)} est déjà enregistré pour un autre client : la "
+        "transformation est impossible. Vérifiez le numéro ou contactez votre opérateur."
+    )
+    assert other.name not in exc.value.message and "revendeur" not in exc.value.message
 
 
 def test_other_reseller_cannot_convert(scopes):

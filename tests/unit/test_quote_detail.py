@@ -150,8 +150,8 @@ def test_create_quote_refusals(scopes):
     with pytest.raises(NotFound):
         qd.create_quote(scope, other.id, [(sip.id, 1)])
     assert Quote.select().count() == count
-    assert retired.id not in {offer.id for offer in offers()}
-    assert retired.id in {offer.id for offer in offers(include_retired=True)}
+    assert retired.id not in {offer.id for offer in offers(scope)}
+    assert retired.id in {offer.id for offer in offers(scope, include_retired=True)}
 
 
 def test_update_lines_recomputes_and_keeps_frozen_prices(scopes):
