@@ -20,10 +20,12 @@ from db.client_account import client_account_prefill, create_client_account
 from db.errors import DomainError
 from db.forms import FIELDS_BY_NAME, Field
 from db.quote_detail import get_quote
+from db.text import visible
 from screens.attachments import AttachmentsMixin, attachment_row
 from screens.prospect_details import announce_client
 from tui.db_worker import DbWorkerMixin, still_shown
-from tui.form_screen import UnsavedEditsMixin, suggest_bic
+from tui.form_screen import LiveFieldsMixin, UnsavedEditsMixin
+from tui.widgets.card import plain
 from tui.widgets.footer import AppFooter
 from tui.widgets.form import FormField, FormSection, fill_form, read_form
 
@@ -43,9 +45,10 @@ BILLING_FIELDS = _guide(
     ("payment_mode", "Mode de paiement", False),
     ("payment_terms", "Délais de paiement", False),
     ("payment_terms_days", "Autres", False),
-    ("iban", "Iban", True),
-    ("bic", "Code Bic", True),
-    ("rum", "Code rum", True),
+    ("iban", "Iban", False),  # required for Prélèvement: marked * while it is chosen
+    ("bic", "Code Bic", False),
+    # Generated when left empty (the placeholder says so): not marked required.
+    ("rum", "Code rum", False),
 )
 IDENT_FIELDS = _guide("company", ("siren", "SIREN", False), ("siret", "SIRET", False))
 ADMIN_FIELDS = _guide(
@@ -75,7 +78,9 @@ def _prefixed(prefill: dict) -> dict:
     }
 
 
-class ClientAccountScreen(AttachmentsMixin, UnsavedEditsMixin, DbWorkerMixin, Screen):
+class ClientAccountScreen(
+    LiveFieldsMixin, AttachmentsMixin, UnsavedEditsMixin, DbWorkerMixin, Screen
+):
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer", id="account.save", priority=True),
         Binding("escape", "leave", "Retour", id="account.back"),
@@ -119,7 +124,7 @@ class ClientAccountScreen(AttachmentsMixin, UnsavedEditsMixin, DbWorkerMixin, Sc
         rows = [attachment_row(kind) for kind in ATTACHABLE_KINDS]
         await self.query_one("#section-billing").mount_all(rows)
         rum = self.query_one("#input-billing-rum", Input)
-        rum.placeholder = "généré à l'enregistrement si laissé vide"
+        rum.placeholder = "généré si laissé vide"
         self._banner("Chargement…")
         self.run_db(
             load_form, self.app.scope, self.quote_id, done=self._loaded, failed=self._load_refused
@@ -129,12 +134,13 @@ class ClientAccountScreen(AttachmentsMixin, UnsavedEditsMixin, DbWorkerMixin, Sc
         detail, prefill, attachments = result
         self.detail = detail
         self.versions = prefill["versions"]
-        self.sub_title = f"{detail.reference} · {detail.company_name}"
+        self.sub_title = visible(f"{detail.reference} · {detail.company_name}")
         self.query_one("#account-quote", Static).update(
-            f"Devis {detail.reference} · {detail.company_name} ({detail.company_id})"
+            f"Devis {detail.reference} · {plain(detail.company_name)} ({detail.company_id})"
         )
         fill_form(self, _prefixed(prefill))
         self._toggle_other_days()
+        self._refresh_live_fields()
         self._show_attachments(attachments)
         self._banner("")
         self.call_after_refresh(self._ready)
@@ -163,10 +169,6 @@ class ClientAccountScreen(AttachmentsMixin, UnsavedEditsMixin, DbWorkerMixin, Sc
         self.query_one("#field-billing-payment_terms_days", FormField).control.disabled = (
             terms != "Autres"
         )
-
-    @on(Input.Changed, "#input-billing-iban")
-    def _suggest_bic(self, event: Input.Changed) -> None:
-        suggest_bic(self.query_one("#field-billing-bic", FormField), event.value)
 
     # -- PDF attachments (reusing the documents' file picker) ----------------------------------
     def _attachments_company(self) -> int | None:
@@ -201,7 +203,11 @@ class ClientAccountScreen(AttachmentsMixin, UnsavedEditsMixin, DbWorkerMixin, Sc
         self.loaded_values = read_form(self)
         self._banner("")
         announce_client(
-            self.app, self.detail.company_name, client_number, title="Création du compte client"
+            self.app,
+            self.detail.company_name,
+            client_number,
+            title="Création du compte client",
+            company_id=self.detail.company_id,
         )
 
     def _save_refused(self, exc: DomainError) -> None:

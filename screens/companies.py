@@ -11,6 +11,7 @@ from textual.widgets import Header, Static
 from db.company_lists import CompanyFilters, count_companies, list_companies
 from db.list_exports import COMPANY_LISTS, export_companies
 from db.models import CompanyKind
+from db.text import visible
 from tui.commands import register_record_search
 from tui.widgets.footer import AppFooter
 from tui.widgets.record_list import Column, FilterSpec, RecordList
@@ -142,16 +143,17 @@ class OtherCompaniesScreen(CompanyListScreen):
 
 
 @register_record_search
-def search_clients(scope, query: str, limit: int):
-    """Palette: clients by raison sociale or N° client (CL…)."""
-    text = query.strip()
-    by_number = any(ch.isdigit() for ch in text)  # "CL0001072", "1072"
-    filters = CompanyFilters(client_number=text) if by_number else CompanyFilters(name=text)
+def search_companies(scope, query: str, limit: int):
+    """Palette: any company the user may see, whatever its kind (a prospect converted since is
+    found as the client it is), by IDENTIFIANT, N° client (CL…) or raison sociale; the
+    operator's staff read which reseller owns it."""
+    from db.palette import find_companies
+
     return [
         (
-            f"{row.client_number} · {row.name}",
-            f"Client · {row.place} · IDENTIFIANT {row.id}",
-            lambda app, cid=row.id: open_company(app, cid, CompanyKind.CLIENT),
+            visible(found.label),
+            visible(found.help(show_owner=scope.is_operator)),
+            lambda app, cid=found.hit.id, kind=found.hit.kind: open_company(app, cid, kind),
         )
-        for row in list_companies(scope, CompanyKind.CLIENT, filters, 0, limit)
+        for found in find_companies(scope, query, limit)
     ]

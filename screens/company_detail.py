@@ -16,12 +16,13 @@ from db.company_detail import load_company
 from db.models import CompanyKind
 from db.money import format_amount
 from db.quotes import step_label
+from db.text import visible
 from screens.company_forms import BillingEditScreen, CompanyEditScreen
 from tui.db_worker import DbWorkerMixin
 from tui.form_screen import BannerMixin
-from tui.widgets.card import card, labelled_lines
+from tui.widgets.card import card, labelled_lines, plain
 from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import RecordTable
+from tui.widgets.record_list import Cell, RecordTable
 
 
 def quote_screen_class():
@@ -62,6 +63,15 @@ TABLE_COLUMNS = {
 }
 
 
+PARENT_BY_KIND = {
+    "client": "clients",
+    "ambassadeur": "resellers",
+    "operateur": "operators",
+    "prospect": "prospects",
+    "autre": "others",
+}
+
+
 class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="company.back"),
@@ -75,6 +85,12 @@ class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         self.company_id = company_id
         self.detail = None
         self.quote_screen = quote_screen_class()
+
+    @property
+    def parent_place(self) -> str:
+        """Escape goes up the menu tree: to the list of the company's kind (tui/places.py)."""
+        kind = getattr(getattr(self.detail, "company", None), "kind", "client")
+        return PARENT_BY_KIND.get(kind, "clients")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -128,9 +144,9 @@ class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         self.detail = detail
         c = detail.company
         number = f"  ·  N° client {c.client_number}" if c.client_number else ""
-        self.sub_title = f"{c.name} ({c.id})"
+        self.sub_title = visible(f"{c.name} ({c.id})")
         self.query_one("#company-title", Static).update(
-            f"[b]{c.name}[/b]  ·  {detail.kind_label}{number}"
+            f"[b]{plain(c.name)}[/b]  ·  {detail.kind_label}{number}"
             + ("  ·  [i]lecture seule[/i]" if detail.read_only else "")
         )
         since = ""
@@ -217,7 +233,9 @@ class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         cursor = table.cursor_row
         table.clear()
         for row_key, cells in rows:
-            table.add_row(*cells, key=str(row_key))
+            # Plain cells: stored text is never markup, a control character never sent raw.
+            plain_cells = (Cell(cell) if isinstance(cell, str) else cell for cell in cells)
+            table.add_row(*plain_cells, key=str(row_key))
         table.display = bool(rows)
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from db.company_lists import CompanyHit, search_companies
 from db.models import CompanyKind
 from db.prospects import etat_label
+from db.text import visible
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.option_list import OptionList  # Textual's, minus a crash
 
@@ -28,7 +29,7 @@ def hit_prompt(hit: CompanyHit) -> str:
     elif hit.kind == CompanyKind.PROSPECT:
         what = f"{what} ({etat_label(hit.creation_step)})"
     details = " · ".join(p for p in (str(hit.id), what, hit.place) if p)
-    return f"{escape(hit.name)}  [dim]{details}[/dim]"
+    return f"{escape(visible(hit.name))}  [dim]{escape(visible(details))}[/dim]"
 
 
 class CompanySelector(DbWorkerMixin, ModalScreen[CompanyHit | None]):

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Static, Tree
 
+from db.text import visible
 from tui.places import MENUS, visible_places
+from tui.widgets.card import plain
 from tui.widgets.footer import AppFooter
 
 
 class HomeScreen(Screen):
-    BINDINGS = [
-        Binding("ctrl+l", "logout", "Déconnexion", id="home.logout"),
-    ]
+    # Ctrl+L Déconnexion is the app's (tui/app.py): it works from every screen.
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -34,9 +33,9 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         scope = self.app.scope
         portal = "MB / Opérateur" if scope.is_operator else "Revendeur"
-        self.sub_title = f"{scope.login} · {portal}"
+        self.sub_title = visible(f"{scope.login} · {portal}")
         self.query_one("#home-welcome", Static).update(
-            f"Bienvenue [b]{scope.login}[/b] — portail {portal}.\n\n"
+            f"Bienvenue [b]{plain(scope.login)}[/b] — portail {portal}.\n\n"
             "Transformer un prospect en client :\n"
             "  A/ Entreprises › GESTION DES ENTREPRISES › Prospects › Reprendre\n"
             "  B/ E-boutique › Mes devis › N° de devis › Créer le compte client"
@@ -75,8 +74,3 @@ class HomeScreen(Screen):
         if event.node.data:
             self.app.open_place(event.node.data)
 
-    def action_logout(self) -> None:
-        from screens.login import LoginScreen
-
-        self.app.scope = None
-        self.app.switch_screen(LoginScreen())

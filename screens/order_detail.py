@@ -12,8 +12,9 @@ from textual.widgets import DataTable, Header, Static
 from db.money import format_amount
 from db.orders import get_order
 from tui.db_worker import DbWorkerMixin
-from tui.widgets.card import labelled_lines
+from tui.widgets.card import labelled_lines, plain
 from tui.widgets.footer import AppFooter
+from tui.widgets.record_list import Cell
 
 LINE_COLUMNS = (
     ("label", "Offre"),
@@ -64,7 +65,7 @@ class OrderDetailScreen(DbWorkerMixin, Screen):
         self.order = order
         self.sub_title = f"Commande {order.number}"
         self.query_one("#order-title", Static).update(
-            f"[b]Commande {order.number}[/b]  ·  {order.client}"
+            f"[b]Commande {order.number}[/b]  ·  {plain(order.client)}"
         )
         self.query_one("#order-info", Static).update(
             labelled_lines(
@@ -83,7 +84,7 @@ class OrderDetailScreen(DbWorkerMixin, Screen):
         table.clear()
         for line in order.lines:
             table.add_row(
-                line.label,
+                Cell(line.label),
                 _right(str(line.quantity)),
                 _right(format_amount(line.setup_fee)),
                 _right(format_amount(line.monthly_fee)),

@@ -27,8 +27,10 @@ from db.orders import (
     preview_order,
     preview_quote_order,
 )
+from db.text import visible
 from tui.commands import register_record_search
 from tui.db_worker import DbWorkerMixin
+from tui.widgets.card import plain
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import AppFooter
 from tui.widgets.record_list import Column, FilterSpec, RecordList
@@ -161,7 +163,7 @@ def _confirm_and_create(screen, preview, refused=None) -> None:
     """Show what the order will hold, then create it and open it."""
     question = (
         f"Créer la commande du devis {preview.reference} ?\n\n"
-        f"Client : {preview.client} ({preview.client_number})\n"
+        f"Client : {plain(preview.client)} ({preview.client_number})\n"
         f"{preview.lines} ligne(s) · M.E.S. / ABO. : {preview.amounts}"
     )
 
@@ -301,7 +303,7 @@ def search_orders(scope, query: str, limit: int):
 
     return [
         (
-            f"{row.number} · {row.client}",
+            visible(f"{row.number} · {row.client}"),
             f"Commande · {row.created} · devis {row.quote} · {row.amounts}",
             lambda app, oid=row.id: app.push_screen(OrderDetailScreen(oid)),
         )

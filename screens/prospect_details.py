@@ -16,11 +16,13 @@ from db.conversion import convert_to_client, missing_for_conversion
 from db.documents import DocumentFilters, count_documents, list_documents
 from db.errors import DomainError
 from db.prospects import load_prospect
+from db.text import visible
 from tui.db_worker import DbWorkerMixin
 from tui.form_screen import BannerMixin
-from tui.widgets.card import card, labelled_lines
+from tui.widgets.card import card, labelled_lines, plain
 from tui.widgets.dialogs import ConfirmDialog, MessageDialog
 from tui.widgets.footer import AppFooter
+from tui.widgets.record_list import Cell
 from tui.widgets.step_indicator import StepIndicator
 
 _lines = partial(labelled_lines, width=28)
@@ -39,22 +41,25 @@ def load_details(scope, company_id: int):
     return record, missing_for_conversion(record)
 
 
-def announce_client(app, name: str, client_number: str, title: str) -> None:
+def announce_client(app, name: str, client_number: str, title: str, company_id: int) -> None:
     """A conversion done ("Transformer en client", Création du compte client): closing the
-    message leaves the screen that converted."""
+    message replaces the screen that converted by the client's own detail."""
 
     def back(_=None) -> None:
-        app.pop_screen()
+        from screens.company_detail import CompanyDetailScreen
+
+        app.switch_screen(CompanyDetailScreen(company_id))
 
     app.push_screen(
         MessageDialog(
-            f"« {name} » est maintenant client.\nN° client : [b]{client_number}[/b]", title=title
+            f"« {plain(name)} » est maintenant client.\nN° client : [b]{client_number}[/b]", title=title
         ),
         back,
     )
 
 
 class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
+    parent_place = "prospects"  # Escape goes up the menu tree (tui/places.py)
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="details.back"),
         Binding("ctrl+t", "transform", "Transformer en client", id="details.transform"),
@@ -69,6 +74,7 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
         self.company_id = company_id
         self.record = None
         self.documents: list = []
+        self.converted = False  # a client now: no longer to be loaded as a prospect
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -120,7 +126,8 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
         self.refresh_record()
 
     def on_screen_resume(self) -> None:
-        self.refresh_record()
+        if not self.converted:  # under the conversion's message, on its way out
+            self.refresh_record()
 
     def refresh_record(self) -> None:
         self.run_db(load_details, self.app.scope, self.company_id, done=self._show)
@@ -140,10 +147,10 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
         for row in rows:
             table.add_row(
                 row.kind_label,
-                row.filename,
+                Cell(row.filename),
                 row.size_label,
                 row.date_label,
-                row.created_by or "—",
+                Cell(row.created_by or "—"),
                 key=str(row.id),
             )
         table.display = bool(rows)
@@ -178,7 +185,7 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
         record, missing = result
         self.record = record
         c, s, b, a = record.company, record.site, record.billing, record.admin
-        self.sub_title = f"{c.name} ({c.id})"
+        self.sub_title = visible(f"{c.name} ({c.id})")
         self.query_one("#company-info", Static).update(
             _lines(
                 ("IDENTIFIANT", c.id),
@@ -271,12 +278,17 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
                 )
 
         self.app.push_screen(
-            ConfirmDialog(f"Transformer « {name} » en client ?", yes="Transformer"), answer
+            ConfirmDialog(f"Transformer « {plain(name)} » en client ?", yes="Transformer"), answer
         )
 
     def _converted(self, client_number: str) -> None:
+        self.converted = True
         announce_client(
-            self.app, self.record.company.name, client_number, title="Transformer en client"
+            self.app,
+            self.record.company.name,
+            client_number,
+            title="Transformer en client",
+            company_id=self.company_id,
         )
 
     def _refused(self, exc: DomainError) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,10 +14,12 @@ from db.forms import ADMIN_FIELDS, BILLING_FIELDS, COMPANY_FIELDS
 from db.mandate_generation import generate_mandate
 from db.models import Document
 from db.prospects import load_prospect, save_admin_step, save_billing_step, save_company_step
+from db.text import visible
 from screens.attachments import AttachmentsMixin, attachment_row
 from screens.file_picker import WriteDocumentDialog
 from tui.db_worker import DbWorkerMixin, still_shown
 from tui.form_screen import LiveFieldsMixin, UnsavedEditsMixin
+from tui.widgets.card import plain
 from tui.widgets.footer import AppFooter
 from tui.widgets.form import FormField, FormSection, fill_form, read_form
 from tui.widgets.step_indicator import StepIndicator
@@ -93,6 +93,7 @@ class ProspectWizardScreen(
     ]
     _STEP2_ACTIONS = ("generate_mandate", "attach")
     RELOADS = True
+    parent_place = "prospects"  # Escape goes up the menu tree (tui/places.py)
 
     def __init__(self, company_id: int | None, step: int = 1):
         super().__init__()
@@ -129,7 +130,7 @@ class ProspectWizardScreen(
 
     async def _loaded(self, record) -> None:
         self.record = record
-        self.sub_title = f"{record.company.name} ({record.company.id})"
+        self.sub_title = visible(f"{record.company.name} ({record.company.id})")
         await self._show_step(self.step)
 
     def _superseded(self, generation: int) -> bool:
@@ -257,14 +258,12 @@ class ProspectWizardScreen(
 
     def _generated(self, document) -> None:
         self._banner("")
-        self.notify(f"Mandat généré : {document.filename}", timeout=5)
+        self.notify(f"Mandat généré : {plain(document.filename)}", timeout=5)
         # The RUM may have just been assigned: show it, and take the billing point's new version.
         self.run_db(load_prospect, self.app.scope, self.company_id, done=self._refresh_rum)
         self.app.push_screen(
             WriteDocumentDialog(
-                document.id,
-                Path(self.app.settings.inbox).expanduser() / document.filename,
-                title=f"Mandat généré : {document.filename}",
+                self.app, document.id, document.filename, title=f"Mandat généré : {document.filename}"
             )
         )
 

@@ -9,8 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from db.list_exports import export_prospects
-from db.prospects import ProspectFilters, list_prospects, page_prospects
-from tui.commands import register_record_search
+from db.prospects import ProspectFilters, page_prospects
 from tui.widgets.footer import AppFooter
 from tui.widgets.record_list import Column, FilterSpec, RecordList
 
@@ -97,16 +96,3 @@ class ProspectsScreen(Screen):
         from screens.prospect_wizard import ProspectWizardScreen
 
         self.app.push_screen(ProspectWizardScreen(None, 1))
-
-
-@register_record_search
-def search_prospects(scope, query: str, limit: int):
-    filters = ProspectFilters(identifiant=query) if query.isdigit() else ProspectFilters(name=query)
-    return [
-        (
-            f"{row.id} · {row.name}",
-            f"Prospect · {row.place} · {row.etat}",
-            lambda app, cid=row.id: open_prospect(app, cid),
-        )
-        for row in list_prospects(scope, filters, 0, limit)
-    ]

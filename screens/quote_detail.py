@@ -15,6 +15,7 @@ from db.errors import ConcurrentEditError, DomainError, ValidationErrors
 from db.models import CompanyKind
 from db.quote_detail import get_quote, new_revision, next_step, previous_step, update_lines
 from db.quotes import STEPS, step_label
+from db.text import visible
 from tui.db_worker import DbWorkerMixin
 from tui.form_screen import BannerMixin
 from tui.widgets.card import labelled_lines
@@ -40,6 +41,7 @@ def step_names(current: int) -> Text:
 
 
 class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
+    parent_place = "quotes"  # Escape goes up the menu tree (tui/places.py)
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="quote.back"),
         Binding("ctrl+right", "next_step", "Étape suiv.", id="quote.next_step"),
@@ -98,7 +100,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
 
     def _show(self, detail) -> None:
         self.detail = detail
-        self.sub_title = f"{detail.reference} · {detail.company_name}"
+        self.sub_title = visible(f"{detail.reference} · {detail.company_name}")
         self.query_one("#quote-title", Static).update(
             f"[b]Devis {detail.reference}[/b]  ·  Étape {detail.step_label}"
         )
@@ -282,7 +284,7 @@ class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        self.run_db(offers, done=self._catalogue, group="catalogue")
+        self.run_db(offers, self.app.scope, done=self._catalogue, group="catalogue")
 
     def _catalogue(self, rows) -> None:
         editor = self.query_one(QuoteLinesEditor)
@@ -341,7 +343,7 @@ class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
                 self._close(False)
 
         self._question = ConfirmDialog(
-            "Les lignes modifiées ne sont pas enregistrées. Les abandonner ?",
+            "Les lignes modifiées ne sont pas enregistrées.\nLes abandonner ?",
             yes="Abandonner",
             no="Rester",
         )

@@ -16,6 +16,7 @@ from db.quote_detail import create_quote, search_companies
 from db.quotes import commercials
 from tui.db_worker import DbWorkerMixin
 from tui.form_screen import BannerMixin
+from tui.widgets.card import plain
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import AppFooter
 from tui.widgets.option_list import OptionList, Select  # Textual's, minus a crash
@@ -61,7 +62,7 @@ class QuoteNewScreen(BannerMixin, DbWorkerMixin, Screen):
     def on_mount(self) -> None:
         self.sub_title = "Nouveau devis"
         scope = self.app.scope
-        self.run_db(offers, done=self._catalogue, group="catalogue")
+        self.run_db(offers, self.app.scope, done=self._catalogue, group="catalogue")
         self.run_db(commercials, scope, active_only=True, done=self._commercials, group="users")
         self._chosen(None)
         self.query_one("#company-search", Input).focus()
@@ -132,7 +133,7 @@ class QuoteNewScreen(BannerMixin, DbWorkerMixin, Screen):
     def _chosen(self, choice) -> None:
         self.company = choice
         text = (
-            f"Devis pour : [b]{choice.label}[/b]"
+            f"Devis pour : [b]{plain(choice.label)}[/b]"
             if choice
             else "[dim]Aucune entreprise choisie.[/dim]"
         )

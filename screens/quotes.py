@@ -25,6 +25,7 @@ from db.quotes import (
     page_quotes,
     parse_reference,
 )
+from db.text import visible
 from tui.commands import register_record_search
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.footer import AppFooter
@@ -366,7 +367,7 @@ def search_quotes(scope, query: str, limit: int):
     rows = list_quotes(scope, QuoteFilters(reference=query), 0, limit)
     return [
         (
-            f"{row.reference} · {row.client}",
+            visible(f"{row.reference} · {row.client}"),
             f"Devis · {row.created} · Étape {row.step_label} · {row.amounts}",
             lambda app, qid=row.id: open_quote(app, qid),
         )

@@ -14,13 +14,15 @@ from textual.widget import AwaitMount
 
 from db.scope import Scope
 from tui.commands import PlacesProvider, RecordsProvider
-from tui.places import place
+from tui.places import HOME, is_place, parent_place, place
 from tui.settings import Settings
-from tui.wire import compacting_driver, no_full_repaint_on_focus
+from tui.wire import no_full_repaint_on_focus, redraw_terminal, screen_diff_driver
 
 PAINT_HOLD_MAX = 0.5  # seconds a new screen's first frame may wait for its mount
 KEY_HOLD_MAX = 2.0  # seconds a key typed ahead may wait for the screen it lands on to mount
+KEY_LAND_MAX = 0.5  # seconds the keys behind a key may wait for it to be handled
 GC_IDLE_SECONDS = 1.0  # a pause this long (no key, no mouse) lets a full collection run
+SESSION_CHECK_SECONDS = 3.0  # a key checks the account (disabled?) at most this often
 
 
 class MyOpenIPApp(App):
@@ -41,6 +43,8 @@ class MyOpenIPApp(App):
         Binding("f1", "toggle_keys", "Touches", id="app.keys"),
         Binding("ctrl+q", "quit", "Quitter", id="app.quit", priority=True),
         Binding("f3", "select_company", "Sélectionner...", id="app.select_company"),
+        Binding("ctrl+l", "logout", "Déconnexion", id="app.logout"),
+        Binding("f5", "redraw", "Redessiner l'écran", id="app.redraw", show=False),
     ]
 
     def __init__(self, settings: Settings | None = None, *, demo_banner: str = ""):
@@ -56,11 +60,14 @@ class MyOpenIPApp(App):
         self.theme = "textual-dark" if not self.settings.low_bandwidth else "ansi-dark"
         self._last_activity = monotonic()
         self._locked = False
+        self._key_in_flight: events.Key | None = None  # see _key_handled
+        self._key_came_back = False
+        self._session_checked_at = monotonic()
+        self._session_ending = False
 
     def get_driver_class(self):
-        # Every write to the terminal loses its redundant style codes (tui/wire.py): the same
-        # screen for 20-50 % fewer bytes, most of it on slow links in 16 colours.
-        return compacting_driver(super().get_driver_class())
+        # Only the cells that changed go to the terminal, as curses does (tui/wire.py).
+        return screen_diff_driver(super().get_driver_class())
 
     def on_mount(self) -> None:
         from screens.login import LoginScreen
@@ -120,13 +127,107 @@ class MyOpenIPApp(App):
         # (a widget that handles a key stops it bubbling, so a Key handler would miss some).
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
             self._last_activity = monotonic()
+        typed = isinstance(event, events.Key) and not event.is_forwarded
+        if typed:
+            self._check_session_soon()
         if isinstance(event, events.Key) and not self.screen.is_mounted:
             # Typed ahead (Enter then Ctrl+S at once, or keys buffered on a slow link): the key
             # is for the screen just opened, whose fields do not exist yet. It waits for them
             # rather than running the screen's action on nothing.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(AwaitMount(self.screen, [self.screen])(), KEY_HOLD_MAX)
-        await super().on_event(event)
+        if not typed:
+            await super().on_event(event)
+            return
+        self._key_in_flight, self._key_came_back = event, False
+        try:
+            await super().on_event(event)  # priority bindings, else to the focused widget
+            if event.is_forwarded:
+                await self._key_handled(event)
+        finally:
+            self._key_in_flight = None
+
+    async def _key_handled(self, event: events.Key) -> None:
+        """Hold the keys behind this one until it has been handled where it landed.
+
+        Textual gives a key to the focused widget's queue; a key no widget takes (Tab, Enter
+        on a field, a screen's key) bubbles up to the app, whose bindings then act (Tab moves
+        the focus). Keys that arrived in the same read (a paste, a laggy link, auto-type) were
+        meanwhile given to the widget focused *before*: `revendeur` Tab `demo` left
+        `revendeurdemo` in Login. The next key waits here until this one is stopped by a
+        widget or has come back to the app (post_message below), and then acts, in order.
+        """
+        deadline = monotonic() + KEY_LAND_MAX
+        spins = 0
+        # Message has no public "stopped" flag: _stop_propagation is what bubbling reads.
+        while not (self._key_came_back or event._stop_propagation):
+            if monotonic() > deadline:
+                return  # a widget that went away meanwhile: the key is not held forever
+            spins += 1
+            await asyncio.sleep(0 if spins < 50 else 0.002)
+        if self._key_came_back:
+            await super().on_event(event)  # the app's bindings, as the queue would have run
+        if not event.is_printable:
+            await self._messages_handled(deadline)
+
+    async def _messages_handled(self, deadline: float) -> None:
+        """What the key set off (Enter's Input.Submitted, which a screen answers by focusing
+        the next field) is handled, bubbling up from the focused widget, before the next key."""
+        node = self.focused
+        while node is not None and node is not self:
+            done = asyncio.Event()
+            if node.call_later(done.set):
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(done.wait(), max(0.0, deadline - monotonic()))
+            node = node.parent
+
+    def post_message(self, message) -> bool:
+        if message is getattr(self, "_key_in_flight", None) and message.is_forwarded:
+            self._key_came_back = True  # handled in _key_handled, before the keys behind it
+            return True
+        return super().post_message(message)
+
+    # -- a disabled account's session ends at its next action --------------------------------------
+    def account_disabled(self) -> str | None:
+        """The French sentence ending this session if its account was disabled, else None.
+
+        Worker thread, inside a database connection: every db worker asks first (tui/db_worker),
+        so nothing is saved for a disabled account; a key asks too (_check_session_soon).
+        """
+        if self.scope is None:
+            return None
+        from db.auth import session_ended
+
+        return session_ended(self.scope.user_id)
+
+    def _check_session_soon(self) -> None:
+        if self.scope is None or self._session_ending:
+            return
+        if monotonic() - self._session_checked_at < SESSION_CHECK_SECONDS:
+            return
+        self._session_checked_at = monotonic()
+
+        def check() -> None:
+            from db.database import database_proxy
+
+            with database_proxy.connection_context():
+                message = self.account_disabled()
+            if message:
+                self.call_from_thread(self.end_session, message)
+
+        self.run_worker(check, thread=True, group="session-check", exit_on_error=False)
+
+    def end_session(self, message: str) -> None:
+        """Leave the app with `message` on the terminal (over SSH this closes the session)."""
+        if self._session_ending:
+            return
+        self._session_ending = True
+        import logging
+
+        logging.getLogger("myopenip").warning(
+            "Session de %s fermée : compte désactivé", self.scope.login if self.scope else "?"
+        )
+        self.exit(return_code=3, message=message)
 
     def _lock_if_idle(self) -> None:
         if self.scope is None or self._locked:
@@ -162,6 +263,8 @@ class MyOpenIPApp(App):
         # While locked, the palette (which searches records) must not open over the lock.
         if self._locked and action == "command_palette":
             return False
+        if action == "logout":
+            return self.scope is not None and not self._locked and not self.screen.is_modal
         if action == "select_company":
             # After login only, and not over a modal (the selector itself, a dialog, the lock).
             return self.scope is not None and not self._locked and not self.screen.is_modal
@@ -182,8 +285,76 @@ class MyOpenIPApp(App):
         screen_class = place(key).screen_class()
         self.push_screen(screen_class(**kwargs))
 
-    def action_toggle_keys(self) -> None:
-        if self.screen.query("KeyPanel"):
-            self.action_hide_help_panel()
+    # -- Escape: up the menu tree; Ctrl+L: Déconnexion ---------------------------------------
+    def action_pop_screen(self) -> None:
+        # Every screen's Escape ("app.pop_screen") goes up the menu tree, not back through
+        # history: after four palette jumps, one or two Escapes reach the menu, not six.
+        self.go_up()
+
+    def go_up(self) -> None:
+        """Leave the current screen for its parent place (tui/places.py), the menu above all."""
+        stack = self.screen_stack
+        parent = parent_place(self.screen)
+        if parent is None or self.scope is None or len(stack) <= 2:
+            if len(stack) > 2:
+                self.pop_screen()
+            return
+        below = stack[1:-1]  # stack[0] is Textual's default screen, stack[1] the menu
+        if parent == HOME:
+            found = 0
         else:
-            self.action_show_help_panel()
+            found = max((i for i, s in enumerate(below) if is_place(s, parent)), default=None)
+        if found is not None:
+            for _ in range(len(below) - found):
+                self.pop_screen()
+            return
+        # The parent is not open (a prospect reached from the palette): open it in its place.
+        for _ in range(len(below) - 1):
+            self.pop_screen()
+        self.switch_screen(place(parent).screen_class()())
+
+    def action_logout(self) -> None:
+        """Ctrl+L from any screen; asks first when a form holds unsaved edits."""
+        if not any(getattr(screen, "dirty", False) for screen in self.screen_stack):
+            self._logout()
+            return
+        from tui.widgets.dialogs import ConfirmDialog
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._logout()
+
+        self.push_screen(
+            ConfirmDialog(
+                "Des modifications ne sont pas enregistrées.\nSe déconnecter et les abandonner ?",
+                yes="Se déconnecter",
+                no="Rester",
+            ),
+            answer,
+        )
+
+    def _logout(self) -> None:
+        from screens.login import LoginScreen
+
+        self.scope = None
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(LoginScreen())
+
+    def action_redraw(self) -> None:
+        redraw_terminal(self)  # F5: the whole screen sent again
+
+    def action_command_palette(self) -> None:
+        from tui.commands import FrenchCommandPalette
+
+        if self.use_command_palette and not FrenchCommandPalette.is_open(self):
+            self.push_screen(FrenchCommandPalette())
+
+    def action_toggle_keys(self) -> None:
+        """F1: this app's French list of the screen's keys (not Textual's English panel)."""
+        from screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen(self.screen))

@@ -61,6 +61,12 @@ class DbWorkerMixin:
 
             try:
                 with database_proxy.connection_context():
+                    # A disabled account's session ends at its next action, before it acts.
+                    ended = getattr(app, "account_disabled", None)
+                    message = ended() if ended is not None else None
+                    if message:
+                        app.call_from_thread(app.end_session, message)
+                        return None
                     result = fn(*args, **kwargs)
             except DomainError as exc:
                 if not worker.is_cancelled:

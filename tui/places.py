@@ -98,3 +98,21 @@ def visible_places(is_operator: bool) -> list[Place]:
 
 def place(key: str) -> Place:
     return next(p for p in PLACES if p.key == key)
+
+
+HOME = ""  # the menu itself: the parent of every place
+
+
+def parent_place(screen) -> str | None:
+    """Where Escape goes from `screen` in the menu tree: HOME from a place (Prospects, Mes
+    devis...), the place a screen names as its `parent_place` (a prospect's wizard: Prospects),
+    or None for a screen outside the tree (a form opened from a detail: back where it was)."""
+    target = f"{type(screen).__module__}:{type(screen).__name__}"
+    if any(p.target == target for p in PLACES):
+        return HOME
+    return getattr(screen, "parent_place", None)
+
+
+def is_place(screen, key: str) -> bool:
+    target = place(key).target
+    return f"{type(screen).__module__}:{type(screen).__name__}" == target

@@ -159,7 +159,9 @@ async def test_billing_point_invalid_iban_refused_at_the_field_then_valid_saved(
         form = app.screen
         assert isinstance(form, BillingEditScreen)
         iban = form.query_one("#input-iban", Input)
-        assert iban.value == billing.iban  # whole on the billing point itself
+        # Whole on the billing point itself, in groups of four as the user reads it.
+        assert iban.value.replace(" ", "") == billing.iban
+        assert iban.value == " ".join(billing.iban[i : i + 4] for i in range(0, 27, 4))
         iban.focus()
         iban.value = ""
         await type_text(pilot, VALID_IBAN[:-1] + "0")
@@ -259,16 +261,16 @@ async def test_selector_finds_nothing_of_another_reseller(app):
 
 
 def test_palette_client_search_is_scoped(scopes):
-    from screens.companies import search_clients
+    from screens.companies import search_companies
     from tui.commands import RECORD_SEARCHES
 
-    assert search_clients in RECORD_SEARCHES
+    assert search_companies in RECORD_SEARCHES
     client = _client(scopes["revendeur"].company_id)
     for text in (client.client_number, client.client_number[-4:], client.name.lower()):
-        labels = [label for label, _, _ in search_clients(scopes["revendeur"], text, 8)]
-        assert f"{client.client_number} · {client.name}" in labels, text
-    assert search_clients(scopes["revendeur2"], client.client_number, 8) == []
-    assert search_clients(scopes["revendeur2"], client.name, 8) == []
+        labels = [label for label, _, _ in search_companies(scopes["revendeur"], text, 8)]
+        assert f"{client.id} · {client.client_number} · {client.name}" in labels, text
+    assert search_companies(scopes["revendeur2"], client.client_number, 8) == []
+    assert search_companies(scopes["revendeur2"], client.name, 8) == []
 
 
 async def test_palette_opens_a_client_by_its_number(app):

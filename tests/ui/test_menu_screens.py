@@ -31,8 +31,8 @@ CENTREX = "Centrex Cloud (par poste)"  # 25.00 / 12.50
 
 @pytest.fixture
 def app(demo_db, tmp_path):
-    """The app with its inbox in the test's folder (exports and imports go there)."""
-    return MyOpenIPApp(Settings(database=demo_db, inbox=str(tmp_path / "inbox")))
+    """The app with each person's inbox and outbox in the test's folder (imports, exports)."""
+    return MyOpenIPApp(Settings(database=demo_db, files_dir=str(tmp_path / "files")))
 
 
 @pytest.fixture(autouse=True)
@@ -215,8 +215,9 @@ async def test_prospects_export_writes_what_the_filters_show(app, scopes, tmp_pa
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert isinstance(app.screen, ExportDialog)
-        path = app.screen.query_one(Input).value
-        assert path.startswith(str(tmp_path / "inbox" / "prospects-")) and path.endswith(".csv")
+        name = app.screen.query_one(Input).value
+        assert name.startswith("prospects-") and name.endswith(".csv")
+        path = tmp_path / "files" / "revendeur" / "outbox" / name
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ProspectsScreen)
@@ -229,8 +230,8 @@ async def test_prospects_export_writes_what_the_filters_show(app, scopes, tmp_pa
 
 
 async def test_import_screen_imports_a_file_of_the_inbox_and_shows_the_report(app, tmp_path):
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
+    inbox = tmp_path / "files" / "revendeur" / "inbox"
+    inbox.mkdir(parents=True)
     (inbox / "lot.csv").write_text(
         "Raison sociale;Voie;Code Postal;Commune\nIMPORT UI;rue A;75001;PARIS\nMAUVAIS;rue B;750;PARIS\n",
         encoding="utf-8",
@@ -240,7 +241,7 @@ async def test_import_screen_imports_a_file_of_the_inbox_and_shows_the_report(ap
         await login(pilot, "revendeur")
         await open_menu(pilot, "import")
         assert isinstance(app.screen, ImportProspectsScreen)
-        assert app.focused.value == str(inbox) + "/"
+        assert app.focused.id == "import-path" and app.focused.value == ""
         await type_text(pilot, "lot.csv")
         await pilot.press("ctrl+s")
         await settle(pilot)

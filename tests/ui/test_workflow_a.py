@@ -100,7 +100,14 @@ async def test_prospect_1743_becomes_a_client_from_the_keyboard(app):
         assert company.client_number in shown  # the N° client is shown to the user
         await pilot.press("enter")  # close the N° client message
         await settle(pilot)
-        assert isinstance(app.screen, ProspectsScreen)
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CompanyDetailScreen"  # the client's own screen
+        assert app.screen.company_id == 1743
+        await pilot.press("escape")  # up the menu tree: a client's place is Clients
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ClientsScreen"
+        app.open_place("prospects")
+        await settle(pilot)
         assert "1743" not in table_ids(app)  # a client leaves Prospects
 
 

@@ -6,6 +6,7 @@ from textual.widgets import Input, Static
 
 from db.models import AuditLog, BillingPoint, Company, CompanyKind, Quote
 from screens.client_account import ClientAccountScreen
+from screens.company_detail import CompanyDetailScreen
 from screens.quote_detail import QuoteDetailScreen
 from tests.ui.conftest import SIZE, login, settle, type_text
 from tests.ui.quote_screens import (
@@ -101,7 +102,18 @@ async def test_quote_dev000095225_becomes_a_client_account(app):
         point = BillingPoint.get(BillingPoint.company == 1745)
         assert point.iban == IBAN.replace(" ", "") and point.rum
 
-        await pilot.press("enter")  # OK: back to the quote, which shows the N° client
+        await pilot.press("enter")  # OK: the client's own detail, with its N° client
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, CompanyDetailScreen) and app.screen.company_id == 1745
+        text = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert garage.client_number in text and "GARAGE DU CENTRE" in text
+
+        await pilot.press("escape")  # up the menu tree: the Clients list
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ClientsScreen"
+
+        app.push_screen(QuoteDetailScreen(quote.id))  # the quote now shows the N° client
         await settle(pilot)
         assert isinstance(app.screen, QuoteDetailScreen)
         info = str(app.screen.query_one("#info-left", Static).render())
@@ -168,9 +180,11 @@ def test_client_account_form_has_the_guides_labels():
         "Mode de paiement",
         "Délais de paiement",
         "Autres",
-        "Iban *",
-        "Code Bic *",
-        "Code rum *",
+        # Required for Prélèvement only (marked * while it is chosen); the RUM is generated
+        # when left empty.
+        "Iban",
+        "Code Bic",
+        "Code rum",
     ]
     assert [f.caption for f in IDENT_FIELDS] == ["SIREN", "SIRET"]
     assert [f.caption for f in ADMIN_FIELDS] == [

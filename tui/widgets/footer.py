@@ -17,7 +17,7 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # the Footer's own key widget (not re-exported)
 
 # Binding ids (tui/app.py) shown in the right-hand block, in this order, before the palette key.
-ALWAYS_SHOWN = ("app.keys", "app.quit", "app.select_company")
+ALWAYS_SHOWN = ("app.keys", "app.quit", "app.select_company", "app.logout")
 KEYS_ID = "app.keys"  # the one key kept when room is short
 
 
@@ -74,7 +74,11 @@ class AppFooter(Footer):
         self._shown = self._signature(self.screen)
         local: dict[str, FooterKey] = {}  # one key per action, the first bound (as Footer does)
         always: dict[str, FooterKey] = {}
-        for _node, binding, enabled, tooltip in active.values():
+        # The screen's own keys first (Enregistrer, Retour...), then its widgets' (a list's
+        # Filtrer, Exporter CSV): at 80 columns the cut falls on the latter.
+        screen = self.screen
+        ordered = sorted(active.values(), key=lambda entry: entry.node is not screen)
+        for _node, binding, enabled, tooltip in ordered:
             if not binding.show:
                 continue
             target = always if binding.id in ALWAYS_SHOWN else local

@@ -6,11 +6,16 @@ from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
+from db import validation as v
 from db.forms import Field
+from db.text import visible
 from tui.widgets.option_list import Select  # Textual's, minus a crash
+
+PHONE_FIELDS = ("phone", "mobile", "fax")
 
 
 class FormField(Vertical):
@@ -76,11 +81,31 @@ class FormField(Vertical):
         elif isinstance(control, Select):
             control.value = new if new in self.field.choices else Select.NULL
         else:
-            control.value = "" if new is None else str(new)
+            control.value = shown_value(self.field, new)
 
     def set_error(self, message: str | None) -> None:
-        self.query_one(".error", Static).update(message or "")
+        # Plain text: a message may quote what was typed (« [ » in a RUM is not markup).
+        self.query_one(".error", Static).update(Content(message or ""))
         self.set_class(bool(message), "-invalid")
+
+    def set_required(self, required: bool) -> None:
+        """The * of a field required by another's value (Iban for Prélèvement)."""
+        label = self.field.label + (" *" if required else "")
+        self.query_one(".caption", Label).update(label)
+
+
+def shown_value(field: Field, stored) -> str:
+    """A stored value as the user reads it: phones `01 47 37 00 00`, the IBAN in groups of 4."""
+    if stored is None:
+        return ""
+    text = str(stored)
+    if not text:
+        return text
+    if field.name in PHONE_FIELDS:
+        return v.format_phone(text)
+    if field.name == "iban":
+        return v.format_iban(text)
+    return text
 
 
 class FormSection(Vertical):
@@ -116,7 +141,10 @@ def read_form(root: Widget) -> dict:
 def fill_form(root: Widget, values: dict) -> None:
     for key, f in form_fields(root).items():
         if key in values:
-            f.value = values[key]
+            value = values[key]
+            # A control character stored before the text rule shows as its placeholder (␛),
+            # so the user sees it; saving then keeps the visible sign, never the control.
+            f.value = visible(value, multiline=True) if isinstance(value, str) else value
 
 
 def show_errors(root: Widget, errors: dict[str, str]) -> FormField | None:

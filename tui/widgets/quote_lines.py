@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from db.money import LineTotals, format_amount, format_amounts, totals
 from db.quote_lines import MAX_QUANTITY, QUANTITY_INVALID, parse_quantity
 from tui.widgets.option_list import OptionList  # Textual's, minus a crash
+from tui.widgets.record_list import Cell
 
 LINE_COLUMNS = (
     ("offer", "Offre", 34),
@@ -49,7 +50,7 @@ def line_cells(line) -> tuple:
         return Text(format_amount(value), justify="right")
 
     return (
-        label,
+        Cell(label),  # typed text: never markup, no control character sent raw
         Text(str(line.quantity), justify="right"),
         money(line.setup_fee),
         money(line.monthly_fee),

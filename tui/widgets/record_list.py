@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
+from db.text import visible
 from tui.db_worker import DbWorkerMixin
 
 # "Recherche…" only shows if a query takes longer than this: a fast answer costs no extra
@@ -45,7 +46,8 @@ class Cell:
     __slots__ = ("text",)
 
     def __init__(self, text: str):
-        self.text = text.replace("\n", " ")
+        # A control character from the store (ESC...) is drawn as a placeholder, never sent.
+        self.text = visible(text.replace("\n", " "))
 
     # Reads like the str it holds (tests and callers compare table cells to strings).
     def __str__(self) -> str:
@@ -265,7 +267,7 @@ class RecordList(DbWorkerMixin, Vertical):
 
     # -- export -------------------------------------------------------------------------------
     def action_export(self) -> None:
-        from tui.widgets.export_dialog import ExportDialog, default_export_path
+        from tui.widgets.export_dialog import ExportDialog, default_export_name, person_outbox
 
         if self.export is None:
             return
@@ -277,7 +279,8 @@ class RecordList(DbWorkerMixin, Vertical):
         self.app.push_screen(
             ExportDialog(
                 lambda path, overwrite: export(filters, path, overwrite),
-                default_export_path(self.app.settings.inbox, self.export_name),
+                person_outbox(self.app),
+                default_export_name(self.export_name),
                 summary=summary,
             )
         )
