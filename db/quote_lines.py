@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from db.models import Offer, fold
 from db.money import LineTotals, money, totals
+from db.text import bounded_int
 from db.validation import clean_text
 
 MAX_QUANTITY = 999
@@ -43,10 +44,9 @@ def parse_quantity(value) -> int | None:
     if isinstance(value, int):
         number = value
     else:
-        text = clean_text(value)
-        if not (text.isascii() and text.isdigit()):
+        number = bounded_int(clean_text(value), MAX_QUANTITY)
+        if number is None:
             return None
-        number = int(text)
     return number if 1 <= number <= MAX_QUANTITY else None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import threading
 
 from textual.widgets import DataTable, Input, Static
 
@@ -32,9 +32,12 @@ async def test_keys_typed_during_a_query_cost_one_more_query(app, monkeypatch):
     calls: list[dict] = []
     fetch = screens.prospects.fetch_prospects
 
+    held = threading.Event()
+
     def slow_fetch(scope, filters, offset, limit):
         calls.append(dict(filters))
-        time.sleep(0.2)  # a slow database: the next keys arrive while this runs
+        if filters.get("name") == "g":
+            held.wait(10)  # a slow database: the next keys arrive while this runs
         return fetch(scope, filters, offset, limit)
 
     monkeypatch.setattr(screens.prospects, "fetch_prospects", slow_fetch)
@@ -46,7 +49,13 @@ async def test_keys_typed_during_a_query_cost_one_more_query(app, monkeypatch):
         calls.clear()
         await pilot.press("slash", "tab")  # RAISON SOCIALE
         assert app.focused.id == "filter-name"
-        await pilot.press("g", "a", "r")
+        await pilot.press("g")
+        for _ in range(100):  # until the query for "g" runs (and is held)
+            if calls:
+                break
+            await pilot.pause(0.05)
+        await pilot.press("a", "r")
+        held.set()
         await settle(pilot)
         await pilot.pause(0.5)
         await settle(pilot)

@@ -262,13 +262,90 @@ def _fifo(inbox):
     return "tube.pdf", "« tube.pdf » n'est pas un fichier ordinaire"
 
 
-def _unreadable(inbox):
+_AS_NOBODY = """
+import os, sys
+from db import folders
+from db.attachments import attach_file
+from db.database import open_database
+from db.errors import DomainError
+from db.models import Document, User
+from db.scope import Scope
+
+open_database(sys.argv[1])
+inbox = folders.inbox(sys.argv[2], "revendeur")
+folders.list_files(inbox)
+path = inbox.path / "prive.pdf"
+path.write_bytes(sys.stdin.buffer.read())
+path.chmod(0)  # its owner, nobody, cannot read it either
+before = Document.select().count()
+try:
+    attach_file(Scope.for_user(User.get(User.login == "revendeur")), 1744,
+                Document.KIND_RIB, "prive.pdf", inbox)
+except DomainError as refused:
+    print(refused.message)
+print("documents:", Document.select().count() - before)
+"""
+
+
+UNREADABLE = "Le fichier « prive.pdf » n'est pas lisible (droits insuffisants)."
+
+
+def test_an_unreadable_attachment_is_refused_and_nothing_is_stored(scopes, inbox):
+    """Root reads any file: as root (CI) the case runs as `nobody` (runuser) on a copy of the
+    store it may write; as an ordinary account, here."""
+    if os.geteuid() == 0:
+        _unreadable_as_nobody()
+        return
     path = inbox.path / "prive.pdf"
     path.write_bytes(a_pdf())
     path.chmod(0)
-    if os.access(path, os.R_OK):  # root reads anything: nothing to test then
-        pytest.skip("running as root")
-    return "prive.pdf", "droits insuffisants"
+    before = documents()
+    with pytest.raises(DomainError) as refused:
+        attach_file(scopes["revendeur"], 1744, Document.KIND_RIB, "prive.pdf", inbox)
+    assert refused.value.message == UNREADABLE
+    assert documents() == before
+
+
+def _unreadable_as_nobody() -> None:
+    import shutil
+    import tempfile
+
+    from db.database import database_proxy, is_sqlite
+
+    work = tempfile.mkdtemp(prefix="myopenip-nobody-")  # pytest's tmp is root's only (0700)
+    try:
+        os.chmod(work, 0o755)
+        target = str(database_proxy.obj.database)
+        if is_sqlite():
+            database_proxy.obj.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            shutil.copy(target, os.path.join(work, "store.db"))
+            target = os.path.join(work, "store.db")
+        else:
+            target = os.environ["MYOPENIP_TEST_DATABASE_URL"].rsplit("/", 1)[0] + "/" + target
+        subprocess.run(["chown", "-R", "nobody", work], check=True)
+        done = subprocess.run(
+            [
+                "runuser",
+                "-u",
+                "nobody",
+                "--",
+                sys.executable,
+                "-c",
+                _AS_NOBODY,
+                target,
+                os.path.join(work, "files"),
+            ],
+            input=a_pdf(),
+            capture_output=True,
+            cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+            timeout=120,
+            env={"PATH": os.environ.get("PATH", ""), "HOME": work, "PYTHONDONTWRITEBYTECODE": "1"},
+        )
+        out = done.stdout.decode()
+        assert done.returncode == 0, done.stderr.decode()[-2000:]
+        assert out.splitlines() == [UNREADABLE, "documents: 0"], out
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _missing(inbox):
@@ -286,7 +363,6 @@ def _missing(inbox):
         _subfolder_path,
         _absolute_path,
         _fifo,
-        _unreadable,
         _missing,
     ],
     ids=[
@@ -298,7 +374,6 @@ def _missing(inbox):
         "sub-folder",
         "absolute",
         "fifo",
-        "unreadable",
         "missing",
     ],
 )
