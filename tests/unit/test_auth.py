@@ -74,6 +74,23 @@ def test_hashes_are_argon2id(demo_db):
     assert authenticate("nouveau", "Mot2Passe-Solide", RESELLER).login == "nouveau"
 
 
+def test_hashes_use_owasps_lighter_parameters_and_old_ones_are_upgraded(demo_db):
+    from argon2 import PasswordHasher, extract_parameters
+
+    create_user("nouveau", "Mot2Passe-Solide", RESELLER, 2)
+    made = extract_parameters(user("nouveau").password_hash)
+    assert (made.memory_cost, made.time_cost, made.parallelism) == (19 * 1024, 2, 1)
+    # A hash of the former parameters (argon2-cffi's default, 64 MiB, t=3, p=4) still opens
+    # the account, and is replaced by one of today's at that login.
+    old = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4).hash("Ancien-Secret-1")
+    User.update(password_hash=old).where(User.login == "nouveau").execute()
+    assert authenticate("nouveau", "Ancien-Secret-1", RESELLER).login == "nouveau"
+    upgraded = user("nouveau").password_hash
+    assert upgraded != old
+    assert extract_parameters(upgraded).memory_cost == 19 * 1024
+    assert authenticate("nouveau", "Ancien-Secret-1", RESELLER).login == "nouveau"
+
+
 def test_unknown_login_costs_one_real_verification():
     """The dummy hash checked for unknown logins has the hasher's own cost, so timing is equal."""
     from argon2 import extract_parameters
