@@ -160,3 +160,22 @@ async def test_the_import_takes_a_name_of_the_inbox_and_refuses_etc_passwd(app, 
         await settle(pilot)
         assert "1 prospect(s) importé(s)" in drawn(app)
     assert Company.select().count() == companies + 1
+
+
+async def test_a_bad_name_is_told_when_the_cursor_leaves_the_field(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        dialog = await open_export(pilot)
+        await retype(pilot, dialog, "../x")
+        assert str(dialog.query_one("#save-error", Static).render()) == ""
+        await pilot.press("tab")  # to the buttons: nothing written, the message at the field
+        await settle(pilot)
+        told = str(dialog.query_one("#save-error", Static).render())
+        assert told == (
+            "Indiquez un nom de fichier, sans « / » ni « \\ » : pas de chemin, le fichier est "
+            "toujours dans votre dossier."
+        )
+        assert dialog.query_one(Input).value == "../x"  # the typing is kept
+        await pilot.press("shift+tab")
+        await retype(pilot, dialog, "bon-nom.csv")
+        assert str(dialog.query_one("#save-error", Static).render()) == ""

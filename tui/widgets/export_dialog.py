@@ -108,6 +108,16 @@ class SaveAsDialog(DbWorkerMixin, ModalScreen):
         if not self.busy:
             self._status("")
 
+    @on(Input.Blurred, "#save-name")
+    def _name_left(self, event: Input.Blurred) -> None:
+        """A bad name is told as soon as the cursor leaves the field (Tab to the buttons)."""
+        if self.busy:
+            return
+        try:
+            check_name(event.value)
+        except FieldError as exc:
+            self._status(exc.message)
+
     @on(Input.Submitted, "#save-name")
     @on(Button.Pressed, "#save-ok")
     def action_write(self) -> None:
