@@ -600,3 +600,15 @@ def test_fpdf2_is_imported_only_when_a_mandate_is_rendered():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
     )
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_a_mandate_the_font_cannot_draw_is_refused_and_nothing_is_stored(scopes):
+    BillingPoint.update(holder="山田太郎").where(BillingPoint.company == 1744).execute()
+    point = billing_of(1744)
+    before = documents()
+    with pytest.raises(DomainError) as refused:
+        generate_mandate(scopes["revendeur"], 1744)
+    assert "le champ « Titulaire du compte » contient le caractère « 山 »" in refused.value.message
+    assert documents() == before
+    after = billing_of(1744)
+    assert (after.rum, after.lock_version) == (point.rum, point.lock_version)

@@ -221,3 +221,25 @@ def test_render_refuses_with_the_missing_labels():
     for label in ("RUM", "ICS", "IBAN"):
         assert label in message
     assert "BIC" not in message
+
+
+# -- hostile text in the PDF (issue 12) ----------------------------------------------------------
+
+
+def test_a_holder_name_the_font_cannot_draw_is_refused_naming_the_field():
+    """DejaVu Sans has no CJK glyph: fpdf2 would print an empty "Titulaire du compte"."""
+    with pytest.raises(DomainError) as refused:
+        render_mandate_pdf(sample(debtor_name="山田太郎"))
+    assert refused.value.message == (
+        "Le mandat ne peut pas être généré : le champ « Titulaire du compte » contient le "
+        "caractère « 山 » (U+5C71) que la police du mandat ne sait pas dessiner. Corrigez ce "
+        "champ (par exemple en caractères latins)."
+    )
+
+
+def test_a_control_character_that_slipped_in_is_printed_as_a_placeholder():
+    """An ESC stored before the text rule existed is printed as U+FFFD, never dropped silently
+    (which printed "ACME[31mSA") nor passed to the PDF as a raw byte."""
+    _, text = read(render_mandate_pdf(sample(debtor_name="ACME\x1b[31mSA")))
+    assert "\x1b" not in text
+    assert "ACME\ufffd[31mSA" in text
