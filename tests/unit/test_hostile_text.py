@@ -616,3 +616,28 @@ def test_search_examples_of_the_issue(scopes):
         assert (
             cl.list_companies(scope, CompanyKind.CLIENT, cl.CompanyFilters(identifiant=typed)) == []
         )
+
+
+# -- CLI arguments ----------------------------------------------------------------------------------
+
+
+@DB_SETTINGS
+@given(login=HOSTILE)
+def test_cli_arguments_take_the_same_rule_and_never_echo_a_control(demo_db, capfd, login):
+    """`myopenip disable-user LOGIN` (the administrator's CLI): a French sentence or done, exit
+    0 or 2 (argparse itself: 2), never a traceback, and what it prints back holds no control
+    character (a typed ESC would reach the administrator's terminal)."""
+    from tui.cli import main
+
+    where = ["--database-url", demo_db] if "://" in demo_db else ["--db", demo_db]
+    try:
+        code = main([*where, "disable-user", "--", login])
+    except SystemExit as exit_:  # argparse refusing the arguments
+        code = exit_.code
+    out, err = capfd.readouterr()
+    assert code in (0, 2), (code, err)
+    assert "Traceback" not in err
+    printed = out + err
+    assert not [c for c in printed if c not in "\n\t" and text.refused_reason(c)], printed
+    if code == 0:  # only an existing login can be disabled: the demo's, typed as stored
+        assert_clean(login.strip())
