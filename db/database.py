@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -56,7 +57,13 @@ def open_database(target: str | Path) -> peewee.Database:
         # Unquoting: a password holding "@", ":" or "/" is written percent-encoded in a URL.
         database = connect_url(url, unquote_password=True, unquote_user=True, **defaults)
     else:
-        Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = Path(target).expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            # Made private (0600) whatever the umask: SQLite gives its -wal and -shm files
+            # the database's own permissions.
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         database = peewee.SqliteDatabase(
             str(Path(target).expanduser()),
             pragmas=SQLITE_PRAGMAS,

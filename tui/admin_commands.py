@@ -8,12 +8,33 @@ import sys
 from tui.cli import command, open_store
 
 
+def _read_secret(prompt: str) -> str:
+    """A password: typed without echo on a terminal; from a pipe (a script), exactly one line,
+    read byte by byte so that the next command of the script still finds its own lines."""
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    import os
+
+    print(prompt, end="", file=sys.stderr, flush=True)
+    line = bytearray()
+    while (byte := os.read(0, 1)) not in (b"", b"\n"):
+        line += byte
+        if len(line) > 4096:
+            break
+    print(file=sys.stderr)
+    if not line and byte == b"":
+        from db.errors import DomainError
+
+        raise DomainError("Aucun mot de passe reçu sur l'entrée standard.")
+    return line.decode("utf-8", "replace").removesuffix("\r")
+
+
 def _ask_password() -> str:
     from db.auth import check_password_policy
 
-    first = getpass.getpass("Mot de passe : ")
+    first = _read_secret("Mot de passe : ")
     check_password_policy(first)  # before the confirmation: 10 characters, not all blanks
-    second = getpass.getpass("Mot de passe (confirmation) : ")
+    second = _read_secret("Mot de passe (confirmation) : ")
     if first != second:
         from db.errors import DomainError
 
