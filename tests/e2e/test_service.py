@@ -179,27 +179,16 @@ class Service:
             start_new_session=True,  # no terminal: the passwords are read from stdin
         )
 
-    def ssh_args(self, key: str, *options: str) -> list[str]:
+    def client_options(self, key: str, port_flag: str = "-p") -> list[str]:
+        """The options of ssh (port flag -p) and of scp and sftp (-P): this key, this sshd."""
         return [
-            _tool("ssh"),
-            "-F",
-            "/dev/null",
-            "-i",
-            str(self.keys / key),
-            "-p",
-            str(self.port),
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "BatchMode=yes",
-            "-o",
-            "IdentitiesOnly=yes",
-            "-o",
-            "LogLevel=ERROR",
-            *options,
-        ]
+            "-F", "/dev/null", "-i", str(self.keys / key), port_flag, str(self.port),
+            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR",
+        ]  # fmt: skip
+
+    def ssh_args(self, key: str, *options: str) -> list[str]:
+        return [_tool("ssh"), *self.client_options(key), *options]
 
     def ssh(self, key: str, command: str, stdin: bytes = b"") -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -579,7 +568,7 @@ def test_a_shell_a_path_scp_sftp_and_forwards_are_refused(service):
             [
                 _tool("scp"),
                 *mode,
-                *_client_options(service, "alice"),
+                *service.client_options("alice", "-P"),
                 str(local),
                 f"{service.user}@127.0.0.1:x",
             ],
@@ -590,7 +579,13 @@ def test_a_shell_a_path_scp_sftp_and_forwards_are_refused(service):
         assert done.returncode != 0
         said["scp " + " ".join(mode)] = done.stderr.strip()
     done = subprocess.run(
-        [_tool("sftp"), "-b", "-", *_client_options(service, "alice"), f"{service.user}@127.0.0.1"],
+        [
+            _tool("sftp"),
+            "-b",
+            "-",
+            *service.client_options("alice", "-P"),
+            f"{service.user}@127.0.0.1",
+        ],
         input="ls\n",
         capture_output=True,
         text=True,
@@ -628,26 +623,6 @@ def test_a_shell_a_path_scp_sftp_and_forwards_are_refused(service):
 
     print("\n" + "\n".join(f"{k!r}: {v}" for k, v in said.items()))
     assert service.digest() == before
-
-
-def _client_options(service, key: str) -> list[str]:
-    """scp's and sftp's options (their port flag is -P, not ssh's -p)."""
-    return [
-        "-F",
-        "/dev/null",
-        "-i",
-        str(service.keys / key),
-        "-P",
-        str(service.port),
-        "-o",
-        "StrictHostKeyChecking=no",
-        "-o",
-        "UserKnownHostsFile=/dev/null",
-        "-o",
-        "BatchMode=yes",
-        "-o",
-        "IdentitiesOnly=yes",
-    ]
 
 
 def _connects(port: int) -> bool:
