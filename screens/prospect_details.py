@@ -67,6 +67,10 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
         Binding("ctrl+f", "edit(2)", "Point de facturation", id="details.edit_billing"),
         Binding("ctrl+a", "edit(3)", "Administrateur", id="details.edit_admin"),
         Binding("ctrl+w", "write_document", "Écrire le document", id="details.write_document"),
+        # The wizard's step keys (Alt+1..4) work here too.
+        Binding("alt+1", "edit(1)", "Éditer société/site", id="details.step_1", show=False),
+        Binding("alt+2", "edit(2)", "Point de facturation", id="details.step_2", show=False),
+        Binding("alt+3", "edit(3)", "Administrateur", id="details.step_3", show=False),
     ]
 
     def __init__(self, company_id: int):

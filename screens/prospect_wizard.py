@@ -17,9 +17,11 @@ from db.prospects import load_prospect, save_admin_step, save_billing_step, save
 from db.text import visible
 from screens.attachments import AttachmentsMixin, attachment_row
 from screens.file_picker import WriteDocumentDialog
+from screens.help import key_name
 from tui.db_worker import DbWorkerMixin, still_shown
 from tui.form_screen import LiveFieldsMixin, UnsavedEditsMixin
 from tui.widgets.card import plain
+from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import AppFooter
 from tui.widgets.form import FormField, FormSection, fill_form, read_form
 from tui.widgets.step_indicator import StepIndicator
@@ -90,6 +92,13 @@ class ProspectWizardScreen(
         Binding("ctrl+b", "attach('rib')", "Joindre RIB", id="wizard.attach_rib"),
         Binding("escape", "leave", "Retour", id="wizard.back"),
         Binding("ctrl+r", "reload", "Recharger", id="wizard.reload"),
+        # Alt+digit: a terminal sends ESC then the digit, which reaches the app over SSH (Ctrl+1
+        # does not). Active for the saved steps only (check_action), so F1 lists those; the
+        # step indicator says the keys (the footer keeps its room for the step's own keys).
+        Binding("alt+1", "goto_step(1)", "Étape 1", id="wizard.step_1", show=False),
+        Binding("alt+2", "goto_step(2)", "Étape 2", id="wizard.step_2", show=False),
+        Binding("alt+3", "goto_step(3)", "Étape 3", id="wizard.step_3", show=False),
+        Binding("alt+4", "goto_step(4)", "Détail", id="wizard.step_4", show=False),
     ]
     _STEP2_ACTIONS = ("generate_mandate", "attach")
     RELOADS = True
@@ -102,6 +111,7 @@ class ProspectWizardScreen(
         self.record = None
         self.loaded_values: dict = {}
         self._step_generation = 0  # which _show_step call is the latest
+        self._generate_after_save = False  # Ctrl+G on an unsaved step 2: "Enregistrer puis générer"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -146,6 +156,7 @@ class ProspectWizardScreen(
         indicator = self.query_one(StepIndicator)
         indicator.current = step
         indicator.done = self.record.company.creation_step if self.record else 0
+        indicator.hint = self._step_keys_hint() if indicator.done else ""
         self.query_one("#step-title", Static).update(STEP_TITLES[step])
         self._banner("")
         area = self.query_one("#form-area", VerticalScroll)
@@ -204,6 +215,10 @@ class ProspectWizardScreen(
     # -- saving -----------------------------------------------------------------------------------
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
+        self._save()
+
+    def _save(self, then_generate: bool = False) -> None:
+        self._generate_after_save = then_generate
         versions = self.record.versions if self.record else None
         self._banner("Enregistrement…")
         self.run_db(
@@ -217,10 +232,20 @@ class ProspectWizardScreen(
             group="save",
         )
 
+    def _save_refused(self, exc: DomainError) -> None:
+        self._generate_after_save = False  # nothing generated from a refused save
+        super()._save_refused(exc)
+
     def _saved(self, result) -> None:
         if self.company_id is None:
             self.company_id = result
         self.notify(f"Étape {self.step} enregistrée.", timeout=3)
+        if self._generate_after_save:
+            self._generate_after_save = False  # stay on step 2, then generate
+            self.run_db(
+                load_prospect, self.app.scope, self.company_id, done=self._saved_then_generate
+            )
+            return
         next_step = self.step + 1
         if next_step >= 4:
             from screens.prospect_details import ProspectDetailsScreen
@@ -230,10 +255,54 @@ class ProspectWizardScreen(
         self.step = next_step
         self._load()
 
+    async def _saved_then_generate(self, record) -> None:
+        await self._loaded(record)
+        self._start_generate()
+
+    # -- going to a saved step (Alt+1..4) ----------------------------------------------------------
+    def step_reachable(self, step: int) -> bool:
+        """A saved step (or the first unfinished one), other than the one shown."""
+        if self.record is None or step == self.step:
+            return False
+        # creation_step counts the saved steps: the next one is open, the detail (4) once all three
+        # are saved.
+        return step <= self.record.company.creation_step + 1
+
+    def _step_keys_hint(self) -> str:
+        """'Alt+1…4 : étapes', or the keys config.toml gave them."""
+        keymap = self.app.settings.keymap
+        keys = [
+            key_name(keymap.get(f"wizard.step_{n}", f"alt+{n}").split(",")[0]) for n in (1, 2, 3, 4)
+        ]
+        if keys == ["Alt+1", "Alt+2", "Alt+3", "Alt+4"]:
+            return "Alt+1…4 : étapes"
+        return " ".join(keys) + " : étapes"
+
+    def action_goto_step(self, step: int) -> None:
+        if not self.step_reachable(step):
+            return
+        self._unless_kept(
+            lambda: self._go_to(step),
+            "Des modifications ne sont pas enregistrées.\nLes abandonner ?",
+            yes="Abandonner",
+            no="Rester",
+        )
+
+    def _go_to(self, step: int) -> None:
+        if step >= 4:
+            from screens.prospect_details import ProspectDetailsScreen
+
+            self.app.switch_screen(ProspectDetailsScreen(self.company_id))
+            return
+        self.step = step
+        self._load()
+
     # -- documents (step 2) ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in self._STEP2_ACTIONS:
             return self.step == 2 and self.company_id is not None
+        if action == "goto_step":
+            return self.step_reachable(parameters[0])
         return True
 
     def _attachments_company(self) -> int | None:
@@ -244,8 +313,23 @@ class ProspectWizardScreen(
         if self.step != 2 or self.record is None:
             return
         if self.record.billing is None or self.dirty:
-            self._banner("Enregistrez d'abord le point de facturation.", error=True)
+
+            def answer(save: bool | None) -> None:
+                if save:
+                    self._save(then_generate=True)
+
+            self.app.push_screen(
+                ConfirmDialog(
+                    "Le point de facturation n'est pas enregistré.\nEnregistrer puis générer ?",
+                    yes="Enregistrer et générer",
+                    no="Annuler",
+                ),
+                answer,
+            )
             return
+        self._start_generate()
+
+    def _start_generate(self) -> None:
         self._banner("Génération du mandat…")
         self.run_db(
             generate_mandate,

@@ -64,6 +64,21 @@ class MyOpenIPApp(App):
         self._key_came_back = False
         self._session_checked_at = monotonic()
         self._session_ending = False
+        if self.settings.keymap:  # config.toml's [touches]: F1 and the footer show these keys
+            self.set_keymap(self.settings.keymap)
+
+    def _say_unknown_key_ids(self) -> None:
+        from tui.keymap import unknown_ids
+
+        unknown = unknown_ids(self.settings.keymap)
+        if unknown:
+            self.notify(
+                "Identifiants de touche inconnus dans [touches] de config.toml : "
+                + ", ".join(unknown)
+                + " (myopenip touches les liste tous).",
+                severity="warning",
+                timeout=15,
+            )
 
     def get_driver_class(self):
         # Only the cells that changed go to the terminal, as curses does (tui/wire.py).
@@ -75,6 +90,8 @@ class MyOpenIPApp(App):
         self.screen_change_signal.subscribe(self, self._paint_once_mounted, immediate=True)
         self.push_screen(LoginScreen())
         self._collected_at = self._last_activity
+        if self.settings.keymap:
+            self._say_unknown_key_ids()
         if gc.get_freeze_count():  # tuned for a session (tui/cli.py run_app), not in tests
             self.set_interval(GC_IDLE_SECONDS, self._collect_garbage_when_idle)
         idle = self.settings.idle_lock_minutes * 60

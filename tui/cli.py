@@ -68,6 +68,10 @@ def _config_failure(path: Path, exc: Exception) -> str:
         found = re.search(r"line (\d+)", str(exc))
         line = f" (ligne {found.group(1)})" if found else ""
         return f"Le fichier de configuration {where} n'est pas un fichier TOML valide{line}."
+    from tui.settings import KeymapError
+
+    if isinstance(exc, KeymapError):
+        return f"Dans le fichier de configuration {where}, {exc}"
     if isinstance(exc, (ValueError, TypeError)):
         return (
             "Une valeur de la configuration (fichier ou variable MYOPENIP_…) n'a pas le type "
@@ -260,6 +264,7 @@ def _load_command_modules() -> None:
     import tui.csv_commands  # noqa: F401 - registers import-prospects
     import tui.document_commands  # noqa: F401 - registers mandate, creditor
     import tui.key_commands  # noqa: F401 - registers add-key, remove-key, list-keys
+    import tui.keymap  # noqa: F401 - registers touches
     import tui.ssh_session  # noqa: F401 - registers ssh-session (deploy/myopenip-ssh)
 
 

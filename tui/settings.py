@@ -53,6 +53,9 @@ class Settings:
     ssh_portal: str = ""
     page_size: int = 100
     log_file: str = field(default_factory=lambda: str(default_log_path()))
+    # config.toml's [touches] table: binding id = "key[,key]" (Textual's keymap), for example
+    # "prospects.new" = "f2". `myopenip touches` lists the ids.
+    keymap: dict[str, str] = field(default_factory=dict)
 
 
 SESSION_ONLY = ("ssh_login", "ssh_key", "ssh_portal")  # never read from a file
@@ -82,6 +85,24 @@ def _coerce(kind, raw):
     return str(raw)
 
 
+class KeymapError(ValueError):
+    """A [touches] entry that is not `"binding.id" = "key"`: said in French at start-up."""
+
+
+def _keymap(table) -> dict[str, str]:
+    if not isinstance(table, dict):
+        raise KeymapError("[touches] doit être une table : « id.de.la.touche » = \"touche\".")
+    keymap = {}
+    for binding_id, keys in table.items():
+        if not isinstance(keys, str) or not keys.strip():
+            raise KeymapError(
+                f"[touches] « {binding_id} » : indiquez la touche entre guillemets, "
+                'par exemple "f2" ou "ctrl+t".'
+            )
+        keymap[str(binding_id)] = ",".join(k.strip() for k in keys.split(",") if k.strip())
+    return keymap
+
+
 def load_settings(config_file: Path | None = None, environ=os.environ) -> Settings:
     settings = Settings()
     path = config_file or Path(
@@ -97,7 +118,10 @@ def load_settings(config_file: Path | None = None, environ=os.environ) -> Settin
             if environ.get(key):
                 values[name] = environ[key]
                 break
+    keymap = _keymap(values.pop("touches")) if "touches" in values else {}
     clean = {
-        k: _coerce(types[k], v) for k, v in values.items() if k in types and k not in SESSION_ONLY
+        k: _coerce(types[k], v)
+        for k, v in values.items()
+        if k in types and k not in SESSION_ONLY and k != "keymap"
     }
-    return replace(settings, **clean)
+    return replace(settings, keymap=keymap, **clean)

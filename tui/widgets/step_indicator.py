@@ -14,6 +14,7 @@ class StepIndicator(Static):
 
     current: reactive[int] = reactive(1)
     done: reactive[int] = reactive(0)
+    hint: reactive[str] = reactive("")  # the keys that go to a step, said after the steps
 
     def __init__(self, steps: int = 4, current: int = 1, done: int = 0, **kwargs):
         super().__init__(**kwargs)
@@ -32,4 +33,6 @@ class StepIndicator(Static):
                 text.append(f"✓{step}", style="green")
             else:
                 text.append(f" {step} ", style="dim")
+        if self.hint:
+            text.append(f"   {self.hint}", style="dim")
         return text
