@@ -87,12 +87,15 @@ class AttachmentsMixin(MessagePump):
             )
 
         self.app.push_screen(
-            FilePickerScreen(inbox, title=ATTACHMENT_LABELS[kind], hint="PDF, 20 Mo au plus"), picked
+            FilePickerScreen(inbox, title=ATTACHMENT_LABELS[kind], hint="PDF, 20 Mo au plus"),
+            picked,
         )
 
     def _attached(self, document) -> None:
         self._banner("")
-        self.notify(f"{Document.LABELS[document.kind]} joint : {plain(document.filename)}", timeout=5)
+        self.notify(
+            f"{Document.LABELS[document.kind]} joint : {plain(document.filename)}", timeout=5
+        )
         self._load_attachments()
 
     def _document_refused(self, exc: DomainError) -> None:

@@ -30,7 +30,7 @@ from tui.widgets.form import FormField, fill_form, read_form, show_errors
 from tui.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
-    Column("name", "Offre", 52),
+    Column("name", "Offre", 52, min_width=20),
     Column("setup", Text("M.E.S.", justify="right"), 12),
     Column("monthly", Text("ABO.", justify="right"), 12),
     Column("status", "Statut", 14),
@@ -252,9 +252,7 @@ class CatalogueScreen(DbWorkerMixin, Screen):
 
     def _confirm_retire(self, record) -> None:
         if record.retired:
-            question = (
-                f"Remettre en vente « {plain(record.name)} » ? Elle sera proposée sur les nouveaux devis."
-            )
+            question = f"Remettre en vente « {plain(record.name)} » ? Elle sera proposée sur les nouveaux devis."
             yes = "Remettre en vente"
         else:
             question = (

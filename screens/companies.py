@@ -48,8 +48,8 @@ class CompanyListScreen(Screen):
     EMPTY = "Aucune entreprise ne correspond aux filtres."
     COLUMNS: tuple[Column, ...] = (
         Column("id", "IDENTIFIANT", 11),
-        Column("name", "RAISON SOCIALE", 36),
-        Column("place", "CODE POSTAL / VILLE", 24),
+        Column("name", "RAISON SOCIALE", 36, min_width=14),
+        Column("place", "CODE POSTAL / VILLE", 24, min_width=12, priority=1, short="CP / VILLE"),
         Column("siren", "SIREN", 11),
     )
     FILTERS: tuple[FilterSpec, ...] = (
@@ -107,8 +107,8 @@ class ClientsScreen(CompanyListScreen):
     COLUMNS = (
         Column("id", "IDENTIFIANT", 11),
         Column("client_number", "N° client", 9),
-        Column("name", "RAISON SOCIALE", 30),
-        Column("place", "CODE POSTAL / VILLE", 22),
+        Column("name", "RAISON SOCIALE", 30, min_width=14),
+        Column("place", "CODE POSTAL / VILLE", 22, min_width=12, priority=1, short="CP / VILLE"),
         Column("siren", "SIREN", 11),
     )
     FILTERS = (

@@ -20,10 +20,10 @@ from tui.widgets.record_list import Column, FilterSpec, RecordList
 COLUMNS = (
     Column("last_name", "Nom", 11),
     Column("first_name", "Prénom", 9),
-    Column("company", "Entreprise", 18),
+    Column("company", "Entreprise", 18, min_width=10),
     Column("phone", "Téléphone", 14),
-    Column("email", "E-mail", 16),
-    Column("admin", "Administrateur", 14),
+    Column("email", "E-mail", 16, min_width=10),
+    Column("admin", "Administrateur", 14, min_width=6, short="Admin."),
 )
 FILTERS = (
     FilterSpec("name", "Nom / Prénom", 24),

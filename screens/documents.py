@@ -15,12 +15,12 @@ from tui.widgets.footer import AppFooter
 from tui.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
-    Column("kind", "TYPE", 18),
-    Column("company", "ENTREPRISE", 18),
-    Column("filename", "FICHIER", 18),
+    Column("kind", "TYPE", 18, min_width=10),
+    Column("company", "ENTREPRISE", 18, min_width=10),
+    Column("filename", "FICHIER", 18, min_width=12),
     Column("size", "TAILLE", 7),
     Column("date", "DATE", 14),
-    Column("by", "PAR", 9),
+    Column("by", "PAR", 9, priority=1),
 )
 FILTERS = (
     FilterSpec("company", "ENTREPRISE (IDENTIFIANT ou nom)", 34),

@@ -126,8 +126,6 @@ class WriteDocumentDialog(SaveAsDialog):
             person_outbox(app),
             default_name,
             title,
-            told=lambda target, _: (
-                f"Fichier écrit : {target.name} ({target.folder.label.lower()})"
-            ),
+            told=lambda target, _: f"Fichier écrit : {target.name} ({target.folder.label.lower()})",
         )
         self.doc_id = doc_id

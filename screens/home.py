@@ -73,4 +73,3 @@ class HomeScreen(Screen):
     def _open(self, event: Tree.NodeSelected) -> None:
         if event.node.data:
             self.app.open_place(event.node.data)
-

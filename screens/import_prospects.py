@@ -83,7 +83,9 @@ class ImportProspectsScreen(DbWorkerMixin, Screen):
             with Horizontal(classes="import-row"):
                 yield Label("Fichier CSV", classes="import-caption")
                 yield Input(
-                    placeholder="nom du fichier déposé (F4 : choisir)", id="import-path", compact=True
+                    placeholder="nom du fichier déposé (F4 : choisir)",
+                    id="import-path",
+                    compact=True,
                 )
             if self.app.scope.is_operator:
                 with Horizontal(classes="import-row"):

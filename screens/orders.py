@@ -38,10 +38,10 @@ from tui.widgets.record_list import Column, FilterSpec, RecordList
 # No cell padding: each cell starts with one space instead, so seven columns fit in 100.
 COLUMNS = (
     Column("number", " N° commande", 13),
-    Column("client", " Client", 18),
-    Column("client_number", " N° client", 10),
+    Column("client", " Client", 18, min_width=10),
+    Column("client_number", " N° client", 10, priority=1),
     Column("quote", " Devis", 15),
-    Column("date", " Date", 11),
+    Column("date", " Date", 11, priority=2),
     Column("status", " Statut", 9),
     Column("amounts", Text(" M.E.S. / ABO.", justify="right"), None),
 )

@@ -52,7 +52,8 @@ def announce_client(app, name: str, client_number: str, title: str, company_id: 
 
     app.push_screen(
         MessageDialog(
-            f"« {plain(name)} » est maintenant client.\nN° client : [b]{client_number}[/b]", title=title
+            f"« {plain(name)} » est maintenant client.\nN° client : [b]{client_number}[/b]",
+            title=title,
         ),
         back,
     )

@@ -347,7 +347,10 @@ class ProspectWizardScreen(
         self.run_db(load_prospect, self.app.scope, self.company_id, done=self._refresh_rum)
         self.app.push_screen(
             WriteDocumentDialog(
-                self.app, document.id, document.filename, title=f"Mandat généré : {document.filename}"
+                self.app,
+                document.id,
+                document.filename,
+                title=f"Mandat généré : {document.filename}",
             )
         )
 

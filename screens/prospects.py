@@ -15,10 +15,10 @@ from tui.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
     Column("id", "IDENTIFIANT", 11),
-    Column("name", "RAISON SOCIALE", 27),
-    Column("place", "CODE POSTAL / VILLE", 20),
+    Column("name", "RAISON SOCIALE", 27, min_width=20),
+    Column("place", "CODE POSTAL / VILLE", 20, min_width=12, priority=1, short="CP / VILLE"),
     Column("etat", "ETAT", 18),
-    Column("action", "ACTION", 12),
+    Column("action", "ACTION", 11),
 )
 FILTERS = (
     FilterSpec("identifiant", "IDENTIFIANT", 13),

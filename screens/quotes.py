@@ -49,6 +49,7 @@ class ColumnSpec:
     minimum: int = 0
     weight: int = 0
     right: bool = False
+    drop: int = 0  # dropped at narrow widths, highest first (0: always shown)
 
 
 def _crop(text: str, width: int) -> str:
@@ -70,19 +71,29 @@ def _step(row, width: int) -> str:
 SPECS = (
     ColumnSpec("reference", "N° devis / Version", lambda r, w: r.reference, width=14),
     ColumnSpec("client", "Client", lambda r, w: _crop(r.client, w), minimum=10, weight=5),
-    ColumnSpec("commune", "Commune", lambda r, w: _crop(r.commune, w), minimum=7, weight=2),
+    ColumnSpec("commune", "Commune", lambda r, w: _crop(r.commune, w), minimum=7, weight=2, drop=1),
     ColumnSpec("offers", "Nom des offres", lambda r, w: _crop(r.offers, w), minimum=8, weight=4),
     ColumnSpec("created", "Création", lambda r, w: r.created, width=10),
     ColumnSpec("step", "Étape", _step, minimum=5, weight=1),
-    ColumnSpec("partners", "Partenaires", lambda r, w: _crop(r.partners, w), minimum=6, weight=1),
     ColumnSpec(
-        "commercial", "Commercial", lambda r, w: _person(r.commercial, w), minimum=7, weight=2
+        "partners", "Partenaires", lambda r, w: _crop(r.partners, w), minimum=6, weight=1, drop=3
+    ),
+    ColumnSpec(
+        "commercial",
+        "Commercial",
+        lambda r, w: _person(r.commercial, w),
+        minimum=7,
+        weight=2,
+        drop=2,
     ),
     ColumnSpec("amounts", "M.E.S. / ABO.", lambda r, w: r.amounts, right=True),
 )
 # Where a header word may break when its column is narrower than the word.
 _HYPHENATION = {"Partenaires": ("Parte", "naires"), "Commercial": ("Commer", "cial")}
 SCROLLBAR = 1  # the table's vertical scrollbar (quotes.tcss)
+# Columns are dropped (Partenaires, then Commercial, then Commune) until the client's name gets
+# at least this many cells: at 100 columns it is the name, not the partners, that one reads.
+CLIENT_ROOM = 20
 
 
 def _header(label: str, width: int) -> str:
@@ -99,17 +110,37 @@ def _header(label: str, width: int) -> str:
     return "\n".join(" " + _crop(line, width) for line in lines)
 
 
+def shown_specs(available: int, rows) -> list[ColumnSpec]:
+    """The columns kept at this width (see CLIENT_ROOM), in table order."""
+    specs = list(SPECS)
+
+    def least(spec: ColumnSpec) -> int:
+        if spec.key == "amounts":
+            return max((len(r.amounts) for r in rows), default=16)
+        if spec.key == "client":
+            return CLIENT_ROOM
+        return spec.width or spec.minimum
+
+    while sum(least(s) + 1 for s in specs) > available - SCROLLBAR:
+        droppable = [s for s in specs if s.drop]
+        if not droppable:
+            break
+        specs.remove(max(droppable, key=lambda s: s.drop))
+    return specs
+
+
 def fit_widths(available: int, rows) -> dict[str, int]:
-    """Each column's text width for a table `available` columns wide showing `rows`."""
+    """Each shown column's text width for a table `available` columns wide showing `rows`."""
+    specs = shown_specs(available, rows)
     widths: dict[str, int] = {}
-    for spec in SPECS:
+    for spec in specs:
         if spec.key == "amounts":
             widths[spec.key] = max((len(r.amounts) for r in rows), default=16)
         elif spec.width:
             widths[spec.key] = spec.width
         else:
             widths[spec.key] = spec.minimum
-    flexible = [s for s in SPECS if s.weight]
+    flexible = [s for s in specs if s.weight]
     # What each flexible column could use at most: its longest value on this page.
     wanted = {
         s.key: max([len(s.value(r, 999)) for r in rows] + [s.minimum]) if rows else 99
@@ -136,6 +167,8 @@ def fit_widths(available: int, rows) -> dict[str, int]:
 def quote_cells(row, widths: dict[str, int]) -> tuple[str, ...]:
     cells = []
     for spec in SPECS:
+        if spec.key not in widths:
+            continue  # dropped at this width
         width = widths[spec.key]
         text = spec.value(row, width)
         cells.append(" " + (text.rjust(width) if spec.right else text))
@@ -146,6 +179,7 @@ def quote_columns(widths: dict[str, int]) -> tuple[Column, ...]:
     return tuple(
         Column(spec.key, _header(spec.label, widths[spec.key]), widths[spec.key] + 1)
         for spec in SPECS
+        if spec.key in widths
     )
 
 

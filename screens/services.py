@@ -23,12 +23,12 @@ from tui.widgets.record_list import Column, FilterSpec, RecordList
 
 # No cell padding: each cell starts with one space instead, so seven columns fit in 100.
 COLUMNS = (
-    Column("client", " Client", 20),
+    Column("client", " Client", 20, min_width=10),
     Column("client_number", " N° client", 10),
-    Column("offer", " Offre", 24),
+    Column("offer", " Offre", 24, min_width=10),
     Column("quantity", Text(" Qté", justify="right"), 5),
     Column("monthly", Text(" Mensuel", justify="right"), 12),
-    Column("since", " Depuis le", 11),
+    Column("since", " Depuis le", 11, priority=1),
     Column("client_total", Text(" Total client", justify="right"), 13),
 )
 FILTERS = (

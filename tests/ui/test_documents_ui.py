@@ -15,6 +15,7 @@ from screens.prospect_wizard import ProspectWizardScreen
 from tests.ui.conftest import SIZE, login, settle, type_text
 from tui.app import MyOpenIPApp
 from tui.settings import Settings
+from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.form import FormField
 from tui.widgets.record_list import RecordList
 
@@ -137,14 +138,15 @@ async def test_generate_the_mandate_from_step_2_and_find_it_in_formulaires(app, 
         stored = Document.get(Document.kind == Document.KIND_MANDATE_GENERATED)
         assert stored.company_id == 1744 and bytes(stored.content) == target.read_bytes()
 
-        # An unsaved edit must be saved before generating.
+        # An unsaved edit is saved before generating, if the user says so (here: Annuler).
         screen.query_one("#field-holder", FormField).control.focus()
         await type_text(pilot, " SA")
         await pilot.press("ctrl+g")
         await settle(pilot)
-        assert "Enregistrez d'abord le point de facturation." in text_of(
-            screen.query_one("#banner", Static)
-        )
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is screen and screen.dirty
         assert Document.select().count() == 1
 
         app.push_screen(DocumentsScreen())

@@ -92,11 +92,21 @@ class AppFooter(Footer):
                 disabled=not enabled,
                 tooltip=tooltip,
             ).data_bind(compact=Footer.compact)
-        yield from local.values()
         right = sorted(always.values(), key=lambda key: _order(key, active))
         palette = active.get(self.app.COMMAND_PALETTE_BINDING)
         width = self.app.size.width
-        room = width - 1 - sum(key_width(key) for key in local.values())
+        # The screen's keys that fit whole beside F1's block (a key cut in the middle, "^f Poin",
+        # says nothing): the others are in F1's list.
+        f1_block = 2 + sum(key_width(key) for key in right if _id(key, active) == KEYS_ID)
+        room = width - 1 - f1_block
+        fitting = []
+        for key in local.values():
+            if key_width(key) > room:
+                continue  # a later, shorter key may still fit
+            fitting.append(key)
+            room -= key_width(key)
+        yield from fitting
+        room += f1_block
         if self.app.ENABLE_COMMAND_PALETTE and palette is not None:
             _node, binding, enabled, _tooltip = palette
             right.append(
@@ -111,7 +121,7 @@ class AppFooter(Footer):
             )
         # F1 always; then Ctrl+Q, F3 and the palette key while they fit beside the screen's keys.
         shown, used = [], 2
-        for key in right:
+        for key in right:  # (F1's room was kept above)
             if _id(key, active) == KEYS_ID or used + key_width(key) <= room:
                 shown.append(key)
                 used += key_width(key)

@@ -12,7 +12,7 @@ page itself, so fetches may stop counting at a cap ("sur plus de 10 000").
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len, set_cell_size
 from rich.measure import Measurement
@@ -72,8 +72,8 @@ class Cell:
 
     def __rich_console__(self, console, options):
         text = self.text
-        if cell_len(text) > options.max_width:
-            text = set_cell_size(text, options.max_width)
+        if cell_len(text) > options.max_width:  # cut, and said so
+            text = set_cell_size(text, max(options.max_width - 1, 0)) + "…"
         yield Segment(text)
 
     def __rich_measure__(self, console, options) -> Measurement:
@@ -83,9 +83,60 @@ class Cell:
 
 @dataclass(frozen=True)
 class Column:
+    """A list column. At a width too narrow for every column at its `width`, the columns with a
+    `min_width` shrink towards it; if that is still too wide, the column with the highest
+    `priority` is dropped, then the next (0: never dropped: the identifier, the state or
+    amount, the action). `short` is the header shown when the column is narrower than `label`."""
+
     key: str
     label: str
     width: int | None = None
+    min_width: int | None = None
+    priority: int = 0
+    short: str | None = None
+
+
+def fit_to_width(
+    columns: Sequence[Column], available: int, padding: int, natural: dict[str, int]
+) -> tuple[Column, ...]:
+    """The columns that fit `available` cells, with their widths (see Column). `natural` gives
+    the width of columns without one (their longest value on the page)."""
+
+    def full(column: Column) -> int:
+        return column.width if column.width is not None else natural.get(column.key, 1)
+
+    def least(column: Column) -> int:
+        return min(column.min_width or full(column), full(column))
+
+    kept = list(columns)
+    while sum(least(c) + 2 * padding for c in kept) > available:
+        droppable = [c for c in kept if c.priority]
+        if not droppable:
+            break
+        kept.remove(max(droppable, key=lambda c: (c.priority, kept.index(c))))
+    widths = {c.key: full(c) for c in kept}
+    if sum(widths[c.key] + 2 * padding for c in kept) > available:
+        # Shrink: each shrinkable column gets back its share of what is left above the minimums.
+        widths = {c.key: least(c) for c in kept}
+        spare = available - sum(w + 2 * padding for w in widths.values())
+        cap = {c.key: full(c) for c in kept if full(c) > least(c)}
+        total = sum(cap[key] - widths[key] for key in cap)
+        if spare > 0 and total:
+            for key in cap:
+                widths[key] += (cap[key] - widths[key]) * spare // total
+            left = available - sum(w + 2 * padding for w in widths.values())
+            for key in cap:  # what integer division left, one cell each, in column order
+                if left > 0 and widths[key] < cap[key]:
+                    widths[key] += 1
+                    left -= 1
+    fitted = []
+    for column in kept:
+        width = widths[column.key]
+        label = column.label
+        if column.short and width < cell_len(str(label)):
+            label = column.short
+        fitted.append(replace(column, width=width, label=label))
+    return tuple(fitted)
 
 
 @dataclass(frozen=True)
@@ -103,6 +154,8 @@ class RecordTable(DataTable):
     @classmethod
     def labelled(cls, open_label: str, **options) -> RecordTable:
         # A subclass per label keeps to the public BINDINGS API (no private binding maps).
+        # The first column (the identifier) stays when the table scrolls sideways.
+        options.setdefault("fixed_columns", 1)
         if open_label == "Ouvrir":
             return cls(cursor_type="row", zebra_stripes=True, **options)
         table_cls = type(
@@ -166,7 +219,8 @@ class RecordList(DbWorkerMixin, Vertical):
         export_name: str = "liste",
     ):
         super().__init__(id=id)
-        self.columns = tuple(columns)
+        self.all_columns = tuple(columns)
+        self.columns = self.all_columns  # those shown at the table's width (fit_to_width)
         self.filter_specs = tuple(filters)
         self.fetch = fetch
         self.to_cells = to_cells
@@ -210,12 +264,16 @@ class RecordList(DbWorkerMixin, Vertical):
             table.add_column(column.label, key=column.key, width=column.width)
 
     def _refit(self) -> bool:
-        """Ask `fit_columns` for the columns of this width and page; True if they changed."""
-        if self.fit_columns is None:
-            return False
+        """The columns for this width and page (`fit_columns`, or the columns' own widths,
+        minimums and priorities); True if they changed."""
         table = self.query_one(DataTable)
         width = table.size.width or self.size.width
-        columns = tuple(self.fit_columns(width, self.rows))
+        if not width:
+            return False
+        if self.fit_columns is not None:
+            columns = tuple(self.fit_columns(width, self.rows))
+        else:
+            columns = self._fit_by_priority(table, width)
         if columns == self.columns:
             return False
         self.columns = columns
@@ -223,8 +281,34 @@ class RecordList(DbWorkerMixin, Vertical):
         self._add_columns()
         return True
 
+    def _fit_by_priority(self, table: DataTable, width: int) -> tuple[Column, ...]:
+        natural = {}
+        for index, column in enumerate(self.all_columns):
+            if column.width is None:
+                values = [self.to_cells(row)[index] for row in self.rows]
+                natural[column.key] = max(
+                    [cell_len(str(column.label))] + [cell_len(str(value)) for value in values]
+                )
+        available = width - table.styles.scrollbar_size_vertical
+        return fit_to_width(self.all_columns, available, table.cell_padding, natural)
+
+    def _fit_filters(self) -> None:
+        """Filter boxes at their widths, or narrower in proportion when the row is too short
+        for them all (80 columns): no box pushed off the screen."""
+        widths = [spec.width for spec in self.filter_specs]
+        if not self.filter_specs or not all(widths) or not self.size.width:
+            return
+        total = sum(width + 1 for width in widths)  # each box has a margin of one
+        room = self.size.width
+        for spec, width in zip(self.filter_specs, widths, strict=True):
+            shown = width if total <= room else max(6, width * room // total - 1)
+            box = self.query_one(f"#filter-{spec.key}", Input)
+            if box.styles.width is None or box.styles.width.value != shown:
+                box.styles.width = shown
+
     def on_resize(self) -> None:
-        if self.fit_columns is not None and self._refit():
+        self._fit_filters()
+        if self._refit():
             table = self.query_one(DataTable)
             row = table.cursor_row
             self._fill_rows()
@@ -359,8 +443,15 @@ class RecordList(DbWorkerMixin, Vertical):
         # Keys are set per row so Enter reports the record, not the table's row index.
         # Plain cells: data is shown as it is (a "[" in a company name is not markup), and
         # the table neither parses markup nor wraps text in 500 cells per page.
+        shown = None  # the cells of the columns shown, when some were dropped for the width
+        if self.fit_columns is None and len(self.columns) < len(self.all_columns):
+            keys = [column.key for column in self.all_columns]
+            shown = [keys.index(column.key) for column in self.columns]
         for row in self.rows:
-            cells = (Cell(cell) if isinstance(cell, str) else cell for cell in self.to_cells(row))
+            cells = self.to_cells(row)
+            if shown is not None:
+                cells = [cells[index] for index in shown]
+            cells = (Cell(cell) if isinstance(cell, str) else cell for cell in cells)
             table.add_row(*cells, key=str(self.row_key(row)))
 
     class Loaded(Message):

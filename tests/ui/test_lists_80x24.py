@@ -1,0 +1,68 @@
+"""Issue 13 item 8: at 80×24 every list keeps its identifying columns, its state or amount and its
+action; the other columns shrink or drop by their stated priority; the identifier stays when the
+table scrolls sideways; the footer shows whole keys only."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable
+
+from tests.ui.conftest import login, settle
+from tui.widgets.footer import AppFooter
+from tui.widgets.record_list import RecordList
+
+SMALL = (80, 24)
+
+# place -> the column headers kept at 80 columns (the operator sees every list), spaces folded
+KEPT = {
+    "prospects": ["IDENTIFIANT", "RAISON SOCIALE", "ETAT", "ACTION"],
+    "clients": ["IDENTIFIANT", "N° client", "RAISON SOCIALE", "CP / VILLE", "SIREN"],
+    "catalogue": ["Offre", "M.E.S.", "ABO.", "Statut"],
+    "orders": ["N° commande", "Client", "Devis", "Statut", "M.E.S. / ABO."],
+    "quotes": [
+        "N° devis / Version",
+        "Client",
+        "Nom des offres",
+        "Création",
+        "Étape",
+        "M.E.S. / ABO.",
+    ],
+    "services": ["Client", "N° client", "Offre", "Qté", "Mensuel", "Depuis le", "Total client"],
+}
+
+
+def headers(table: DataTable) -> list[str]:
+    return [" ".join(str(column.label).split()) for column in table.columns.values()]
+
+
+@pytest.mark.parametrize("place", list(KEPT))
+async def test_each_list_keeps_its_identity_state_and_action_at_80_columns(app, place):
+    async with app.run_test(size=SMALL) as pilot:
+        await login(pilot, "operateur", operator=True)
+        app.open_place(place)
+        await settle(pilot)
+        await settle(pilot)
+        listing = app.screen.query_one(RecordList)
+        table = listing.query_one(DataTable)
+        assert listing.rows, place
+        labels = headers(table)
+        assert labels == KEPT[place]
+        # Everything fits: no sideways scrolling needed, and the row's cells match the headers.
+        assert table.virtual_size.width <= table.size.width
+        assert len(table.get_row_at(0)) == len(labels)
+        footer = app.screen.query_one(AppFooter)
+        assert footer.virtual_size.width <= 80
+
+
+async def test_the_identifier_stays_when_the_table_scrolls_sideways(app):
+    async with app.run_test(size=(60, 24)) as pilot:
+        await login(pilot)
+        app.open_place("prospects")
+        await settle(pilot)
+        table = app.screen.query_one(RecordList).query_one(DataTable)
+        assert table.fixed_columns == 1
+        table.focus()
+        await pilot.press("right", "right", "right")
+        await settle(pilot)
+        assert table.scroll_x > 0  # 60 columns: the table is wider than the screen
+        assert "IDENTIFIANT" in "".join(s.text for s in table.render_line(0))
