@@ -94,7 +94,11 @@ def contact_form_values(contact: Contact | None) -> dict:
     """A contact as its form shows it (keys of db.forms.ADMIN_FIELDS)."""
     if contact is None:
         return {}
-    return {name: getattr(contact, name) for name in _CONTACT_COLUMNS}
+    values = {name: getattr(contact, name) for name in _CONTACT_COLUMNS}
+    for name in ("phone", "mobile", "fax"):  # stored E.164, shown as the details show them
+        if values[name]:
+            values[name] = v.format_phone(values[name])
+    return values
 
 
 # -- shared writes (the wizard's steps and the company edits) ------------------------------------

@@ -24,6 +24,7 @@ from db.records import prospect_for_edit, update_checked
 from db.scope import Scope
 from db.text import bounded_int, search_filters
 
+Owner = Company.alias("owner")  # the reseller a prospect belongs to (Company.reseller)
 LAST_STEP = 3  # steps 1-3 are saved; step 4 is "Détails d'un prospect"
 
 
@@ -39,6 +40,7 @@ class ProspectFilters:
     identifiant: str = ""
     name: str = ""
     place: str = ""  # CODE POSTAL / VILLE
+    owner: str = ""  # REVENDEUR (the operator's list): words of the owning reseller's name
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class ProspectRow:
     name: str
     place: str
     creation_step: int
+    owner: str = ""  # the owning reseller's name (read for the operator only)
 
     @property
     def etat(self) -> str:
@@ -66,8 +69,18 @@ def _prospect_query(scope: Scope, filters: ProspectFilters, *, for_count: bool =
             .join(Site, JOIN.LEFT_OUTER, on=((Site.company == Company.id) & (Site.is_main == True)))  # noqa: E712
             .where(Company.kind == CompanyKind.PROSPECT)
         )
+    if scope.is_operator and not for_count:
+        query = (
+            query.select_extend(Owner.name.alias("owner"))
+            .switch(Company)
+            .join(Owner, JOIN.LEFT_OUTER, on=(Company.reseller == Owner.id))
+        )
     query = scope.companies(query)
     filters = search_filters(filters)  # any text: rows or none, never a store error
+    owner = fold(filters.owner.strip())
+    if owner:
+        resellers = Owner.select(Owner.id).where(Owner.search_name.contains(owner))
+        query = query.where(Company.reseller.in_(resellers))
     ident = filters.identifiant
     if ident:
         number = bounded_int(ident)
@@ -95,6 +108,7 @@ def list_prospects(
             row["name"],
             " ".join(p for p in (row["postcode"] or "", row["city"] or "") if p),
             row["creation_step"],
+            row.get("owner") or "",
         )
         for row in query.dicts()
     ]

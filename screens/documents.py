@@ -19,7 +19,7 @@ COLUMNS = (
     Column("company", "ENTREPRISE", 18, min_width=10),
     Column("filename", "FICHIER", 18, min_width=12),
     Column("size", "TAILLE", 7),
-    Column("date", "DATE", 14),
+    Column("date", "DATE", 16),
     Column("by", "PAR", 9, priority=1),
 )
 FILTERS = (
@@ -43,7 +43,7 @@ def document_cells(row) -> tuple:
         f"{row.company_id} · {row.company_name}",
         row.filename,
         row.size_label,
-        row.created_at.strftime("%d/%m/%y %H:%M") if row.created_at else "",
+        row.created_at.strftime("%d/%m/%Y %H:%M") if row.created_at else "",
         row.created_by or "—",
     )
 

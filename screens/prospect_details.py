@@ -59,6 +59,19 @@ def announce_client(app, name: str, client_number: str, title: str, company_id: 
     )
 
 
+# The guide's breadcrumb, "🏠 Édition du point de facturation prospect / Éditeur de
+# l'administrateur prospect / Détail du prospect", needs 105 columns: shorter words below.
+CRUMBS = (
+    (105, "Édition du point de facturation prospect", "Éditeur de l'administrateur prospect"),
+    (81, "Point de facturation prospect", "Administrateur prospect"),
+    (0, "Point de facturation", "Administrateur"),
+)
+
+
+def crumb_labels(width: int) -> tuple[str, str]:
+    return next((billing, admin) for least, billing, admin in CRUMBS if width >= least)
+
+
 class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
     parent_place = "prospects"  # Escape goes up the menu tree (tui/places.py)
     BINDINGS = [
@@ -68,10 +81,10 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
         Binding("ctrl+f", "edit(2)", "Point de facturation", id="details.edit_billing"),
         Binding("ctrl+a", "edit(3)", "Administrateur", id="details.edit_admin"),
         Binding("ctrl+w", "write_document", "Écrire le document", id="details.write_document"),
-        # The wizard's step keys (Alt+1..4) work here too.
-        Binding("alt+1", "edit(1)", "Éditer société/site", id="details.step_1", show=False),
-        Binding("alt+2", "edit(2)", "Point de facturation", id="details.step_2", show=False),
-        Binding("alt+3", "edit(3)", "Administrateur", id="details.step_3", show=False),
+        # The wizard's step keys (F6-F8) work here too.
+        Binding("f6", "edit(1)", "Éditer société/site", id="details.step_1", show=False),
+        Binding("f7", "edit(2)", "Point de facturation", id="details.step_2", show=False),
+        Binding("f8", "edit(3)", "Administrateur", id="details.step_3", show=False),
     ]
 
     def __init__(self, company_id: int):
@@ -88,19 +101,10 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
             yield StepIndicator(current=4, done=3, id="steps")
         with Horizontal(id="breadcrumb"):
             yield Static("🏠 ")
-            yield Button(
-                "Édition du point de facturation prospect",
-                id="crumb-billing",
-                compact=True,
-                classes="link",
-            )
+            billing, admin = crumb_labels(self.app.size.width)
+            yield Button(billing, id="crumb-billing", compact=True, classes="link")
             yield Static(" / ")
-            yield Button(
-                "Éditeur de l'administrateur prospect",
-                id="crumb-admin",
-                compact=True,
-                classes="link",
-            )
+            yield Button(admin, id="crumb-admin", compact=True, classes="link")
             yield Static(" / [b]Détail du prospect[/b]")
         yield Static("", id="banner", classes="banner")
         with VerticalScroll(id="details"):
@@ -116,6 +120,13 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
         with Horizontal(id="wizard-actions"):
             yield Button("Transformer en client", id="transform", variant="success", compact=True)
         yield AppFooter()
+
+    def on_resize(self) -> None:
+        billing, admin = crumb_labels(self.app.size.width)
+        for button_id, label in (("#crumb-billing", billing), ("#crumb-admin", admin)):
+            button = self.query_one(button_id, Button)
+            if str(button.label) != label:
+                button.label = label
 
     def on_mount(self) -> None:
         table = self.query_one("#documents-table", DataTable)

@@ -92,13 +92,14 @@ class ProspectWizardScreen(
         Binding("ctrl+b", "attach('rib')", "Joindre RIB", id="wizard.attach_rib"),
         Binding("escape", "leave", "Retour", id="wizard.back"),
         Binding("ctrl+r", "reload", "Recharger", id="wizard.reload"),
-        # Alt+digit: a terminal sends ESC then the digit, which reaches the app over SSH (Ctrl+1
-        # does not). Active for the saved steps only (check_action), so F1 lists those; the
-        # step indicator says the keys (the footer keeps its room for the step's own keys).
-        Binding("alt+1", "goto_step(1)", "Étape 1", id="wizard.step_1", show=False),
-        Binding("alt+2", "goto_step(2)", "Étape 2", id="wizard.step_2", show=False),
-        Binding("alt+3", "goto_step(3)", "Étape 3", id="wizard.step_3", show=False),
-        Binding("alt+4", "goto_step(4)", "Détail", id="wizard.step_4", show=False),
+        # F6-F9: function keys reach the app over SSH from every terminal (Alt+digit arrives as
+        # "¡", "™"... in Textual, Ctrl+digit not at all). Active for the saved steps only
+        # (check_action), so F1 lists those; the step indicator says the keys (the footer keeps
+        # its room for the step's own keys).
+        Binding("f6", "goto_step(1)", "Étape 1", id="wizard.step_1", show=False),
+        Binding("f7", "goto_step(2)", "Étape 2", id="wizard.step_2", show=False),
+        Binding("f8", "goto_step(3)", "Étape 3", id="wizard.step_3", show=False),
+        Binding("f9", "goto_step(4)", "Détail", id="wizard.step_4", show=False),
     ]
     _STEP2_ACTIONS = ("generate_mandate", "attach")
     RELOADS = True
@@ -259,7 +260,7 @@ class ProspectWizardScreen(
         await self._loaded(record)
         self._start_generate()
 
-    # -- going to a saved step (Alt+1..4) ----------------------------------------------------------
+    # -- going to a saved step (F6-F9) ----------------------------------------------------------
     def step_reachable(self, step: int) -> bool:
         """A saved step (or the first unfinished one), other than the one shown."""
         if self.record is None or step == self.step:
@@ -269,14 +270,15 @@ class ProspectWizardScreen(
         return step <= self.record.company.creation_step + 1
 
     def _step_keys_hint(self) -> str:
-        """'Alt+1…4 : étapes', or the keys config.toml gave them."""
+        """'F6…F9 : étapes 1 à 4', or the keys config.toml gave them."""
         keymap = self.app.settings.keymap
         keys = [
-            key_name(keymap.get(f"wizard.step_{n}", f"alt+{n}").split(",")[0]) for n in (1, 2, 3, 4)
+            key_name(keymap.get(f"wizard.step_{n}", f"f{5 + n}").split(",")[0])
+            for n in (1, 2, 3, 4)
         ]
-        if keys == ["Alt+1", "Alt+2", "Alt+3", "Alt+4"]:
-            return "Alt+1…4 : étapes"
-        return " ".join(keys) + " : étapes"
+        if keys == ["F6", "F7", "F8", "F9"]:
+            return "F6…F9 : étapes 1 à 4"
+        return " ".join(keys) + " : étapes 1 à 4"
 
     def action_goto_step(self, step: int) -> None:
         if not self.step_reachable(step):

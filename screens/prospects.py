@@ -1,4 +1,5 @@
-"""Prospects: IDENTIFIANT · RAISON SOCIALE · CODE POSTAL / VILLE · ETAT · ACTION, filtered in SQL."""
+"""Prospects: IDENTIFIANT · RAISON SOCIALE · CODE POSTAL / VILLE · (REVENDEUR, for the operator) ·
+ETAT · ACTION, filtered in SQL."""
 
 from __future__ import annotations
 
@@ -25,10 +26,25 @@ FILTERS = (
     FilterSpec("name", "RAISON SOCIALE", 30),
     FilterSpec("place", "CODE POSTAL / VILLE", 22),
 )
+# The operator sees every reseller's prospects: whose each one is, and a filter on it. At 80
+# columns CODE POSTAL / VILLE goes first, then REVENDEUR (its filter stays).
+OPERATOR_COLUMNS = (
+    *COLUMNS[:2],
+    Column("place", "CODE POSTAL / VILLE", 20, min_width=12, priority=2, short="CP / VILLE"),
+    Column("owner", "REVENDEUR", 18, min_width=10, priority=1),
+    *COLUMNS[3:],
+)
+OPERATOR_FILTERS = (
+    FilterSpec("identifiant", "IDENTIFIANT", 13),
+    FilterSpec("name", "RAISON SOCIALE", 24),
+    FilterSpec("place", "CODE POSTAL / VILLE", 20),
+    FilterSpec("owner", "REVENDEUR", 18),
+)
 
 
 def _wanted(filters: dict) -> ProspectFilters:
-    return ProspectFilters(**{k: filters.get(k, "") for k in ("identifiant", "name", "place")})
+    keys = ("identifiant", "name", "place", "owner")
+    return ProspectFilters(**{k: filters.get(k, "") for k in keys})
 
 
 def fetch_prospects(scope, filters: dict, offset: int, limit: int):
@@ -38,6 +54,10 @@ def fetch_prospects(scope, filters: dict, offset: int, limit: int):
 
 def prospect_cells(row) -> tuple:
     return (str(row.id), row.name, row.place, row.etat, "Reprendre >")
+
+
+def operator_prospect_cells(row) -> tuple:
+    return (str(row.id), row.name, row.place, row.owner, row.etat, "Reprendre >")
 
 
 def open_prospect(app, company_id: int, step: int | None = None) -> None:
@@ -60,11 +80,12 @@ class ProspectsScreen(Screen):
             "[b]Prospects[/b]  ·  Entreprises › GESTION DES ENTREPRISES", classes="screen-title"
         )
         scope = self.app.scope
+        operator = scope.is_operator
         yield RecordList(
-            COLUMNS,
-            FILTERS,
+            OPERATOR_COLUMNS if operator else COLUMNS,
+            OPERATOR_FILTERS if operator else FILTERS,
             fetch=lambda f, o, n: fetch_prospects(scope, f, o, n),
-            to_cells=prospect_cells,
+            to_cells=operator_prospect_cells if operator else prospect_cells,
             row_key=lambda r: r.id,
             page_size=self.app.settings.page_size,
             empty_text="Aucun prospect ne correspond aux filtres.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import threading
 from time import monotonic
 
 from textual import events
@@ -62,6 +63,7 @@ class MyOpenIPApp(App):
         self._locked = False
         self._key_in_flight: events.Key | None = None  # see _key_handled
         self._key_came_back = False
+        self._after_key: list[events.Callback] = []  # see post_message
         self._session_checked_at = monotonic()
         self._session_ending = False
         if self.settings.keymap:  # config.toml's [touches]: F1 and the footer show these keys
@@ -163,6 +165,15 @@ class MyOpenIPApp(App):
                 await self._key_handled(event)
         finally:
             self._key_in_flight = None
+            await self._run_after_key()
+
+    async def _run_after_key(self) -> None:
+        """What the key asked the app to do next (a focus move: `/` puts the cursor in the
+        filters) runs now, before the keys that arrived behind it, as if they came later."""
+        while self._after_key:
+            callbacks, self._after_key = self._after_key, []
+            for message in callbacks:
+                await self.on_callback(message)
 
     async def _key_handled(self, event: events.Key) -> None:
         """Hold the keys behind this one until it has been handled where it landed.
@@ -199,8 +210,19 @@ class MyOpenIPApp(App):
             node = node.parent
 
     def post_message(self, message) -> bool:
-        if message is getattr(self, "_key_in_flight", None) and message.is_forwarded:
+        in_flight = getattr(self, "_key_in_flight", None)
+        if message is in_flight and message.is_forwarded:
             self._key_came_back = True  # handled in _key_handled, before the keys behind it
+            return True
+        if (
+            in_flight is not None
+            and isinstance(message, events.Callback)
+            and threading.get_ident() == self._thread_id
+        ):
+            # Widget.focus() and the like schedule their work with app.call_later: in the
+            # app's queue it would run after the keys already queued behind this one (Tab
+            # typed ahead after `/` moved from the old field). It runs once the key is handled.
+            self._after_key.append(message)
             return True
         return super().post_message(message)
 

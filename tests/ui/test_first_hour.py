@@ -109,7 +109,7 @@ async def test_the_bic_follows_a_changed_iban_unless_typed(app):
 
 # -- 7: keys typed ahead ------------------------------------------------------------------------
 def typed(text: str) -> list[events.Key]:
-    names = {"\t": ("tab", None), "\r": ("enter", "\r"), " ": ("space", " ")}
+    names = {"\t": ("tab", None), "\r": ("enter", "\r"), " ": ("space", " "), "/": ("slash", "/")}
     return [events.Key(*names.get(c, (c, c))) for c in text]
 
 
@@ -153,7 +153,9 @@ async def test_transformer_en_client_ends_on_the_clients_detail(app):
         await settle(pilot)
         assert isinstance(app.screen, MessageDialog)
         number = Company.get_by_id(1744).client_number
-        assert number and number in str(app.screen.query_one("Static").parent.query("Static")[1].render())
+        assert number and number in str(
+            app.screen.query_one("Static").parent.query("Static")[1].render()
+        )
         await pilot.press("enter")  # OK
         await settle(pilot)
         await settle(pilot)
@@ -286,3 +288,26 @@ async def test_ctrl_l_logs_out_from_any_screen_asking_for_unsaved_edits(app):
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen) and app.scope is None
         assert len(app.screen_stack) == 2
+
+
+async def test_filters_typed_in_one_read_land_in_their_boxes(app):
+    from screens.prospects import ProspectsScreen
+    from tui.widgets.record_list import RecordList
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await login(pilot, "operateur", operator=True)
+        app.open_place("prospects")
+        await settle(pilot)
+        assert isinstance(app.screen, ProspectsScreen)
+        for key in typed("/\tduval\t\tbretagne"):  # `/` to the filters, then Tab, all at once
+            app.post_message(key)
+        await settle(pilot)
+        await settle(pilot)
+        listing = app.screen.query_one(RecordList)
+        assert listing.filter_values() == {
+            "identifiant": "",
+            "name": "duval",
+            "place": "",
+            "owner": "bretagne",
+        }
+        assert all(row.owner == "BRETAGNE TÉLÉCOM PARTENAIRES" for row in listing.rows)

@@ -66,3 +66,16 @@ async def test_the_identifier_stays_when_the_table_scrolls_sideways(app):
         await settle(pilot)
         assert table.scroll_x > 0  # 60 columns: the table is wider than the screen
         assert "IDENTIFIANT" in "".join(s.text for s in table.render_line(0))
+
+
+async def test_a_failed_login_keeps_the_connexion_box_on_the_screen(app):
+    from textual.widgets import Button, Static
+
+    async with app.run_test(size=SMALL) as pilot:
+        await login(pilot, "revendeur", "mauvais")
+        screen = app.screen
+        error = screen.query_one("#login-error", Static)
+        assert str(error.render()) == "Identifiants incorrects ou compte indisponible."
+        box = screen.query_one("#login-box").region
+        assert box.y >= 0 and box.bottom <= 24 - 1  # above the footer
+        assert screen.query_one("#validate", Button).region.bottom <= box.bottom

@@ -1,4 +1,4 @@
-"""Issue 13 item 9: a key to any saved step of the wizard from any step, and Générer le mandat on
+"""Issue 13 item 9: a key to any saved step (F6-F9) of the wizard from any step, and Générer le mandat on
 an unsaved step 2 that offers to save first, then generates (and stays on step 2)."""
 
 from __future__ import annotations
@@ -31,24 +31,28 @@ async def test_alt_digits_go_to_every_saved_step_and_f1_says_so(app):
         await pilot.press("f1")
         await settle(pilot)
         own = str(app.screen.query_one("#help-own").render())
-        for line in ("Alt+1            Étape 1", "Alt+3            Étape 3", "Alt+4"):
+        for line in (
+            "F6               Étape 1",
+            "F8               Étape 3",
+            "F9               Détail",
+        ):
             assert line in own
-        assert "Alt+2" not in own  # the step shown
+        assert "F7" not in own  # the step shown
         await pilot.press("escape")
         await settle(pilot)
         steps = str(app.screen.query_one(StepIndicator).render())
-        assert steps == "✓1 — [2] — ✓3 —  4    Alt+1…4 : étapes"
-        await pilot.press("alt+1")
+        assert steps == "✓1 — [2] — ✓3 —  4    F6…F9 : étapes 1 à 4"
+        await pilot.press("f6")
         await settle(pilot)
         assert app.screen.step == 1
         assert field(app, "name").value == "BOULANGERIE MARTIN ET FILS"
-        await pilot.press("alt+3")
+        await pilot.press("f8")
         await settle(pilot)
         assert app.screen.step == 3
-        await pilot.press("alt+2")
+        await pilot.press("f7")
         await settle(pilot)
         assert app.screen.step == 2
-        await pilot.press("alt+4")
+        await pilot.press("f9")
         await settle(pilot)
         assert isinstance(app.screen, ProspectDetailsScreen)
 
@@ -56,10 +60,10 @@ async def test_alt_digits_go_to_every_saved_step_and_f1_says_so(app):
 async def test_a_step_not_saved_yet_cannot_be_jumped_to(app):
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_at(pilot, 1743, 2)  # 1743: only step 1 saved
-        await pilot.press("alt+3", "alt+4")
+        await pilot.press("f8", "f9")
         await settle(pilot)
         assert app.screen is screen and screen.step == 2
-        await pilot.press("alt+1")
+        await pilot.press("f6")
         await settle(pilot)
         assert screen.step == 1
 
@@ -68,7 +72,7 @@ async def test_going_to_another_step_asks_before_dropping_edits(app):
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_at(pilot, 1744, 2)
         await retype(pilot, "holder", "UN AUTRE TITULAIRE")
-        await pilot.press("alt+1")
+        await pilot.press("f6")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         assert "Des modifications ne sont pas enregistrées." in str(
@@ -90,7 +94,9 @@ async def test_generer_on_an_unsaved_step_2_saves_then_generates_and_stays(app):
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         message = str(app.screen.query_one(Static).render())
-        assert message == "Le point de facturation n'est pas enregistré.\nEnregistrer puis générer ?"
+        assert (
+            message == "Le point de facturation n'est pas enregistré.\nEnregistrer puis générer ?"
+        )
         await pilot.press("o")
         await settle(pilot)
         await settle(pilot)
