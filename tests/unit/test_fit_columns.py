@@ -5,15 +5,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from screens.prospects import COLUMNS
 from tui.widgets.record_list import Column, fit_to_width
 
-PROSPECTS = (
-    Column("id", "IDENTIFIANT", 11),
-    Column("name", "RAISON SOCIALE", 27, min_width=20),
-    Column("place", "CODE POSTAL / VILLE", 20, min_width=12, priority=1, short="CP / VILLE"),
-    Column("etat", "ETAT", 18),
-    Column("action", "ACTION", 11),
-)
+PROSPECTS = COLUMNS  # the Prospects list's own columns and priorities
 
 
 def shown(columns) -> list[tuple[str, int]]:
