@@ -8,9 +8,14 @@ from textual.message_pump import MessagePump
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static
 
-from db.attachments import ATTACHABLE_KINDS, ATTACHMENT_LABELS, attach_file, latest_attachments
-from db.errors import DomainError
-from db.models import Document
+from db.core.errors import DomainError
+from db.core.models import Document
+from db.documents.attachments import (
+    ATTACHABLE_KINDS,
+    ATTACHMENT_LABELS,
+    attach_file,
+    latest_attachments,
+)
 from screens.file_picker import FilePickerScreen
 from tui.widgets.card import plain
 from tui.widgets.export_dialog import person_inbox

@@ -10,7 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Static
 
-from db.catalogue import (
+from db.core.errors import ConcurrentEditError, DomainError, ValidationErrors
+from db.core.money import format_amount
+from db.quotes.catalogue import (
     OFFER_FIELDS,
     OfferFilters,
     count_offers,
@@ -20,8 +22,6 @@ from db.catalogue import (
     save_offer,
     set_retired,
 )
-from db.errors import ConcurrentEditError, DomainError, ValidationErrors
-from db.money import format_amount
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.card import plain
 from tui.widgets.dialogs import ConfirmDialog, MessageDialog
@@ -69,7 +69,7 @@ class OfferDialog(DbWorkerMixin, ModalScreen[int | None]):
 
     def __init__(self, record=None):
         super().__init__()
-        self.record = record  # db.catalogue.OfferRecord, None for a new offer
+        self.record = record  # db.quotes.catalogue.OfferRecord, None for a new offer
         self.loaded_values: dict = {}
 
     def compose(self) -> ComposeResult:

@@ -11,12 +11,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Header, Static
 
-from db import validation as v
-from db.company_detail import load_company
-from db.models import CompanyKind
-from db.money import format_amount
-from db.quotes import step_label
-from db.text import visible
+from db.companies.detail import load_company
+from db.core import validation as v
+from db.core.models import CompanyKind
+from db.core.money import format_amount
+from db.core.text import visible
+from db.quotes.lists import step_label
 from screens.company_forms import BillingEditScreen, CompanyEditScreen
 from tui.db_worker import DbWorkerMixin
 from tui.form_screen import BannerMixin

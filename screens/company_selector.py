@@ -11,10 +11,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
-from db.company_lists import CompanyHit, search_companies
-from db.models import CompanyKind
-from db.prospects import etat_label
-from db.text import visible
+from db.companies.lists import CompanyHit, search_companies
+from db.companies.prospects import etat_label
+from db.core.models import CompanyKind
+from db.core.text import visible
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.option_list import OptionList  # Textual's, minus a crash
 

@@ -8,8 +8,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from db.documents import DocumentFilters, count_documents, list_documents
-from db.list_exports import export_documents
+from db.documents.storage import DocumentFilters, count_documents, list_documents
+from db.exchange.exports import export_documents
 from screens.file_picker import WriteDocumentDialog
 from tui.widgets.footer import AppFooter
 from tui.widgets.record_list import Column, FilterSpec, RecordList

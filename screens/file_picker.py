@@ -1,5 +1,5 @@
 """Keyboard file dialogs: picking a file of the person's inbox by name, and writing a stored
-document to their outbox (both through db.folders: names only, never a path)."""
+document to their outbox (both through db.files.folders: names only, never a path)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
-from db.documents import format_size, write_document
-from db.errors import DomainError
-from db.folders import FileEntry, Folder, list_files
+from db.core.errors import DomainError
+from db.documents.storage import format_size, write_document
+from db.files.folders import FileEntry, Folder, list_files
 from tui.widgets.export_dialog import SaveAsDialog, person_outbox
 from tui.widgets.option_list import OptionList  # Textual's, minus a crash
 
@@ -24,7 +24,7 @@ MAX_LISTED = 500  # a huge folder is filtered by name rather than listed in full
 class FilePickerScreen(ModalScreen[str | None]):
     """The regular files of a folder (the inbox), by name; Enter picks one, returned by name.
 
-    Nothing else is reachable from here: no sub-folder, no parent, no link (db.folders.list_files).
+    Nothing else is reachable from here: no sub-folder, no parent, no link (db.files.folders.list_files).
     """
 
     BINDINGS = [

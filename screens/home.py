@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Static, Tree
 
-from db.text import visible
+from db.core.text import visible
 from tui.places import MENUS, visible_places
 from tui.widgets.card import plain
 from tui.widgets.footer import AppFooter

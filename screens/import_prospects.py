@@ -13,16 +13,16 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
-from db.csv_import import (
+from db.core.errors import DomainError, FieldError
+from db.core.text import visible
+from db.exchange.prospect_import import (
     EXPECTED,
     MAX_IMPORT_BYTES,
     ImportReport,
     import_prospects,
     owner_choices,
 )
-from db.errors import DomainError, FieldError
-from db.folders import Folder, check_name, open_file
-from db.text import visible
+from db.files.folders import Folder, check_name, open_file
 from screens.file_picker import FilePickerScreen
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.export_dialog import person_inbox

@@ -9,8 +9,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from db.money import format_amount
-from db.orders import get_order
+from db.core.money import format_amount
+from db.orders.orders import get_order
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.card import labelled_lines, plain
 from tui.widgets.footer import AppFooter

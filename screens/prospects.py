@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from db.list_exports import export_prospects
-from db.prospects import ProspectFilters, page_prospects
+from db.companies.prospects import ProspectFilters, page_prospects
+from db.exchange.exports import export_prospects
 from tui.widgets.footer import AppFooter
 from tui.widgets.record_list import Column, FilterSpec, RecordList
 

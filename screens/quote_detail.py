@@ -10,12 +10,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Header, Label, Static
 
-from db.catalogue import offers
-from db.errors import ConcurrentEditError, DomainError, ValidationErrors
-from db.models import CompanyKind
-from db.quote_detail import get_quote, new_revision, next_step, previous_step, update_lines
-from db.quotes import STEPS, step_label
-from db.text import visible
+from db.core.errors import ConcurrentEditError, DomainError, ValidationErrors
+from db.core.models import CompanyKind
+from db.core.text import visible
+from db.quotes.catalogue import offers
+from db.quotes.detail import get_quote, new_revision, next_step, previous_step, update_lines
+from db.quotes.lists import STEPS, step_label
 from tui.db_worker import DbWorkerMixin
 from tui.form_screen import BannerMixin
 from tui.widgets.card import labelled_lines

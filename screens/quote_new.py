@@ -10,10 +10,10 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 from textual.widgets.option_list import Option
 
-from db.catalogue import offers
-from db.errors import DomainError, ValidationErrors
-from db.quote_detail import create_quote, search_companies
-from db.quotes import commercials
+from db.core.errors import DomainError, ValidationErrors
+from db.quotes.catalogue import offers
+from db.quotes.detail import create_quote, search_companies
+from db.quotes.lists import commercials
 from tui.db_worker import DbWorkerMixin
 from tui.form_screen import BannerMixin
 from tui.widgets.card import plain
@@ -34,7 +34,7 @@ class QuoteNewScreen(BannerMixin, DbWorkerMixin, Screen):
 
     def __init__(self):
         super().__init__()
-        self.company = None  # the chosen db.quote_detail.CompanyChoice
+        self.company = None  # the chosen db.quotes.detail.CompanyChoice
         self.matches: list = []
 
     def compose(self) -> ComposeResult:

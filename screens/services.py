@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from db.money import format_amount
-from db.services import (
+from db.core.money import format_amount
+from db.orders.subscriptions import (
     ServiceFilters,
     count_services,
     export_services,

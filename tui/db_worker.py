@@ -8,8 +8,8 @@ from collections.abc import Callable
 from textual.dom import NoScreen
 from textual.worker import get_current_worker
 
-from db.database import database_proxy
-from db.errors import DomainError
+from db.core.database import database_proxy
+from db.core.errors import DomainError
 
 log = logging.getLogger("myopenip")
 

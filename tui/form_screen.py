@@ -13,9 +13,9 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Select, Static
 
-from db import validation as v
-from db.errors import ConcurrentEditError, DomainError, FieldError, ValidationErrors
-from db.forms import (
+from db.core import validation as v
+from db.core.errors import ConcurrentEditError, DomainError, FieldError, ValidationErrors
+from db.core.forms import (
     DIRECT_DEBIT_REQUIRED,
     FIELDS_BY_NAME,
     REQUIRED,
@@ -23,7 +23,7 @@ from db.forms import (
     clean_billing,
     clean_company,
 )
-from db.text import visible
+from db.core.text import visible
 from tui.db_worker import DbWorkerMixin, still_shown
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import AppFooter
@@ -125,12 +125,12 @@ def follow_iban(bic: FormField, previous_iban: str, iban: str) -> None:
 
 
 def _part_of(names) -> str:
-    """Which db.forms part (company, billing, admin) a group of field names belongs to."""
+    """Which db.core.forms part (company, billing, admin) a group of field names belongs to."""
     return max(FIELDS_BY_NAME, key=lambda part: len(set(names) & FIELDS_BY_NAME[part].keys()))
 
 
 def form_errors(fields: dict[str, FormField]) -> dict[str, str]:
-    """What db.forms says of the values the form holds now, keyed like the form's fields.
+    """What db.core.forms says of the values the form holds now, keyed like the form's fields.
 
     Fields are grouped by prefix ('billing.', 'admin.', none) and each group is cleaned by its
     part's rules (cross-field ones too: SIRET and SIREN, BIC and IBAN). A form that words a
@@ -159,7 +159,7 @@ def form_errors(fields: dict[str, FormField]) -> dict[str, str]:
 
 # A MessagePump (the base of every screen) so that Textual registers this mixin's @on handlers.
 class LiveFieldsMixin(MessagePump):
-    """What a form built from db.forms fields works out as the user types: each field checked
+    """What a form built from db.core.forms fields works out as the user types: each field checked
     when the cursor leaves it and its message gone as soon as it is right, the days of "Autres"
     délais, the N° TVA from the SIREN, the Code Bic from the IBAN, Iban * / Code Bic * for
     Prélèvement only."""
@@ -177,7 +177,9 @@ class LiveFieldsMixin(MessagePump):
         self._toggle_other_days()
         self._update_tva()
         self._mark_direct_debit()
-        self._ibans = {key: str(f.value) for key, f in form_fields(self).items() if _is(key, "iban")}
+        self._ibans = {
+            key: str(f.value) for key, f in form_fields(self).items() if _is(key, "iban")
+        }
 
     @on(Select.Changed, "#input-payment_terms")
     def _toggle_other_days(self, event=None) -> None:
@@ -211,7 +213,9 @@ class LiveFieldsMixin(MessagePump):
         except FieldError:
             text = "—"
         # Laid out as a field's row (a 28-cell caption), so that it fits at 80 columns.
-        tva.first().update(f"[dim]{'N° TVA intracommunautaire':<28}[/dim]{text}  [dim](calculé)[/dim]")
+        tva.first().update(
+            f"[dim]{'N° TVA intracommunautaire':<28}[/dim]{text}  [dim](calculé)[/dim]"
+        )
 
     @on(Input.Changed)
     def _follow_iban(self, event: Input.Changed) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, Select, Static, Tree
 
-from db.models import Quote
+from db.core.models import Quote
 from screens.quotes import QuotesScreen, open_quote
 from tests.ui.conftest import login, settle, type_text
 from tui.widgets.form import FormField

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input, Static, Tree
 
-from db.models import AuditLog, BillingPoint, Company, CompanyKind, Contact, Quote
+from db.core.models import AuditLog, BillingPoint, Company, CompanyKind, Contact, Quote
 from screens.companies import (
     ClientsScreen,
     OperatorsScreen,

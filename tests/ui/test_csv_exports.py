@@ -9,13 +9,13 @@ import csv
 import pytest
 from textual.widgets import Input, Tree
 
-from db.company_lists import CompanyFilters, ContactFilters, list_companies, list_contacts
-from db.csv_io import french_amount
-from db.documents import DocumentFilters, list_documents
-from db.list_exports import QUOTE_HEADER
-from db.models import Company, CompanyKind, Contact, Document, Offer
-from db.quote_detail import create_quote
-from db.quotes import QuoteFilters, list_quotes
+from db.companies.lists import CompanyFilters, ContactFilters, list_companies, list_contacts
+from db.core.models import Company, CompanyKind, Contact, Document, Offer
+from db.documents.storage import DocumentFilters, list_documents
+from db.exchange.csv_format import french_amount
+from db.exchange.exports import QUOTE_HEADER
+from db.quotes.detail import create_quote
+from db.quotes.lists import QuoteFilters, list_quotes
 from screens.companies import ClientsScreen, OperatorsScreen, OtherCompaniesScreen, ResellersScreen
 from screens.contacts import ContactsScreen
 from screens.documents import DocumentsScreen

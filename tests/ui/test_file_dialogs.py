@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
-from db.models import AuditLog, Company
+from db.core.models import AuditLog, Company
 from screens.file_picker import FilePickerScreen
 from screens.import_prospects import ImportProspectsScreen
 from screens.prospects import ProspectsScreen

@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Static
 
-from db.models import BillingPoint
+from db.core.models import BillingPoint
 from screens.home import HomeScreen
 from screens.prospect_wizard import ProspectWizardScreen, open_prospect_at
 from tests.ui.conftest import login, settle, type_text
@@ -138,7 +138,7 @@ def record_notifications(app) -> list[tuple[str, str]]:
 
 
 async def test_transformer_en_client_ends_on_the_clients_detail(app):
-    from db.models import Company
+    from db.core.models import Company
     from screens.company_detail import CompanyDetailScreen
     from tui.widgets.dialogs import MessageDialog
 
@@ -196,8 +196,8 @@ async def test_the_palette_speaks_french(app):
 
 
 async def test_the_palette_finds_a_converted_prospect_and_tells_the_owner(app):
-    from db.conversion import convert_to_client
-    from db.models import Company
+    from db.companies.conversion import convert_to_client
+    from db.core.models import Company
 
     async with app.run_test(size=SMALL) as pilot:
         await login(pilot, "operateur", operator=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from db.models import Company, CompanyKind, Offer, Order, Quote
-from db.quote_detail import create_quote, set_step
+from db.core.models import Company, CompanyKind, Offer, Order, Quote
+from db.quotes.detail import create_quote, set_step
 from screens.order_detail import OrderDetailScreen
 from screens.quote_detail import QuoteDetailScreen
 from tests.ui.conftest import SIZE, login, settle

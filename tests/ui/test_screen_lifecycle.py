@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from db.models import Contact
+from db.core.models import Contact
 from screens.contacts import ContactFormScreen
 from tests.ui.conftest import SIZE, login, settle
 from tui.db_worker import still_shown

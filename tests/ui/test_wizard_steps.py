@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from db.models import BillingPoint, Document
+from db.core.models import BillingPoint, Document
 from screens.file_picker import WriteDocumentDialog
 from screens.prospect_details import ProspectDetailsScreen
 from screens.prospect_wizard import ProspectWizardScreen, open_prospect_at

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Static
 
-from db.models import AuditLog, BillingPoint, Company, CompanyKind, Contact
+from db.core.models import AuditLog, BillingPoint, Company, CompanyKind, Contact
 from screens.home import HomeScreen
 from screens.login import LoginScreen
 from screens.prospect_details import ProspectDetailsScreen

@@ -7,7 +7,7 @@ from textual.markup import escape
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from db.text import visible
+from db.core.text import visible
 
 
 def card(title: str, *body: Widget, edit: str | None = None) -> Vertical:
@@ -20,7 +20,7 @@ def card(title: str, *body: Widget, edit: str | None = None) -> Vertical:
 
 def plain(value: object, *, multiline: bool = False) -> str:
     """A value read from the store, to put in markup: drawn as it is, never as markup, and with
-    any control character shown as a placeholder (db.text.visible)."""
+    any control character shown as a placeholder (db.core.text.visible)."""
     return escape(visible(value, multiline=multiline))
 
 
@@ -30,6 +30,5 @@ def labelled_lines(*pairs: tuple[str, object], width: int) -> str:
     Values are plain text (a "[" in a name is not markup, an ESC is shown as ␛).
     """
     return "\n".join(
-        f"[dim]{label:<{width}}[/dim] {plain(value) if value else '—'}"
-        for label, value in pairs
+        f"[dim]{label:<{width}}[/dim] {plain(value) if value else '—'}" for label, value in pairs
     )

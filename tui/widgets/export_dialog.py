@@ -1,7 +1,7 @@
 """Saving a file of the person's outbox by name: 'Exporter CSV' (a list) and 'Écrire le fichier'.
 
 The dialog shows the folder (Dossier d'envoi) and takes a file name, never a path: the name is
-checked at the field (db.folders.check_name) before anything runs, then the write runs in a
+checked at the field (db.files.folders.check_name) before anything runs, then the write runs in a
 worker. An existing name asks "Le remplacer ?" in a dialog of its own: `o` replaces, Échap keeps
 the file and gives the name back to change.
 """
@@ -19,9 +19,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from db.errors import DomainError, FieldError
-from db.files import OutputExists
-from db.folders import Folder, FolderFile, check_name, inbox, outbox
+from db.core.errors import DomainError, FieldError
+from db.files.folders import Folder, FolderFile, check_name, inbox, outbox
+from db.files.writes import OutputExists
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.dialogs import ConfirmDialog
 
@@ -135,7 +135,12 @@ class SaveAsDialog(DbWorkerMixin, ModalScreen):
         self.busy = True
         self._status(self.BUSY_TEXT, busy=True)
         self.run_db(
-            self._save, self.target, overwrite, done=self._written, failed=self._refused, group="save"
+            self._save,
+            self.target,
+            overwrite,
+            done=self._written,
+            failed=self._refused,
+            group="save",
         )
 
     def _save(self, target: FolderFile, overwrite: bool):

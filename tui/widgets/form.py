@@ -1,4 +1,4 @@
-"""Form fields built from db.forms.Field: a label, one control and the field's French error."""
+"""Form fields built from db.core.forms.Field: a label, one control and the field's French error."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from db import validation as v
-from db.forms import Field
-from db.text import visible
+from db.core import validation as v
+from db.core.forms import Field
+from db.core.text import visible
 from tui.widgets.option_list import Select  # Textual's, minus a crash
 
 PHONE_FIELDS = ("phone", "mobile", "fax")

@@ -15,8 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 from textual.widgets.option_list import Option
 
-from db.money import LineTotals, format_amount, format_amounts, totals
-from db.quote_lines import MAX_QUANTITY, QUANTITY_INVALID, parse_quantity
+from db.core.money import LineTotals, format_amount, format_amounts, totals
+from db.quotes.lines import MAX_QUANTITY, QUANTITY_INVALID, parse_quantity
 from tui.widgets.option_list import OptionList  # Textual's, minus a crash
 from tui.widgets.record_list import Cell
 
@@ -42,7 +42,7 @@ class EditLine(LineTotals):
 
 
 def line_cells(line) -> tuple:
-    """Cells of LINE_COLUMNS for an EditLine or a db.quote_lines.QuoteLineView."""
+    """Cells of LINE_COLUMNS for an EditLine or a db.quotes.lines.QuoteLineView."""
     width = LINE_COLUMNS[0][2]
     label = line.label if len(line.label) <= width else line.label[: width - 1] + "…"
 
@@ -154,7 +154,7 @@ class QuoteLinesEditor(Vertical):
 
     @property
     def lines(self) -> list[tuple[int, int]]:
-        """What db.quote_detail.create_quote / update_lines take: (offer_id, quantity) pairs."""
+        """What db.quotes.detail.create_quote / update_lines take: (offer_id, quantity) pairs."""
         return [(line.offer_id, line.quantity) for line in self.edit_lines]
 
     @property
@@ -237,7 +237,7 @@ class QuoteLinesEditor(Vertical):
         self.show_errors({})
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        """db.quote_detail errors keyed 'lines' or 'lines.N' (N: the line's position)."""
+        """db.quotes.detail errors keyed 'lines' or 'lines.N' (N: the line's position)."""
         messages = []
         for key, message in errors.items():
             if key == "lines":

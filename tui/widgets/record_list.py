@@ -5,7 +5,7 @@ The list never holds more than one page: each filter change or page move runs th
 queries at once when no query is running (no fixed debounce delay to wait out); keys typed
 while one runs are coalesced into a single query when it ends, in the same worker, so a burst
 of keys costs two queries at most and a stale page is never painted. `total` may be a lower bound (an int with a true `at_least`
-attribute, e.g. db.prospects.AtLeast): counting 100,000 rows on every key costs more than the
+attribute, e.g. db.companies.prospects.AtLeast): counting 100,000 rows on every key costs more than the
 page itself, so fetches may stop counting at a cap ("sur plus de 10 000").
 """
 
@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
-from db.text import visible
+from db.core.text import visible
 from tui.db_worker import DbWorkerMixin
 
 # "Recherche…" only shows if a query takes longer than this: a fast answer costs no extra
