@@ -259,8 +259,8 @@ def measure_documents(login: str, runs: int) -> dict[str, list[float]]:
     from db.core.errors import DomainError
     from db.core.models import BillingPoint, Company, CompanyKind, User
     from db.core.scope import Scope
-    from db.documents.mandate import render_mandate_pdf
     from db.documents.mandate_generation import generate_mandate, mandate_data
+    from db.documents.mandate_pdf import render_mandate_pdf
 
     scope = Scope.for_user(User.get(User.login == login))
     candidates = (

@@ -384,7 +384,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quotes", type=int, default=200)
     args = parser.parse_args(argv)
 
-    from db.core.database import init_schema, open_database
+    from db.core.database import open_database
+    from db.core.schema import init_schema
 
     with tempfile.TemporaryDirectory(prefix="myopenip-keys-") as tmp:
         database = args.db or str(Path(tmp) / "demo.db")

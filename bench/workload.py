@@ -22,10 +22,11 @@ from db.companies.prospects import (
     save_billing_step,
     save_company_step,
 )
-from db.core.database import close_database, database_proxy, init_schema, open_database
+from db.core.database import close_database, database_proxy, open_database
 from db.core.errors import ConcurrentEditError, ConversionRefused, NotFound, ValidationErrors
 from db.core.models import BillingPoint, Company, CompanyKind, Contact, Site, User
 from db.core.rows import AlreadyConverted
+from db.core.schema import init_schema
 from db.core.scope import Scope
 from db.demo.ids import random_iban, random_siren, random_siret
 from db.demo.seed import seed_demo

@@ -12,11 +12,11 @@ from textual.widgets import Button, Header, Static
 
 from db.core.errors import ConcurrentEditError, DomainError, ValidationErrors
 from db.core.money import format_amount
+from db.exchange.exports import export_offers
 from db.quotes.catalogue import (
     OFFER_FIELDS,
     OfferFilters,
     count_offers,
-    export_offers,
     get_offer,
     list_offers,
     save_offer,

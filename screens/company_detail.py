@@ -13,6 +13,7 @@ from textual.widgets import Button, DataTable, Header, Static
 
 from db.companies.detail import load_company
 from db.core import validation as v
+from db.core.dates import format_date
 from db.core.models import CompanyKind
 from db.core.money import format_amount
 from db.core.text import visible
@@ -151,7 +152,7 @@ class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         )
         since = ""
         if c.converted_at:
-            since = c.converted_at.strftime("%d/%m/%Y")
+            since = format_date(c.converted_at)
             since += f" par {c.converted_by}" if c.converted_by else ""
         pairs = [
             ("IDENTIFIANT", c.id),

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from db.core.dates import format_moment
 from db.documents.storage import DocumentFilters, count_documents, list_documents
 from db.exchange.exports import export_documents
 from screens.file_picker import WriteDocumentDialog
@@ -43,7 +44,7 @@ def document_cells(row) -> tuple:
         f"{row.company_id} · {row.company_name}",
         row.filename,
         row.size_label,
-        row.created_at.strftime("%d/%m/%Y %H:%M") if row.created_at else "",
+        format_moment(row.created_at, at=" "),
         row.created_by or "—",
     )
 

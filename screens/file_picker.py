@@ -13,8 +13,8 @@ from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
 from db.core.errors import DomainError
-from db.documents.storage import format_size, write_document
-from db.files.folders import FileEntry, Folder, list_files
+from db.documents.storage import write_document
+from db.files.folders import FileEntry, Folder, format_size, list_files
 from tui.widgets.export_dialog import SaveAsDialog, person_outbox
 from tui.widgets.option_list import OptionList  # Textual's, minus a crash
 

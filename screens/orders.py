@@ -17,11 +17,11 @@ from textual.widgets import Button, Header, Input, Static
 from db.core.dates import parse_date_range
 from db.core.errors import DomainError, FieldError
 from db.core.text import visible
+from db.exchange.exports import export_orders
 from db.orders.orders import (
     OrderFilters,
     count_orders,
     create_order_from_quote,
-    export_orders,
     find_orders,
     list_orders,
     parse_order_number,

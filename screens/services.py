@@ -10,13 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from db.core.money import format_amount
-from db.orders.subscriptions import (
-    ServiceFilters,
-    count_services,
-    export_services,
-    list_services,
-    service_totals,
-)
+from db.exchange.exports import export_services
+from db.orders.subscriptions import ServiceFilters, count_services, list_services, service_totals
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.footer import AppFooter
 from tui.widgets.record_list import Column, FilterSpec, RecordList

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from hypothesis import settings
 
-from db.core.database import close_database, database_proxy, init_schema, open_database
+from db.core.database import close_database, database_proxy, open_database
+from db.core.schema import init_schema
 
 PG_URL = os.environ.get("MYOPENIP_TEST_DATABASE_URL", "")
 DEMO_PROSPECTS = 60

@@ -44,7 +44,7 @@ def _ask_password() -> str:
 
 @command("init-db", "crée ou met à jour le schéma de la base")
 def init_db(args, settings) -> int:
-    from db.core.database import SCHEMA_VERSION
+    from db.core.schema import SCHEMA_VERSION
 
     open_store(settings)
     print(f"Base prête (schéma v{SCHEMA_VERSION}) : {settings.database}")

@@ -159,7 +159,8 @@ def _store_failure(target: str, exc: BaseException) -> str:
 
 def open_store(settings: Settings) -> None:
     """Open the store and bring its schema up to date; StartupError in French otherwise."""
-    from db.core.database import init_schema, open_database
+    from db.core.database import open_database
+    from db.core.schema import init_schema
 
     try:
         open_database(settings.database)

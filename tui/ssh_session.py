@@ -171,10 +171,11 @@ def _exports() -> dict:
         export_companies,
         export_contacts,
         export_documents,
+        export_offers,
         export_prospects,
         export_quotes,
     )
-    from db.quotes.catalogue import OfferFilters, export_offers
+    from db.quotes.catalogue import OfferFilters
     from db.quotes.lists import QuoteFilters
 
     def companies(kind):

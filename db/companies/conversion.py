@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from db.companies.duplicates import refuse_duplicates
 from db.companies.prospects import load_prospect
 from db.core import audit
 from db.core.database import atomic, is_sqlite
+from db.core.dates import format_moment
 from db.core.errors import ConcurrentEditError, ConversionRefused
 from db.core.forms import FIELDS_BY_NAME, clean_admin, clean_billing, clean_company
 from db.core.models import Company, CompanyKind, now
 from db.core.rows import next_value, update_checked
 from db.core.scope import Scope
-from db.core.validation import format_siren, format_siret
 
 STEP_NAMES = {
     "company": "Société (étape 1)",
@@ -59,9 +60,7 @@ def convert_to_client(scope: Scope, company_id: int, expected_version: int | Non
         if company.kind != CompanyKind.PROSPECT:
             raise ConversionRefused(f"« {company.name} » n'est pas un prospect.")
         if expected_version is not None and company.lock_version != expected_version:
-            raise ConcurrentEditError(
-                company.updated_by, company.updated_at.strftime("%d/%m/%Y à %H:%M")
-            )
+            raise ConcurrentEditError(company.updated_by, format_moment(company.updated_at))
         record = load_prospect(scope, company_id)
         missing = missing_for_conversion(record)
         if missing:
@@ -71,7 +70,7 @@ def convert_to_client(scope: Scope, company_id: int, expected_version: int | Non
                 + ".",
                 missing,
             )
-        _refuse_duplicates(scope, company)
+        refuse_duplicates(scope, company)
         number = client_number_for(next_value("client_number", start=1000))
         update_checked(
             Company,
@@ -93,33 +92,3 @@ def _lock(company_id: int) -> None:
     """Take the row lock on PostgreSQL (SQLite's BEGIN IMMEDIATE already serialises writers)."""
     if not is_sqlite():
         Company.select(Company.id).where(Company.id == company_id).for_update().execute()
-
-
-def _refuse_duplicates(scope: Scope, company: Company) -> None:
-    for column, value, label, fmt in (
-        (Company.siret, company.siret, "SIRET", format_siret),
-        (Company.siren, company.siren, "SIREN", format_siren),
-    ):
-        if not value:
-            continue
-        holder = Company.get_or_none(
-            (column == value) & (Company.kind == CompanyKind.CLIENT) & (Company.id != company.id)
-        )
-        if holder is None:
-            continue
-        # Name the holder only if this user may see it; otherwise say nothing of who holds it
-        # (not even "another reseller's client": that alone tells who the company deals with).
-        if scope.companies().where(Company.id == holder.id).exists():
-            raise ConversionRefused(
-                f"Le {label} {fmt(value)} est déjà celui du client « {holder.name} » "
-                f"(N° client {holder.client_number})."
-            )
-        raise ConversionRefused(duplicate_hidden(label, fmt(value)))
-
-
-def duplicate_hidden(label: str, shown: str) -> str:
-    """The refusal for a SIREN/SIRET already held by a client this user may not see."""
-    return (
-        f"Le {label} {shown} est déjà enregistré pour un autre client : la transformation est "
-        "impossible. Vérifiez le numéro ou contactez votre opérateur."
-    )

@@ -9,6 +9,7 @@ from decimal import Decimal
 from db.companies.editing import company_form_values, main_site, may_edit_company
 from db.companies.lists import format_place, own_operator, phone_text
 from db.core import validation as v
+from db.core.dates import format_date
 from db.core.errors import NotFound
 from db.core.models import BillingPoint, Company, CompanyKind, Contact, Quote, Site
 from db.core.money import money
@@ -72,7 +73,7 @@ class QuoteSummary:
 
     @property
     def created(self) -> str:
-        return self.created_on.strftime("%d/%m/%Y") if self.created_on else ""
+        return format_date(self.created_on)
 
 
 @dataclass

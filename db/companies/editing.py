@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from db.companies.duplicates import refuse_duplicates
 from db.core import audit
 from db.core import validation as v
 from db.core.database import atomic
@@ -212,9 +213,7 @@ def save_company(scope: Scope, company_id: int, data: dict, versions: dict | Non
 
 def _refuse_client_duplicates(scope: Scope, company: Company, values: dict) -> None:
     """A client keeps a SIREN/SIRET no other client holds (the rule conversion enforces)."""
-    from db.companies.conversion import _refuse_duplicates  # noqa: PLC0415 - conversion imports prospects
-
-    _refuse_duplicates(
+    refuse_duplicates(
         scope, Company(id=company.id, siren=values["siren"] or None, siret=values["siret"] or None)
     )
 

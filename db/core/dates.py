@@ -1,4 +1,5 @@
-"""Dates typed in the lists' filters, the French way: a day, a month, a year or a range of them."""
+"""Dates the French way: shown (jj/mm/aaaa), and typed in the lists' filters (a day, a month, a
+year or a range of them)."""
 
 from __future__ import annotations
 
@@ -42,14 +43,6 @@ def _period(text: str) -> tuple[dt.date, dt.date]:
         raise FieldError(DATE_INVALID) from None
 
 
-def parse_date_fr(text: str | None) -> dt.date:
-    """'16/07/2019' -> date(2019, 7, 16); also accepts '16-07-2019', '16.07.2019', '16/07/19'."""
-    text = clean_text(text)
-    if not re.fullmatch(_DAY, text):
-        raise FieldError(DATE_INVALID)
-    return _period(text)[0]
-
-
 def parse_date_range(text: str | None) -> tuple[dt.date | None, dt.date | None]:
     """Création filter: one day, a month, a year, or a range of them -> (from, to).
 
@@ -73,3 +66,13 @@ def parse_date_range(text: str | None) -> tuple[dt.date | None, dt.date | None]:
     if start and end and start > end:
         raise FieldError(RANGE_REVERSED)
     return start, end
+
+
+def format_date(value: dt.date | None) -> str:
+    """date(2019, 7, 16) -> '16/07/2019'; nothing -> ''."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def format_moment(value: dt.datetime | None, *, at: str = " à ") -> str:
+    """A moment to the minute: '16/07/2019 à 14:05' (`at=" "`: '16/07/2019 14:05'); nothing -> ''."""
+    return value.strftime(f"%d/%m/%Y{at}%H:%M") if value else ""

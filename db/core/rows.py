@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from db.core.dates import format_moment
 from db.core.errors import ConcurrentEditError, DomainError, NotFound
 from db.core.models import Company, CompanyKind, Sequence, Versioned, now
 
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def _when(moment) -> str | None:
-    return moment.strftime("%d/%m/%Y à %H:%M") if moment else None
+    return format_moment(moment) or None
 
 
 def update_checked(

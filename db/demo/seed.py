@@ -31,6 +31,7 @@ from db.demo.book import seed_companies, seed_quotes
 from db.demo.bulk_load import fix_sequences, set_counter
 from db.demo.data import CITIES, OFFERS, RETIRED_OFFERS, STREETS
 from db.demo.ids import random_siren, random_siret
+from db.demo.orders import seed_demo_orders
 from db.documents.sepa import generate_rum, ics_check_digits
 
 DEMO_PASSWORD = "demo"
@@ -106,7 +107,6 @@ def seed_demo(prospects: int = 300, quotes: int = 200, seed: int = 1743) -> None
     _guide_quote(offers, users)
     seed_quotes(rng, quotes, catalogues, users, reserved_number=GUIDE_QUOTE_NUMBER)
     fix_sequences()
-    from db.orders.orders import seed_demo_orders  # noqa: PLC0415 - orders build on the seeded quotes
 
     seed_demo_orders()
 

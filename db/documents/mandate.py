@@ -1,6 +1,6 @@
-"""SEPA Core direct-debit mandate: the data it needs, its legal wording and its one-page A4 PDF.
+"""SEPA Core direct-debit mandate: the data it needs and its legal wording.
 
-The PDF is drawn by db.documents.mandate_pdf, imported only when a mandate is rendered: fpdf2 (and its
+The PDF is db.documents.mandate_pdf's, imported only when a mandate is rendered: fpdf2 (and its
 font and image libraries) costs nothing to the screens and commands that never print one.
 """
 
@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-
-from db.core.errors import DomainError
 
 PAYMENT_RECURRENT = "Paiement récurrent / répétitif"
 PAYMENT_ONE_OFF = "Paiement ponctuel"
@@ -64,28 +62,3 @@ RIGHTS_NOTE = (
     "Vos droits concernant le présent mandat sont expliqués dans un document que vous pouvez "
     "obtenir auprès de votre banque."
 )
-
-
-# Tried in turn until everything fits on the page; below 0.75 the small print stops being legible.
-_SCALES = (1.0, 0.92, 0.84, 0.76)
-
-
-def render_mandate_pdf(data: MandateData) -> bytes:
-    """One A4 page; DomainError listing the missing mandatory elements if any."""
-    missing = missing_fields(data)
-    if missing:
-        raise DomainError(
-            "Le mandat ne peut pas être généré : il manque " + ", ".join(missing) + "."
-        )
-    if data.payment_type not in (PAYMENT_RECURRENT, PAYMENT_ONE_OFF):
-        raise ValueError(f"type de paiement inconnu : {data.payment_type!r}")
-    from db.documents.mandate_pdf import draw_mandate  # noqa: PLC0415 - fpdf2 only when a PDF is made
-
-    for k in _SCALES:
-        pdf = draw_mandate(data, k)
-        if pdf.fits:
-            return bytes(pdf.output())
-    raise DomainError(
-        "Le mandat ne peut pas être généré : les noms et adresses sont trop longs pour tenir "
-        "sur une page. Raccourcissez-les."
-    )

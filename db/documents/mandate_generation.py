@@ -11,7 +11,7 @@ from db.core.errors import DomainError
 from db.core.models import BillingPoint, Document
 from db.core.scope import Scope
 from db.documents.creditor import CreditorSettings, get_creditor_settings
-from db.documents.mandate import MandateData, render_mandate_pdf
+from db.documents.mandate import MandateData
 from db.documents.rum import assign_rum
 from db.documents.storage import billing_point_of, document_without_content, store_document
 
@@ -102,6 +102,8 @@ def generate_mandate(scope: Scope, company_id: int) -> Document:
         if not billing.rum:
             assign_rum(billing.id, None, needed=True)
             billing = BillingPoint.get_by_id(billing.id)
+        from db.documents.mandate_pdf import render_mandate_pdf  # noqa: PLC0415 - fpdf2 late
+
         pdf = render_mandate_pdf(_mandate_data(billing, creditor))
         digest = hashlib.sha256(pdf).hexdigest()
         same = (

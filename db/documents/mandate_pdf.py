@@ -1,4 +1,4 @@
-"""The mandate's one A4 page drawn with fpdf2 (imported by db.documents.mandate.render_mandate_pdf only)."""
+"""The mandate's one A4 page drawn with fpdf2: import this module only when a PDF is made."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from db.documents.mandate import (
     RIGHTS_NOTE,
     MandateData,
     legal_text,
+    missing_fields,
 )
 
 # Shipped with the package (see fonts/LICENSE-DejaVu.txt) because the PDF core fonts are
@@ -285,3 +286,26 @@ def draw_mandate(data: MandateData, k: float) -> _MandatePdf:
         align="L",
     )
     return pdf
+
+
+# Tried in turn until everything fits on the page; below 0.75 the small print stops being legible.
+_SCALES = (1.0, 0.92, 0.84, 0.76)
+
+
+def render_mandate_pdf(data: MandateData) -> bytes:
+    """One A4 page; DomainError listing the missing mandatory elements if any."""
+    missing = missing_fields(data)
+    if missing:
+        raise DomainError(
+            "Le mandat ne peut pas être généré : il manque " + ", ".join(missing) + "."
+        )
+    if data.payment_type not in (PAYMENT_RECURRENT, PAYMENT_ONE_OFF):
+        raise ValueError(f"type de paiement inconnu : {data.payment_type!r}")
+    for k in _SCALES:
+        pdf = draw_mandate(data, k)
+        if pdf.fits:
+            return bytes(pdf.output())
+    raise DomainError(
+        "Le mandat ne peut pas être généré : les noms et adresses sont trop longs pour tenir "
+        "sur une page. Raccourcissez-les."
+    )

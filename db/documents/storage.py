@@ -14,11 +14,12 @@ from pathlib import Path
 from peewee import JOIN
 
 from db.core import audit
+from db.core.dates import format_moment
 from db.core.errors import NotFound
 from db.core.models import BillingPoint, Company, Document, User, fold
 from db.core.scope import Scope
 from db.core.text import bounded_int, search_filters
-from db.files.folders import FolderFile
+from db.files.folders import FolderFile, format_size
 from db.files.writes import check_output_path, write_new_file
 
 _LIST_COLUMNS = (
@@ -98,7 +99,7 @@ class DocumentRow:
 
     @property
     def date_label(self) -> str:
-        return self.created_at.strftime("%d/%m/%Y %H:%M") if self.created_at else ""
+        return format_moment(self.created_at, at=" ")
 
 
 def _kinds_matching(text: str) -> list[str]:
@@ -202,12 +203,3 @@ def write_document_to_path(
     write_new_file(out, lambda stream: stream.write(content), overwrite=overwrite)
     audit.record(scope, "document_written", "document", doc_id, filename=filename, path=str(out))
     return out
-
-
-def format_size(size: int) -> str:
-    """`842 octets`, `12,4 Ko`, `1,8 Mo` (French decimal comma)."""
-    if size < 1024:
-        return f"{size} octets"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} Ko".replace(".", ",")
-    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")

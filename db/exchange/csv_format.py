@@ -17,7 +17,6 @@ quote from such cells (`restore_cell`), gives back every exported value unchange
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
@@ -55,10 +54,6 @@ def french_amount(value) -> str:
     return f"{Decimal(str(value if value is not None else 0)).quantize(Decimal('0.01'))}".replace(
         ".", ","
     )
-
-
-def french_date(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def export_rows(

@@ -1,7 +1,7 @@
 """CSV exports of Prospects, Clients, Opérateurs, Ambassadeurs, Entreprises autres, Contacts,
 Mes devis and Formulaires: the columns each list shows, its filters applied, read through the
-list's own paged query in the user's Scope (db.exchange.csv_format.export_pages: one page in memory at a
-time). Catalogue, Commandes and Mes services export from their own modules.
+list's own paged query in the user's Scope (db.exchange.csv_format.export_pages: one page in
+memory at a time); also Catalogue, Commandes and Mes services: every list export is here.
 
 None of these lists shows an IBAN; a column that did would be written masked, as the list
 shows it (db.core.validation.mask_iban).
@@ -16,6 +16,9 @@ from db.core.scope import Scope
 from db.documents.storage import DocumentFilters, list_documents
 from db.exchange.csv_format import export_pages, french_amount
 from db.files.folders import FolderFile
+from db.orders.orders import OrderFilters, list_orders
+from db.orders.subscriptions import ServiceFilters, list_services
+from db.quotes.catalogue import OfferFilters, list_offers
 from db.quotes.lists import QuoteFilters, list_quotes
 
 PROSPECT_HEADER = ("IDENTIFIANT", "RAISON SOCIALE", "CODE POSTAL / VILLE", "ETAT")
@@ -153,6 +156,77 @@ def export_documents(
             r.size_label,
             r.date_label,
             r.created_by,
+        ),
+        overwrite=overwrite,
+    )
+
+
+OFFER_HEADER = ("Offre", "M.E.S.", "ABO.", "Statut")
+
+
+def export_offers(scope: Scope, filters: OfferFilters, path, *, overwrite: bool = False) -> int:
+    """The filtered catalogue to a CSV file, read from the database page by page."""
+    return export_pages(
+        scope,
+        "catalogue",
+        path,
+        OFFER_HEADER,
+        lambda offset, limit: list_offers(scope, filters, offset, limit),
+        lambda r: (r.name, french_amount(r.setup_fee), french_amount(r.monthly_fee), r.status),
+        overwrite=overwrite,
+    )
+
+
+ORDER_HEADER = ("N° commande", "Client", "N° client", "Devis", "Date", "Statut", "M.E.S.", "ABO.")
+
+
+def export_orders(scope: Scope, filters: OrderFilters, path, *, overwrite: bool = False) -> int:
+    return export_pages(
+        scope,
+        "orders",
+        path,
+        ORDER_HEADER,
+        lambda offset, limit: list_orders(scope, filters, offset, limit),
+        lambda r: (
+            r.number,
+            r.client,
+            r.client_number,
+            r.quote,
+            r.created,
+            r.status,
+            french_amount(r.setup_total),
+            french_amount(r.monthly_total),
+        ),
+        overwrite=overwrite,
+    )
+
+
+SERVICE_HEADER = (
+    "Client",
+    "N° client",
+    "Offre",
+    "Quantité",
+    "Montant mensuel",
+    "Depuis le",
+    "Total mensuel du client",
+)
+
+
+def export_services(scope: Scope, filters: ServiceFilters, path, *, overwrite: bool = False) -> int:
+    return export_pages(
+        scope,
+        "services",
+        path,
+        SERVICE_HEADER,
+        lambda offset, limit: list_services(scope, filters, offset, limit),
+        lambda r: (
+            r.client,
+            r.client_number,
+            r.offer,
+            r.quantity,
+            french_amount(r.monthly_amount),
+            r.since_label,
+            french_amount(r.client_monthly_total),
         ),
         overwrite=overwrite,
     )

@@ -158,9 +158,16 @@ def list_files(folder: Folder) -> list[FileEntry]:
     return found
 
 
-def _too_big(name: str, size: int, cap: int) -> str:
-    from db.documents.storage import format_size  # db.documents.storage imports this module
+def format_size(size: int) -> str:
+    """`842 octets`, `12,4 Ko`, `1,8 Mo` (French decimal comma)."""
+    if size < 1024:
+        return f"{size} octets"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} Ko".replace(".", ",")
+    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
+
+def _too_big(name: str, size: int, cap: int) -> str:
     return f"« {name} » fait {format_size(size)} : {cap // (1024 * 1024)} Mo au plus."
 
 

@@ -17,14 +17,13 @@ from peewee import fn
 from db.companies.lists import client_condition
 from db.core import audit
 from db.core.database import atomic
-from db.core.dates import parse_date_range
+from db.core.dates import format_date
 from db.core.errors import DomainError, FieldError, NotFound
 from db.core.models import Company, CompanyKind, Order, OrderLine, Quote, QuoteLine, User
 from db.core.money import Amounts, LineTotals, cents, from_cents, money
 from db.core.rows import next_value
 from db.core.scope import Scope
 from db.core.validation import clean_text
-from db.exchange.csv_format import export_pages, french_amount, french_date
 from db.quotes.detail import lock_quote_number, visible_quote
 from db.quotes.lines import insert_lines
 from db.quotes.lists import SIGNED_STEP, find_quote, format_reference
@@ -87,7 +86,7 @@ def _orderable_quote(scope: Scope, quote_id: int) -> tuple[Quote, Company]:
             ALREADY_ORDERED.format(
                 reference=quote.reference,
                 order=previous.number,
-                date=french_date(previous.created_on),
+                date=format_date(previous.created_on),
             )
         )
     if not quote.lines.exists():
@@ -133,10 +132,11 @@ def create_order_from_quote(scope: Scope, quote_id: int) -> int:
     Refused with a French DomainError when the quote is not at step 4, is not a client's, has
     already been ordered (any version of its number), or has no lines.
     """
-    return _create_order(scope, quote_id, dt.date.today())
+    return create_order(scope, quote_id, dt.date.today())
 
 
-def _create_order(scope: Scope, quote_id: int, created_on: dt.date) -> int:
+def create_order(scope: Scope, quote_id: int, created_on: dt.date) -> int:
+    """The order of a client's signed quote, dated `created_on` (one transaction); its id."""
     with atomic():
         quote = Quote.select(Quote.number).where(Quote.id == quote_id).first()
         if quote is not None:
@@ -171,11 +171,6 @@ def _create_order(scope: Scope, quote_id: int, created_on: dt.date) -> int:
         return order.id
 
 
-def create_order_from_reference(scope: Scope, reference: str) -> int:
-    """Commander from a typed quote number ('DEV000095225/1', '95225')."""
-    return create_order_from_quote(scope, find_quote(scope, reference))
-
-
 # --- list ------------------------------------------------------------------------------------
 
 
@@ -201,7 +196,7 @@ class OrderRow(Amounts):
 
     @property
     def created(self) -> str:
-        return french_date(self.created_on)
+        return format_date(self.created_on)
 
 
 _NUMBER_RE = re.compile(r"(?:CMD)?\s*(\d{1,9})", re.IGNORECASE | re.ASCII)
@@ -216,13 +211,6 @@ def parse_order_number(text: str | None) -> str | None:
     if match is None:
         raise FieldError(NUMBER_INVALID)
     return format_order_number(int(match[1]))
-
-
-def filters_from_text(number: str = "", client: str = "", date: str = "") -> OrderFilters:
-    """The list's typed filters; FieldError (French) for a number or date that cannot be one."""
-    parse_order_number(number)
-    start, end = parse_date_range(date)
-    return OrderFilters(number=number, client=client, created_from=start, created_to=end)
 
 
 def _order_query(scope: Scope, filters: OrderFilters, *columns):
@@ -298,30 +286,6 @@ def count_orders(scope: Scope, filters: OrderFilters) -> int:
     return _order_query(scope, filters, Order.id).count()
 
 
-CSV_HEADER = ("N° commande", "Client", "N° client", "Devis", "Date", "Statut", "M.E.S.", "ABO.")
-
-
-def export_orders(scope: Scope, filters: OrderFilters, path, *, overwrite: bool = False) -> int:
-    return export_pages(
-        scope,
-        "orders",
-        path,
-        CSV_HEADER,
-        lambda offset, limit: list_orders(scope, filters, offset, limit),
-        lambda r: (
-            r.number,
-            r.client,
-            r.client_number,
-            r.quote,
-            r.created,
-            r.status,
-            french_amount(r.setup_total),
-            french_amount(r.monthly_total),
-        ),
-        overwrite=overwrite,
-    )
-
-
 # --- detail ----------------------------------------------------------------------------------
 
 
@@ -352,7 +316,7 @@ class OrderDetail(Amounts):
 
     @property
     def created(self) -> str:
-        return french_date(self.created_on)
+        return format_date(self.created_on)
 
 
 def get_order(scope: Scope, order_id: int) -> OrderDetail:
@@ -394,30 +358,3 @@ def find_orders(scope: Scope, text: str, limit: int = 8) -> list[OrderRow]:
         number = None
     filters = OrderFilters(number=text) if number else OrderFilters(client=text)
     return list_orders(scope, filters, 0, limit)
-
-
-def seed_demo_orders(limit: int = 40) -> int:
-    """Demo data: order the clients' signed quotes, so Commandes and Mes services have rows.
-
-    Each order is dated a few days after its quote. Returns the number of orders made.
-    """
-    quotes = (
-        Quote.select(Quote.id, Quote.operator, Quote.created_on)
-        .join(Company, on=(Quote.company == Company.id))
-        .where(
-            (Quote.step == SIGNED_STEP)
-            & (Company.kind == CompanyKind.CLIENT)
-            & Quote.operator.is_null(False)
-        )
-        .order_by(Quote.id)
-        .limit(limit)
-    )
-    made = 0
-    for quote in quotes:
-        staff = Scope(None, "démo", User.PORTAL_OPERATOR, quote.operator_id, quote.operator_id)
-        try:
-            _create_order(staff, quote.id, quote.created_on + dt.timedelta(days=7 + quote.id % 21))
-        except DomainError:
-            continue  # another version of the same number was ordered already
-        made += 1
-    return made

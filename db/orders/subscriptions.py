@@ -14,12 +14,12 @@ from decimal import Decimal
 from peewee import fn
 
 from db.companies.lists import client_condition
+from db.core.dates import format_date
 from db.core.models import Company, Offer, Order, OrderLine, fold
 from db.core.money import cents, format_amount, from_cents
 from db.core.scope import Scope
 from db.core.text import search_text, search_words
 from db.core.validation import clean_text
-from db.exchange.csv_format import export_pages, french_amount, french_date
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class ServiceRow:
 
     @property
     def since_label(self) -> str:
-        return french_date(self.since)
+        return format_date(self.since)
 
 
 @dataclass(frozen=True)
@@ -161,35 +161,4 @@ def service_totals(scope: Scope, filters: ServiceFilters) -> ServiceTotals:
         services=count_services(scope, filters),
         quantity=int(quantity or 0),
         monthly_total=from_cents(monthly),
-    )
-
-
-CSV_HEADER = (
-    "Client",
-    "N° client",
-    "Offre",
-    "Quantité",
-    "Montant mensuel",
-    "Depuis le",
-    "Total mensuel du client",
-)
-
-
-def export_services(scope: Scope, filters: ServiceFilters, path, *, overwrite: bool = False) -> int:
-    return export_pages(
-        scope,
-        "services",
-        path,
-        CSV_HEADER,
-        lambda offset, limit: list_services(scope, filters, offset, limit),
-        lambda r: (
-            r.client,
-            r.client_number,
-            r.offer,
-            r.quantity,
-            french_amount(r.monthly_amount),
-            r.since_label,
-            french_amount(r.client_monthly_total),
-        ),
-        overwrite=overwrite,
     )

@@ -22,7 +22,6 @@ from db.core.money import CENT, format_amounts, money
 from db.core.rows import update_checked
 from db.core.scope import Scope
 from db.core.text import search_text, search_words
-from db.exchange.csv_format import export_pages, french_amount
 
 MAX_PRICE = Decimal("9999999999.99")  # DecimalField(max_digits=12, decimal_places=2)
 
@@ -144,22 +143,6 @@ def offers(scope: Scope, include_retired: bool = False) -> list[OfferRow]:
 
 def count_offers(scope: Scope, filters: OfferFilters) -> int:
     return _offer_query(scope, filters, Offer.id).count()
-
-
-CSV_HEADER = ("Offre", "M.E.S.", "ABO.", "Statut")
-
-
-def export_offers(scope: Scope, filters: OfferFilters, path, *, overwrite: bool = False) -> int:
-    """The filtered catalogue to a CSV file, read from the database page by page."""
-    return export_pages(
-        scope,
-        "catalogue",
-        path,
-        CSV_HEADER,
-        lambda offset, limit: list_offers(scope, filters, offset, limit),
-        lambda r: (r.name, french_amount(r.setup_fee), french_amount(r.monthly_fee), r.status),
-        overwrite=overwrite,
-    )
 
 
 # --- one offer, and its edits ----------------------------------------------------------------

@@ -10,6 +10,7 @@ from db.companies.editing import main_site
 from db.companies.lists import client_condition, main_city
 from db.core import audit
 from db.core.database import atomic, is_sqlite
+from db.core.dates import format_date
 from db.core.errors import FieldError, NotFound, ValidationErrors
 from db.core.models import Company, CompanyKind, Quote, QuoteLine, QuotePartner
 from db.core.money import Amounts, money
@@ -65,7 +66,7 @@ class QuoteDetail(Amounts):
 
     @property
     def created(self) -> str:
-        return self.created_on.strftime("%d/%m/%Y")
+        return format_date(self.created_on)
 
     @property
     def company_kind_label(self) -> str:

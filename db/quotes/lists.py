@@ -15,6 +15,7 @@ from peewee import JOIN
 
 from db.companies.lists import main_city
 from db.companies.prospects import capped_count, page_total
+from db.core.dates import format_date
 from db.core.errors import FieldError, NotFound
 from db.core.models import Company, Quote, QuotePartner, User, fold
 from db.core.money import Amounts, money
@@ -99,7 +100,7 @@ class QuoteRow(Amounts):
 
     @property
     def created(self) -> str:
-        return self.created_on.strftime("%d/%m/%Y")
+        return format_date(self.created_on)
 
     @property
     def step_label(self) -> str:

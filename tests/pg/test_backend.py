@@ -21,14 +21,7 @@ from db.companies.prospects import (
     list_prospects,
     save_company_step,
 )
-from db.core.database import (
-    SCHEMA_VERSION,
-    contains_folded,
-    database_proxy,
-    init_schema,
-    is_postgresql,
-    is_sqlite,
-)
+from db.core.database import contains_folded, database_proxy, is_postgresql, is_sqlite
 from db.core.errors import ConcurrentEditError, ConversionRefused
 from db.core.models import (
     ALL_MODELS,
@@ -47,6 +40,7 @@ from db.core.models import (
     fold,
 )
 from db.core.rows import next_value
+from db.core.schema import SCHEMA_VERSION, init_schema
 from db.demo.bulk_load import set_counter
 
 PG_URL = os.environ.get("MYOPENIP_TEST_DATABASE_URL", "")

@@ -6,7 +6,8 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from db.core.models import Document
-from db.documents.mandate import MandateData, render_mandate_pdf
+from db.documents.mandate import MandateData
+from db.documents.mandate_pdf import render_mandate_pdf
 from screens.creditor_settings import CreditorSettingsScreen
 from screens.documents import DocumentsScreen
 from screens.file_picker import FilePickerScreen, WriteDocumentDialog

@@ -14,7 +14,6 @@ from db.orders.orders import (
     OrderFilters,
     count_orders,
     create_order_from_quote,
-    create_order_from_reference,
     get_order,
     list_orders,
     preview_order,
@@ -33,6 +32,7 @@ from db.quotes.catalogue import (
     set_retired,
 )
 from db.quotes.detail import create_quote, get_quote, new_revision, set_step
+from db.quotes.lists import find_quote
 
 
 @pytest.fixture(autouse=True)
@@ -295,7 +295,7 @@ def test_orders_are_refused_with_clear_french_messages(scopes):
 
     # The guide's DEV000095225/1 is signed but its company is still a prospect.
     with pytest.raises(DomainError, match="Le devis doit appartenir à un client"):
-        create_order_from_reference(scope, "DEV000095225/1")
+        create_order_from_quote(scope, find_quote(scope, "DEV000095225/1"))
 
     signed = signed_quote(scope, client.id, [(offer(SIP).id, 1)])
     number = Order.get_by_id(create_order_from_quote(scope, signed)).number

@@ -16,12 +16,13 @@ from db.exchange.exports import (
     export_companies,
     export_contacts,
     export_documents,
+    export_offers,
     export_prospects,
     export_quotes,
 )
 from db.exchange.prospect_import import import_prospects_file
 from db.files.folders import FolderFile, outbox
-from db.quotes.catalogue import OfferFilters, export_offers
+from db.quotes.catalogue import OfferFilters
 from db.quotes.lists import QuoteFilters
 
 PHONE = "+33 1 23 45 67 89"

@@ -20,8 +20,9 @@ from db.core.scope import SYSTEM
 from db.core.validation import validate_rum
 from db.documents.attachments import MAX_ATTACHMENT_BYTES, attach_file
 from db.documents.creditor import get_creditor_settings, set_creditor_settings
-from db.documents.mandate import MandateData, render_mandate_pdf
+from db.documents.mandate import MandateData
 from db.documents.mandate_generation import generate_mandate
+from db.documents.mandate_pdf import render_mandate_pdf
 from db.documents.storage import (
     DocumentFilters,
     count_documents,
@@ -591,7 +592,7 @@ def test_fpdf2_is_imported_only_when_a_mandate_is_rendered():
         "import db.documents.mandate_generation, db.exchange.exports, db.exchange.prospect_import\n"
         "print('fpdf' in sys.modules)\n"
         "from tests.unit.test_mandate import sample\n"
-        "from db.documents.mandate import render_mandate_pdf\n"
+        "from db.documents.mandate_pdf import render_mandate_pdf\n"
         "assert render_mandate_pdf(sample()).startswith(b'%PDF-')\n"
         "print('fpdf' in sys.modules)\n"
     )

@@ -15,8 +15,8 @@ from db.documents.mandate import (
     MandateData,
     legal_text,
     missing_fields,
-    render_mandate_pdf,
 )
+from db.documents.mandate_pdf import render_mandate_pdf
 
 CREDITOR = "Opérateur Télécom €"
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from db.core.dates import parse_date_fr, parse_date_range
+from db.core.dates import format_date, format_moment, parse_date_range
 from db.core.errors import (
     FieldError,
     NotFound,
@@ -48,13 +48,23 @@ def test_parse_reference_refuses_garbage(text):
         q.parse_reference(text)
 
 
-def test_parse_date_fr():
-    assert parse_date_fr("16/07/2019") == dt.date(2019, 7, 16)
-    assert parse_date_fr("1-7-2019") == dt.date(2019, 7, 1)
-    assert parse_date_fr("16.07.19") == dt.date(2019, 7, 16)
-    for bad in ("31/02/2019", "2019-07-16", "16/07", "hier", ""):
+def test_one_day_typed_the_french_way():
+    day = dt.date(2019, 7, 16)
+    assert parse_date_range("16/07/2019") == (day, day)
+    assert parse_date_range("1-7-2019") == (dt.date(2019, 7, 1),) * 2
+    assert parse_date_range("16.07.19") == (day, day)
+    for bad in ("31/02/2019", "16/07", "hier"):
         with pytest.raises(FieldError, match=r"Date invalide \(jj/mm/aaaa\)\."):
-            parse_date_fr(bad)
+            parse_date_range(bad)
+
+
+def test_dates_shown_the_french_way():
+    assert format_date(dt.date(2019, 7, 6)) == "06/07/2019"
+    assert format_date(None) == ""
+    moment = dt.datetime(2019, 7, 6, 9, 5)
+    assert format_moment(moment) == "06/07/2019 à 09:05"
+    assert format_moment(moment, at=" ") == "06/07/2019 09:05"
+    assert format_moment(None) == ""
 
 
 @pytest.mark.parametrize(

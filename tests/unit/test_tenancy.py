@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from db.core.database import database_proxy, init_schema, is_sqlite
+from db.core.database import database_proxy, is_sqlite
 from db.core.errors import DomainError, NotFound, ValidationErrors
 from db.core.models import (
     BillingPoint,
@@ -23,6 +23,7 @@ from db.core.models import (
     SchemaMeta,
     Setting,
 )
+from db.core.schema import init_schema
 from db.core.scope import Scope
 from db.documents.creditor import get_creditor_settings, set_creditor_settings
 from db.documents.mandate_generation import mandate_data
