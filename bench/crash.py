@@ -50,7 +50,8 @@ from bench.workload import (
 from db.companies.prospects import save_company_step
 from db.core.database import close_database, database_proxy, open_database
 from db.core.errors import DomainError
-from db.core.models import AuditLog, Company, CompanyKind, Sequence, Site
+from db.core.kinds import CompanyKind
+from db.core.models import AuditLog, Company, Sequence, Site
 
 RESELLER_ID, OPERATOR_ID = 2, 1
 LOGIN = "revendeur"

@@ -54,7 +54,7 @@ class Probe:
     """Hooks on the app of a run_test(): when rows are shown, and when frames are rendered."""
 
     def __init__(self, app):
-        from tui.widgets.record_list import RecordList
+        from tui.toolkit.widgets.record_list import RecordList
 
         self.loads: list[tuple[float, dict]] = []
         self.frames: list[float] = []
@@ -71,7 +71,7 @@ class Probe:
 
         def show_page(record_list, payload):
             # RecordList runs its `fetch` for `wanted` = (filters, offset) and paints the rows
-            # only if they are still what the user wants (tui/widgets/record_list.py).
+            # only if they are still what the user wants (tui/toolkit/widgets/record_list.py).
             wanted, _ = payload
             painted = wanted is record_list._wanted
             original_show(record_list, payload)
@@ -157,7 +157,7 @@ async def measure_lists(
     from tui.app import MyOpenIPApp
     from tui.cli import tune_garbage_collector
     from tui.settings import Settings
-    from tui.widgets.record_list import RecordList
+    from tui.toolkit.widgets.record_list import RecordList
 
     settings = Settings(
         database=db, idle_lock_minutes=0, files_dir=tmp, log_file=str(Path(tmp) / "bench.log")
@@ -257,7 +257,8 @@ def measure_documents(login: str, runs: int) -> dict[str, list[float]]:
     from db.companies.conversion import convert_to_client
     from db.core.database import database_proxy
     from db.core.errors import DomainError
-    from db.core.models import BillingPoint, Company, CompanyKind, User
+    from db.core.kinds import CompanyKind
+    from db.core.models import BillingPoint, Company, User
     from db.core.scope import Scope
     from db.documents.mandate_generation import generate_mandate, mandate_data
     from db.documents.mandate_pdf import render_mandate_pdf

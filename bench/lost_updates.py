@@ -19,7 +19,8 @@ import statistics
 from collections import Counter, defaultdict
 
 from bench.workload import STEP_RECORD, snapshot
-from db.core.models import AuditLog, Company, CompanyKind, Sequence
+from db.core.kinds import CompanyKind
+from db.core.models import AuditLog, Company, Sequence
 
 
 def check(entries: list[dict], initial: dict, audit_start: int) -> dict:

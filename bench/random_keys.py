@@ -237,7 +237,8 @@ async def drive(app, keys: list[str], figures: Figures, user="revendeur", passwo
 def check_consistency() -> list[str]:
     """What is wrong in the open database (empty list: consistent)."""
     from db.core.database import database_proxy, is_sqlite
-    from db.core.models import Company, CompanyKind
+    from db.core.kinds import CompanyKind
+    from db.core.models import Company
 
     problems = []
     with database_proxy.connection_context():

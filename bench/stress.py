@@ -52,7 +52,8 @@ from db.companies.prospects import (
 )
 from db.core.database import close_database, open_database
 from db.core.errors import NotFound, ValidationErrors
-from db.core.models import AuditLog, Company, CompanyKind
+from db.core.kinds import CompanyKind
+from db.core.models import AuditLog, Company
 from db.core.rows import AlreadyConverted
 
 

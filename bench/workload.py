@@ -24,7 +24,8 @@ from db.companies.prospects import (
 )
 from db.core.database import close_database, database_proxy, open_database
 from db.core.errors import ConcurrentEditError, ConversionRefused, NotFound, ValidationErrors
-from db.core.models import BillingPoint, Company, CompanyKind, Contact, Site, User
+from db.core.kinds import CompanyKind
+from db.core.models import BillingPoint, Company, Contact, Site, User
 from db.core.rows import AlreadyConverted
 from db.core.schema import init_schema
 from db.core.scope import Scope

@@ -22,12 +22,12 @@ from db.quotes.catalogue import (
     save_offer,
     set_retired,
 )
-from tui.db_worker import DbWorkerMixin
-from tui.widgets.card import plain
-from tui.widgets.dialogs import ConfirmDialog, MessageDialog
-from tui.widgets.footer import AppFooter
-from tui.widgets.form import FormField, fill_form, read_form, show_errors
-from tui.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.dialogs.confirm import ConfirmDialog, MessageDialog
+from tui.toolkit.widgets.card import plain
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.form import FormField, fill_form, read_form, show_errors
+from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
     Column("name", "Offre", 52, min_width=20),

@@ -22,12 +22,12 @@ from db.documents.attachments import ATTACHABLE_KINDS, latest_attachments
 from db.quotes.client_account import client_account_prefill, create_client_account
 from db.quotes.detail import get_quote
 from screens.attachments import AttachmentsMixin, attachment_row
-from screens.prospect_details import announce_client
-from tui.db_worker import DbWorkerMixin, still_shown
-from tui.form_screen import LiveFieldsMixin, UnsavedEditsMixin
-from tui.widgets.card import plain
-from tui.widgets.footer import AppFooter
-from tui.widgets.form import FormField, FormSection, fill_form, read_form
+from screens.navigation import announce_client
+from tui.toolkit.db_worker import DbWorkerMixin, still_shown
+from tui.toolkit.form_screen import LiveFieldsMixin, UnsavedEditsMixin
+from tui.toolkit.widgets.card import plain
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.form import FormField, FormSection, fill_form, read_form
 
 
 def _guide(part: str, *fields: tuple[str, str, bool]) -> tuple[Field, ...]:

@@ -9,12 +9,13 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from db.companies.lists import CompanyFilters, count_companies, list_companies
-from db.core.models import CompanyKind
+from db.core.kinds import CompanyKind
 from db.core.text import visible
 from db.exchange.exports import COMPANY_LISTS, export_companies
-from tui.commands import register_record_search
-from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import Column, FilterSpec, RecordList
+from screens.navigation import open_company
+from tui.toolkit.record_search import register_record_search
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 _FILTER_KEYS = ("identifiant", "client_number", "name", "place", "siren")
 
@@ -26,18 +27,6 @@ def _wanted(filters: dict) -> CompanyFilters:
 def fetch_companies(scope, kind: str, filters: dict, offset: int, limit: int):
     wanted = _wanted(filters)
     return list_companies(scope, kind, wanted, offset, limit), count_companies(scope, kind, wanted)
-
-
-def open_company(app, company_id: int, kind: str | None = None) -> None:
-    """Open a company where a user expects it: a prospect where it stands, others on their detail."""
-    if kind == CompanyKind.PROSPECT:
-        from screens.prospect_wizard import open_prospect_at
-
-        open_prospect_at(app, company_id)
-        return
-    from screens.company_detail import CompanyDetailScreen
-
-    app.push_screen(CompanyDetailScreen(company_id))
 
 
 class CompanyListScreen(Screen):

@@ -14,26 +14,16 @@ from textual.widgets import Button, DataTable, Header, Static
 from db.companies.detail import load_company
 from db.core import validation as v
 from db.core.dates import format_date
-from db.core.models import CompanyKind
+from db.core.kinds import CompanyKind
 from db.core.money import format_amount
 from db.core.text import visible
 from db.quotes.lists import step_label
 from screens.company_forms import BillingEditScreen, CompanyEditScreen
-from tui.db_worker import DbWorkerMixin
-from tui.form_screen import BannerMixin
-from tui.widgets.card import card, labelled_lines, plain
-from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import Cell, RecordTable
-
-
-def quote_screen_class():
-    """The quote screen when it is installed (screens.quote_detail), else None."""
-    try:
-        from screens.quote_detail import QuoteDetailScreen
-    except ImportError:
-        return None
-    return QuoteDetailScreen
-
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.form_screen import BannerMixin
+from tui.toolkit.widgets.card import card, labelled_lines, plain
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.record_list import Cell, RecordTable
 
 _lines = partial(labelled_lines, width=20)
 
@@ -85,7 +75,6 @@ class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         super().__init__()
         self.company_id = company_id
         self.detail = None
-        self.quote_screen = quote_screen_class()
 
     @property
     def parent_place(self) -> str:
@@ -107,12 +96,7 @@ class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
                 "billing", "POINTS DE FACTURATION", RecordTable.labelled("Éditer")
             )
             yield from self._table_card("contacts", "CONTACTS", RecordTable.labelled("Éditer"))
-            quotes = (
-                RecordTable.labelled("Ouvrir le devis")
-                if self.quote_screen
-                else DataTable(cursor_type="row", zebra_stripes=True)
-            )
-            yield from self._table_card("quotes", "DEVIS", quotes)
+            yield from self._table_card("quotes", "DEVIS", RecordTable.labelled("Ouvrir le devis"))
             yield from self._table_card(
                 "documents", "DOCUMENTS", DataTable(cursor_type="row", zebra_stripes=True)
             )
@@ -283,14 +267,10 @@ class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
 
     def action_new_contact(self) -> None:
         if self.check_action("new_contact", ()):
-            from screens.contacts import ContactFormScreen
-
-            self.app.push_screen(ContactFormScreen(self.company_id, None))
+            self.app.open_screen("contact_form", self.company_id, None)
 
     def _edit_prospect(self, step: int) -> None:
-        from screens.prospect_wizard import ProspectWizardScreen
-
-        self.app.push_screen(ProspectWizardScreen(self.company_id, step))
+        self.app.open_screen("prospect_wizard", self.company_id, step)
 
     def _current_key(self, key: str) -> int | None:
         table = self.query_one(f"#{key}-table", DataTable)
@@ -307,8 +287,6 @@ class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         if table_id == "billing-table":
             self.action_edit_billing(key)
         elif table_id == "contacts-table" and self.check_action("new_contact", ()):
-            from screens.contacts import ContactFormScreen
-
-            self.app.push_screen(ContactFormScreen(self.company_id, key))
-        elif table_id == "quotes-table" and self.quote_screen is not None:
-            self.app.push_screen(self.quote_screen(key))
+            self.app.open_screen("contact_form", self.company_id, key)
+        elif table_id == "quotes-table":
+            self.app.open_screen("quote_detail", key)

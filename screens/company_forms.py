@@ -5,9 +5,9 @@ from __future__ import annotations
 from db.companies.detail import load_company
 from db.companies.editing import load_billing_point, save_billing_point, save_company
 from db.core.errors import DomainError
-from screens.prospect_wizard import step_sections
-from tui.form_screen import RecordFormScreen
-from tui.widgets.form import FormSection
+from screens.company_sections import step_sections
+from tui.toolkit.form_screen import RecordFormScreen
+from tui.toolkit.widgets.form import FormSection
 
 
 class CompanyEditScreen(RecordFormScreen):

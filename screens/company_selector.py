@@ -13,10 +13,10 @@ from textual.widgets.option_list import Option
 
 from db.companies.lists import CompanyHit, search_companies
 from db.companies.prospects import etat_label
-from db.core.models import CompanyKind
+from db.core.kinds import CompanyKind
 from db.core.text import visible
-from tui.db_worker import DbWorkerMixin
-from tui.widgets.option_list import OptionList  # Textual's, minus a crash
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.widgets.option_list import OptionList  # Textual's, minus a crash
 
 DEBOUNCE_SECONDS = 0.12
 MAX_HITS = 20
@@ -148,7 +148,7 @@ def select_company(app) -> None:
 
     def picked(hit: CompanyHit | None) -> None:
         if hit is not None:
-            from screens.companies import open_company
+            from screens.navigation import open_company
 
             open_company(app, hit.id, hit.kind)
 

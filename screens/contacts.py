@@ -12,10 +12,10 @@ from db.companies.editing import load_contact, save_contact
 from db.companies.lists import ContactFilters, count_contacts, list_contacts
 from db.core.forms import ADMIN_FIELDS
 from db.exchange.exports import export_contacts
-from tui.form_screen import RecordFormScreen
-from tui.widgets.footer import AppFooter
-from tui.widgets.form import FormSection
-from tui.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.form_screen import RecordFormScreen
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.form import FormSection
+from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
     Column("last_name", "Nom", 11),
@@ -102,18 +102,19 @@ class ContactsScreen(Screen):
 
     def action_new(self) -> None:
         """Nouveau contact: pick its company with the selector, then fill the form."""
-        from screens.company_selector import CompanySelector
 
         def picked(hit) -> None:
             if hit is not None:
                 self.app.push_screen(ContactFormScreen(hit.id, None))
 
-        self.app.push_screen(CompanySelector("Nouveau contact : choisissez l'entreprise"), picked)
+        self.app.open_screen(
+            "company_selector", "Nouveau contact : choisissez l'entreprise", callback=picked
+        )
 
     def action_company(self) -> None:
         row = self._row(self.query_one(RecordList).current_key)
         if row is not None:
-            from screens.companies import open_company
+            from screens.navigation import open_company
 
             open_company(self.app, row.company_id, row.company_kind)
 

@@ -22,11 +22,11 @@ from db.documents.creditor import (
     set_creditor_settings,
 )
 from db.documents.sepa import validate_ics
-from tui.db_worker import DbWorkerMixin
-from tui.form_screen import UnsavedEditsMixin
-from tui.widgets.dialogs import ConfirmDialog
-from tui.widgets.footer import AppFooter
-from tui.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.form_screen import UnsavedEditsMixin
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
 
 _BY_NAME = {f.name: f for f in CREDITOR_FIELDS}
 # The address is several printed lines: one input per line reads better than a text area.

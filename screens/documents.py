@@ -11,9 +11,9 @@ from textual.widgets import Header, Static
 from db.core.dates import format_moment
 from db.documents.storage import DocumentFilters, count_documents, list_documents
 from db.exchange.exports import export_documents
-from screens.file_picker import WriteDocumentDialog
-from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.dialogs.file_picker import WriteDocumentDialog
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
     Column("kind", "TYPE", 18, min_width=10),

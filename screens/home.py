@@ -9,13 +9,19 @@ from textual.screen import Screen
 from textual.widgets import Header, Static, Tree
 
 from db.core.text import visible
-from tui.places import MENUS, visible_places
-from tui.widgets.card import plain
-from tui.widgets.footer import AppFooter
+from tui.toolkit.widgets.card import plain
+from tui.toolkit.widgets.footer import AppFooter
 
 
 class HomeScreen(Screen):
-    # Ctrl+L Déconnexion is the app's (tui/app.py): it works from every screen.
+    """The menu tree of `places` (what this user may open: key, label, menu, group), in the
+    order of `menus`; the app shell builds both from its table of places (tui/places.py).
+    Ctrl+L Déconnexion is the app's (tui/app.py): it works from every screen."""
+
+    def __init__(self, places, menus) -> None:
+        super().__init__()
+        self._places = list(places)
+        self._menus = tuple(menus)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -42,9 +48,8 @@ class HomeScreen(Screen):
         )
         tree = self.query_one(Tree)
         tree.show_root = False
-        places = visible_places(scope.is_operator)
-        for menu in MENUS:
-            entries = [p for p in places if p.menu == menu]
+        for menu in self._menus:
+            entries = [p for p in self._places if p.menu == menu]
             if not entries:
                 continue
             node = tree.root.add(menu, expand=True)

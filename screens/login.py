@@ -16,13 +16,13 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static, Tab, Tabs
 
 from db.core.errors import DomainError
-from db.core.models import User
-from tui.db_worker import DbWorkerMixin
-from tui.widgets.footer import AppFooter
+from db.core.kinds import Portal
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.widgets.footer import AppFooter
 
 PORTALS = (
-    ("tab-revendeur", "Revendeur", User.PORTAL_RESELLER),
-    ("tab-operateur", "MB / Opérateur", User.PORTAL_OPERATOR),
+    ("tab-revendeur", "Revendeur", Portal.RESELLER),
+    ("tab-operateur", "MB / Opérateur", Portal.OPERATOR),
 )
 
 
@@ -92,7 +92,7 @@ class LoginScreen(DbWorkerMixin, Screen):
 
     def on_mount(self) -> None:
         settings = self.app.settings
-        if settings.ssh_portal == User.PORTAL_OPERATOR:
+        if settings.ssh_portal == Portal.OPERATOR:
             self.query_one(Tabs).active = PORTALS[1][0]
         if settings.ssh_login and settings.ssh_key_only:
             # The configuration says the key is enough: straight in, no password.

@@ -28,12 +28,12 @@ from db.orders.orders import (
     preview_order,
     preview_quote_order,
 )
-from tui.commands import register_record_search
-from tui.db_worker import DbWorkerMixin
-from tui.widgets.card import plain
-from tui.widgets.dialogs import ConfirmDialog
-from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.record_search import register_record_search
+from tui.toolkit.widgets.card import plain
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 # No cell padding: each cell starts with one space instead, so seven columns fit in 100.
 COLUMNS = (

@@ -17,13 +17,14 @@ from db.core import validation as v
 from db.core.errors import DomainError
 from db.core.text import visible
 from db.documents.storage import DocumentFilters, count_documents, list_documents
-from tui.db_worker import DbWorkerMixin
-from tui.form_screen import BannerMixin
-from tui.widgets.card import card, labelled_lines, plain
-from tui.widgets.dialogs import ConfirmDialog, MessageDialog
-from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import Cell
-from tui.widgets.step_indicator import StepIndicator
+from screens.navigation import announce_client
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.form_screen import BannerMixin
+from tui.toolkit.widgets.card import card, labelled_lines, plain
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.record_list import Cell
+from tui.toolkit.widgets.step_indicator import StepIndicator
 
 _lines = partial(labelled_lines, width=28)
 
@@ -39,24 +40,6 @@ def load_documents(scope, company_id: int):
 def load_details(scope, company_id: int):
     record = load_prospect(scope, company_id)
     return record, missing_for_conversion(record)
-
-
-def announce_client(app, name: str, client_number: str, title: str, company_id: int) -> None:
-    """A conversion done ("Transformer en client", Création du compte client): closing the
-    message replaces the screen that converted by the client's own detail."""
-
-    def back(_=None) -> None:
-        from screens.company_detail import CompanyDetailScreen
-
-        app.switch_screen(CompanyDetailScreen(company_id))
-
-    app.push_screen(
-        MessageDialog(
-            f"« {plain(name)} » est maintenant client.\nN° client : [b]{client_number}[/b]",
-            title=title,
-        ),
-        back,
-    )
 
 
 # The guide's breadcrumb, "🏠 Édition du point de facturation prospect / Éditeur de
@@ -270,9 +253,7 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
         self.action_edit(3)
 
     def action_edit(self, step: int) -> None:
-        from screens.prospect_wizard import ProspectWizardScreen
-
-        self.app.push_screen(ProspectWizardScreen(self.company_id, step))
+        self.app.open_screen("prospect_wizard", self.company_id, step)
 
     @on(Button.Pressed, "#transform")
     def action_transform(self) -> None:

@@ -16,74 +16,36 @@ from db.companies.prospects import (
     save_company_step,
 )
 from db.core.errors import DomainError
-from db.core.forms import ADMIN_FIELDS, BILLING_FIELDS, COMPANY_FIELDS
-from db.core.models import Document
+from db.core.kinds import DocumentKind
 from db.core.text import visible
 from db.documents.mandate_generation import generate_mandate
 from screens.attachments import AttachmentsMixin, attachment_row
-from screens.file_picker import WriteDocumentDialog
+from screens.company_sections import step_sections
 from screens.help import key_name
-from tui.db_worker import DbWorkerMixin, still_shown
-from tui.form_screen import LiveFieldsMixin, UnsavedEditsMixin
-from tui.widgets.card import plain
-from tui.widgets.dialogs import ConfirmDialog
-from tui.widgets.footer import AppFooter
-from tui.widgets.form import FormField, FormSection, fill_form, read_form
-from tui.widgets.step_indicator import StepIndicator
+from tui.toolkit.db_worker import DbWorkerMixin, still_shown
+from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.dialogs.file_picker import WriteDocumentDialog
+from tui.toolkit.form_screen import LiveFieldsMixin, UnsavedEditsMixin
+from tui.toolkit.widgets.card import plain
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.form import FormField, fill_form, read_form
+from tui.toolkit.widgets.step_indicator import StepIndicator
 
 STEP_TITLES = {
     1: "CRÉATION DE LA SOCIÉTÉ",
     2: "CRÉATION DU POINT DE FACTURATION",
     3: "CRÉATION DE L'ADMINISTRATEUR",
 }
-_BILLING_ADDRESS_FROM = BILLING_FIELDS.index(next(f for f in BILLING_FIELDS if f.name == "number"))
 STEP_SAVERS = {1: save_company_step, 2: save_billing_step, 3: save_admin_step}
-
-
-def step_sections(step: int) -> list[FormSection]:
-    if step == 1:
-        return [
-            FormSection("INFORMATIONS SOCIÉTÉ", COMPANY_FIELDS[:3], id="section-company"),
-            FormSection("INFORMATIONS SITE", COMPANY_FIELDS[3:], id="section-site"),
-        ]
-    if step == 2:
-        return [
-            FormSection(
-                "INFORMATION DE FACTURATION",
-                BILLING_FIELDS[:_BILLING_ADDRESS_FROM],
-                id="section-billing",
-            ),
-            FormSection(
-                "ADRESSE DE FACTURATION",
-                BILLING_FIELDS[_BILLING_ADDRESS_FROM:],
-                id="section-billing-address",
-            ),
-        ]
-    return [FormSection("ADMINISTRATEUR", ADMIN_FIELDS, id="section-admin")]
 
 
 def document_rows() -> list[Horizontal]:
     """Step 2's "Mandat Sépa (PDF, 20Mo max)" (with Générer le mandat) and "RIB (PDF, 20Mo max)"."""
     generate = Button("Générer le mandat", id="generate", compact=True, classes="link")
     return [
-        attachment_row(Document.KIND_MANDATE_SIGNED, generate),
-        attachment_row(Document.KIND_RIB),
+        attachment_row(DocumentKind.MANDATE_SIGNED, generate),
+        attachment_row(DocumentKind.RIB),
     ]
-
-
-def open_prospect_at(app, company_id: int, step: int | None = None) -> None:
-    """Open a prospect where it stands: the given step, or the first unfinished one (4 = details)."""
-    from db.core.database import database_proxy
-
-    with database_proxy.connection_context():
-        record = load_prospect(app.scope, company_id)
-    step = step or record.next_step
-    if step >= 4:
-        from screens.prospect_details import ProspectDetailsScreen
-
-        app.push_screen(ProspectDetailsScreen(company_id))
-    else:
-        app.push_screen(ProspectWizardScreen(company_id, step))
 
 
 class ProspectWizardScreen(
@@ -254,9 +216,7 @@ class ProspectWizardScreen(
             return
         next_step = self.step + 1
         if next_step >= 4:
-            from screens.prospect_details import ProspectDetailsScreen
-
-            self.app.switch_screen(ProspectDetailsScreen(self.company_id))
+            self.app.open_screen("prospect_details", self.company_id, replace=True)
             return
         self.step = next_step
         self._load()
@@ -297,9 +257,7 @@ class ProspectWizardScreen(
 
     def _go_to(self, step: int) -> None:
         if step >= 4:
-            from screens.prospect_details import ProspectDetailsScreen
-
-            self.app.switch_screen(ProspectDetailsScreen(self.company_id))
+            self.app.open_screen("prospect_details", self.company_id, replace=True)
             return
         self.step = step
         self._load()

@@ -11,8 +11,8 @@ from textual.widgets import Header, Static
 
 from db.companies.prospects import ProspectFilters, page_prospects
 from db.exchange.exports import export_prospects
-from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
     Column("id", "IDENTIFIANT", 11),

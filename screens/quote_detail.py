@@ -11,18 +11,23 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Header, Label, Static
 
 from db.core.errors import ConcurrentEditError, DomainError, ValidationErrors
-from db.core.models import CompanyKind
+from db.core.kinds import CompanyKind
 from db.core.text import visible
 from db.quotes.catalogue import offers
 from db.quotes.detail import get_quote, new_revision, next_step, previous_step, update_lines
 from db.quotes.lists import STEPS, step_label
-from tui.db_worker import DbWorkerMixin
-from tui.form_screen import BannerMixin
-from tui.widgets.card import labelled_lines
-from tui.widgets.dialogs import ConfirmDialog
-from tui.widgets.footer import AppFooter
-from tui.widgets.quote_lines import QuoteLinesEditor, add_line_columns, line_cells, totals_text
-from tui.widgets.step_indicator import StepIndicator
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.form_screen import BannerMixin
+from tui.toolkit.widgets.card import labelled_lines
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.quote_lines import (
+    QuoteLinesEditor,
+    add_line_columns,
+    line_cells,
+    totals_text,
+)
+from tui.toolkit.widgets.step_indicator import StepIndicator
 
 
 def step_names(current: int) -> Text:
@@ -249,9 +254,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
     def action_client_account(self) -> None:
         if self.detail is None or not self.detail.can_create_client_account:
             return
-        from screens.client_account import ClientAccountScreen
-
-        self.app.push_screen(ClientAccountScreen(self.quote_id))
+        self.app.open_screen("client_account", self.quote_id)
 
     def action_order(self) -> None:
         if self.detail is None:

@@ -10,20 +10,23 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 from textual.widgets.option_list import Option
 
+from db.companies.lists import search_companies
 from db.core.errors import DomainError, ValidationErrors
+from db.core.kinds import CompanyKind
 from db.quotes.catalogue import offers
-from db.quotes.detail import create_quote, search_companies
+from db.quotes.detail import create_quote
 from db.quotes.lists import commercials
-from tui.db_worker import DbWorkerMixin
-from tui.form_screen import BannerMixin
-from tui.widgets.card import plain
-from tui.widgets.dialogs import ConfirmDialog
-from tui.widgets.footer import AppFooter
-from tui.widgets.option_list import OptionList, Select  # Textual's, minus a crash
-from tui.widgets.quote_lines import QuoteLinesEditor
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.form_screen import BannerMixin
+from tui.toolkit.widgets.card import plain
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.option_list import OptionList, Select  # Textual's, minus a crash
+from tui.toolkit.widgets.quote_lines import QuoteLinesEditor
 
 COMPANY_MISSING = "Choisissez le prospect ou le client du devis."
 MATCHES = 8
+QUOTABLE = (CompanyKind.PROSPECT, CompanyKind.CLIENT)  # a quote is for one of these
 
 
 class QuoteNewScreen(BannerMixin, DbWorkerMixin, Screen):
@@ -34,7 +37,7 @@ class QuoteNewScreen(BannerMixin, DbWorkerMixin, Screen):
 
     def __init__(self):
         super().__init__()
-        self.company = None  # the chosen db.quotes.detail.CompanyChoice
+        self.company = None  # the chosen db.companies.lists.CompanyHit
         self.matches: list = []
 
     def compose(self) -> ComposeResult:
@@ -87,7 +90,13 @@ class QuoteNewScreen(BannerMixin, DbWorkerMixin, Screen):
             return
         # Exclusive group: a newer keystroke cancels the older query.
         self.run_db(
-            search_companies, self.app.scope, text, MATCHES, done=self._show_matches, group="find"
+            search_companies,
+            self.app.scope,
+            text,
+            MATCHES,
+            QUOTABLE,
+            done=self._show_matches,
+            group="find",
         )
 
     def _show_matches(self, matches: list) -> None:

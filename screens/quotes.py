@@ -26,11 +26,11 @@ from db.quotes.lists import (
     page_quotes,
     parse_reference,
 )
-from tui.commands import register_record_search
-from tui.db_worker import DbWorkerMixin
-from tui.widgets.footer import AppFooter
-from tui.widgets.option_list import Select  # Textual's, minus a crash
-from tui.widgets.record_list import Column, RecordList
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.record_search import register_record_search
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.option_list import Select  # Textual's, minus a crash
+from tui.toolkit.widgets.record_list import Column, RecordList
 
 # --- the results table ---------------------------------------------------------------------
 #

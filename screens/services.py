@@ -12,9 +12,9 @@ from textual.widgets import Header, Static
 from db.core.money import format_amount
 from db.exchange.exports import export_services
 from db.orders.subscriptions import ServiceFilters, count_services, list_services, service_totals
-from tui.db_worker import DbWorkerMixin
-from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 # No cell padding: each cell starts with one space instead, so seven columns fit in 100.
 COLUMNS = (

@@ -1,4 +1,5 @@
-"""Administration sub-commands: init-db, create-user, set-password, disable-user, seed-demo."""
+"""Administration sub-commands: init-db, create-user, set-password, disable-user, seed-demo,
+touches."""
 
 from __future__ import annotations
 
@@ -53,14 +54,9 @@ def init_db(args, settings) -> int:
 
 def _text_arg(value: str, label: str) -> str:
     """A typed argument under the text rule of every input (db/core/text.py), as a login is stored."""
-    from db.core.errors import DomainError, FieldError
-    from db.core.models import User
-    from db.core.text import clean_for
+    from db.accounts.users import clean_login_text
 
-    try:
-        return clean_for(User.login, value)
-    except FieldError as exc:
-        raise DomainError(f"{label} : {exc.message}") from None
+    return clean_login_text(value, label)
 
 
 def _identifiant(value: str) -> int:
@@ -145,14 +141,30 @@ def seed_demo_command(args, settings) -> int:
     import time
     from dataclasses import replace
 
-    from db.core.models import Company
     from db.demo.seed import seed_demo
+    from db.demo.store import store_is_empty
 
     open_store(replace(settings, database=args.path))
-    if Company.select().exists():
+    if not store_is_empty():
         print(f"Erreur : {args.path} contient déjà des données.", file=sys.stderr)
         return 2
     started = time.perf_counter()
     seed_demo(prospects=args.prospects, quotes=args.quotes)
     print(f"Base de démonstration créée en {time.perf_counter() - started:.1f} s : {args.path}")
+    return 0
+
+
+@command("touches", "liste les touches par identifiant, pour la table [touches] de config.toml")
+def touches_command(args, settings) -> int:
+    from screens.help import key_name
+    from tui.keymap import binding_ids, unknown_ids
+
+    for info in binding_ids():
+        keys = settings.keymap.get(info.id, info.keys)
+        shown = " / ".join(key_name(key.strip()) for key in keys.split(","))
+        print(f"{info.id:<28} {shown:<18} {info.description}")
+    unknown = unknown_ids(settings.keymap)
+    if unknown:
+        print("Identifiants inconnus dans [touches] : " + ", ".join(unknown))
+        return 1
     return 0

@@ -15,7 +15,7 @@ from textual.widget import AwaitMount
 
 from db.core.scope import Scope
 from tui.commands import PlacesProvider, RecordsProvider
-from tui.places import HOME, is_place, parent_place, place
+from tui.places import HOME, MENUS, is_place, parent_place, place, route, visible_places
 from tui.settings import Settings
 from tui.wire import no_full_repaint_on_focus, redraw_terminal, screen_diff_driver
 
@@ -318,11 +318,20 @@ class MyOpenIPApp(App):
         from screens.home import HomeScreen
 
         self.scope = scope
-        self.switch_screen(HomeScreen())
+        self.switch_screen(HomeScreen(visible_places(scope.is_operator), MENUS))
 
     def open_place(self, key: str, **kwargs) -> None:
         screen_class = place(key).screen_class()
         self.push_screen(screen_class(**kwargs))
+
+    def open_screen(self, name: str, *args, replace: bool = False, callback=None, **kwargs) -> None:
+        """Show the screen a route names (tui/places.py ROUTES), built with these arguments:
+        pushed (its result to `callback`), or in place of the current one (`replace`)."""
+        screen = route(name)(*args, **kwargs)
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen, callback)
 
     # -- Escape: up the menu tree; Ctrl+L: Déconnexion ---------------------------------------
     def action_pop_screen(self) -> None:
@@ -357,7 +366,7 @@ class MyOpenIPApp(App):
         if not any(getattr(screen, "dirty", False) for screen in self.screen_stack):
             self._logout()
             return
-        from tui.widgets.dialogs import ConfirmDialog
+        from tui.toolkit.dialogs.confirm import ConfirmDialog
 
         def answer(yes: bool | None) -> None:
             if yes:

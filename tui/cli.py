@@ -1,4 +1,5 @@
-"""The `myopenip` command: run the app, or administer its database (init-db, create-user, ...).
+"""What every `myopenip` command shares: its parser and registry of sub-commands, the settings,
+opening the store, and running the app (the entry point, tui/main.py, loads the sub-commands).
 
 Whatever stops it from starting (a bad configuration file, a file that is not a database,
 PostgreSQL unreachable, a folder it may not write in) is told in one French sentence on the
@@ -169,7 +170,7 @@ def open_store(settings: Settings) -> None:
         raise StartupError(_store_failure(settings.database, exc)) from exc
 
 
-def _log_failure(log_file: str | None, exc: BaseException) -> None:
+def log_failure(log_file: str | None, exc: BaseException) -> None:
     """The traceback of a failed start in the log (configured now if nothing was yet)."""
     import logging
 
@@ -184,40 +185,12 @@ def _log_failure(log_file: str | None, exc: BaseException) -> None:
 
 
 def ensure_demo(settings: Settings) -> None:
-    from db.core.models import Company
     from db.demo.seed import seed_demo
+    from db.demo.store import store_is_empty
 
-    if not Company.select().exists():
+    if store_is_empty():
         print("Création de la base de démonstration…", file=sys.stderr)
         seed_demo()
-
-
-def main(argv: list[str] | None = None) -> int:
-    _load_command_modules()
-    args = build_parser().parse_args(argv)
-    settings = None
-    try:
-        settings = resolve_settings(args)
-        if args.command:
-            _, _, run = COMMANDS[args.command]
-            return run(args, settings) or 0
-        return run_app(settings, demo=args.demo)
-    except Exception as exc:  # noqa: BLE001 - a sentence on the terminal, never a traceback
-        from db.core.errors import DomainError
-
-        if isinstance(exc, DomainError):
-            print(f"Erreur : {exc.message}", file=sys.stderr)
-            return 2
-        _log_failure(settings.log_file if settings else None, exc)
-        if isinstance(exc, StartupError):
-            print(f"Erreur : {exc.message}", file=sys.stderr)
-            return 2
-        print(
-            f"Erreur : MyOpenIP s'est arrêté sur une erreur inattendue ({type(exc).__name__}) ; "
-            "le détail est dans le journal.",
-            file=sys.stderr,
-        )
-        return 1
 
 
 def run_app(settings: Settings, demo: bool = False) -> int:
@@ -258,16 +231,3 @@ def tune_garbage_collector() -> None:
     import gc
 
     gc.freeze()
-
-
-def _load_command_modules() -> None:
-    import tui.admin_commands  # noqa: F401 - registers init-db, create-user, ...
-    import tui.csv_commands  # noqa: F401 - registers import-prospects
-    import tui.document_commands  # noqa: F401 - registers mandate, creditor
-    import tui.key_commands  # noqa: F401 - registers add-key, remove-key, list-keys
-    import tui.keymap  # noqa: F401 - registers touches
-    import tui.ssh_session  # noqa: F401 - registers ssh-session (deploy/myopenip-ssh)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

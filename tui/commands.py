@@ -13,6 +13,7 @@ from textual.widgets.option_list import OptionDoesNotExist
 
 from db.core.database import database_proxy
 from tui.places import visible_places
+from tui.toolkit.record_search import RECORD_SEARCHES
 
 
 class PlacesProvider(Provider):
@@ -89,21 +90,12 @@ class FrenchCommandPalette(CommandPalette):
         )
 
 
-# Record searches registered by the screens' modules: fn(scope, query, limit) -> [(label, help, opener)]
-RECORD_SEARCHES: list = []
-
-
 def load_record_searches() -> None:
     """Import every place's screen module, which registers its record search (once; cheap after)."""
     from tui.places import PLACES
 
     for entry in PLACES:
         entry.screen_class()
-
-
-def register_record_search(fn):
-    RECORD_SEARCHES.append(fn)
-    return fn
 
 
 class RecordsProvider(Provider):

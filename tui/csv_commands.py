@@ -35,16 +35,11 @@ def _import_args(parser) -> None:
     _import_args,
 )
 def import_prospects_command(args, settings) -> int:
-    from db.core.errors import DomainError
-    from db.core.models import User
-    from db.core.scope import Scope
+    from db.accounts.users import scope_of_login
     from db.exchange.prospect_import import import_prospects, import_prospects_file
 
     open_store(settings)
-    user = User.get_or_none(User.login == args.login)
-    if user is None or user.disabled:
-        raise DomainError(f"Utilisateur « {args.login} » inconnu ou désactivé.")
-    scope = Scope.for_user(user)
+    scope = scope_of_login(args.login)
     if args.file == "-":
         report = import_prospects(scope, sys.stdin.buffer, "entrée standard", args.reseller)
     else:

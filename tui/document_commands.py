@@ -22,18 +22,13 @@ def _mandate_args(parser) -> None:
 
 @command("mandate", "génère le mandat de prélèvement SEPA d'une entreprise (PDF)", _mandate_args)
 def mandate(args, settings) -> int:
-    from db.core.errors import DomainError
-    from db.core.models import User
-    from db.core.scope import Scope
+    from db.accounts.users import scope_of_login
     from db.documents.mandate_generation import generate_mandate
     from db.documents.storage import write_document_to_path
     from db.files.writes import check_output_path
 
     open_store(settings)
-    user = User.get_or_none(User.login == args.login)
-    if user is None or user.disabled:
-        raise DomainError(f"Utilisateur « {args.login} » inconnu ou désactivé.")
-    scope = Scope.for_user(user)
+    scope = scope_of_login(args.login)
     scope.company(args.identifiant)  # unknown or not visible: said before any file check
     # Checked before generating, so a bad --out does not leave a stored mandate behind it.
     check_output_path(args.out, overwrite=args.force)

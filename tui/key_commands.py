@@ -195,14 +195,14 @@ def _wrapper(settings) -> str:
 
 
 def _existing_login(login: str) -> str:
-    from db.core.models import User
+    from db.accounts.users import user_exists
 
     if not SAFE_WORD.fullmatch(login or ""):
         raise DomainError(
             f"Le login « {login} » ne peut pas servir pour une clé SSH (lettres, chiffres et "
             ". _ - + @ seulement, 64 caractères au plus)."
         )
-    if not User.select().where(User.login == login).exists():
+    if not user_exists(login):
         raise DomainError(f"Utilisateur « {login} » inconnu : créez-le d'abord (create-user).")
     return login
 

@@ -1,6 +1,6 @@
 """The keys of the app by binding id: what config.toml's [touches] table remaps.
 
-`myopenip touches` prints them (id, key, what it does); the app hands the table to Textual's
+`myopenip touches` (tui/admin_commands.py) prints them (id, key, what it does); the app hands the table to Textual's
 keymap (App.set_keymap), so F1 and the footer show the keys as remapped.
 """
 
@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from textual.binding import Binding
 from textual.dom import DOMNode
 
-from tui.cli import command
-
 
 @dataclass(frozen=True)
 class BindingInfo:
@@ -25,10 +23,11 @@ class BindingInfo:
 
 def _modules():
     import screens
-    import tui.widgets
+    import tui.toolkit.dialogs
+    import tui.toolkit.widgets
 
     yield importlib.import_module("tui.app")
-    for package in (screens, tui.widgets):
+    for package in (screens, tui.toolkit.widgets, tui.toolkit.dialogs):
         for module in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
             yield importlib.import_module(module.name)
 
@@ -49,18 +48,3 @@ def binding_ids() -> list[BindingInfo]:
 def unknown_ids(keymap: dict[str, str]) -> list[str]:
     known = {info.id for info in binding_ids()}
     return sorted(set(keymap) - known)
-
-
-@command("touches", "liste les touches par identifiant, pour la table [touches] de config.toml")
-def touches_command(args, settings) -> int:
-    from screens.help import key_name
-
-    for info in binding_ids():
-        keys = settings.keymap.get(info.id, info.keys)
-        shown = " / ".join(key_name(key.strip()) for key in keys.split(","))
-        print(f"{info.id:<28} {shown:<18} {info.description}")
-    unknown = unknown_ids(settings.keymap)
-    if unknown:
-        print("Identifiants inconnus dans [touches] : " + ", ".join(unknown))
-        return 1
-    return 0

@@ -92,6 +92,25 @@ PLACES: list[Place] = [
 ]
 
 
+# Screens that other screens open, by name: a screen asks the app (App.open_screen) instead of
+# importing another screen, so screens never import one another in a circle.
+ROUTES = {
+    "company_detail": "screens.company_detail:CompanyDetailScreen",
+    "contact_form": "screens.contacts:ContactFormScreen",
+    "prospect_wizard": "screens.prospect_wizard:ProspectWizardScreen",
+    "prospect_details": "screens.prospect_details:ProspectDetailsScreen",
+    "quote_detail": "screens.quote_detail:QuoteDetailScreen",
+    "client_account": "screens.client_account:ClientAccountScreen",
+    "company_selector": "screens.company_selector:CompanySelector",
+}
+
+
+def route(name: str):
+    """The screen class a route names (imported when first asked for)."""
+    module, _, class_name = ROUTES[name].partition(":")
+    return getattr(importlib.import_module(module), class_name)
+
+
 def visible_places(is_operator: bool) -> list[Place]:
     return [p for p in PLACES if is_operator or not p.operator_only]
 

@@ -84,13 +84,12 @@ def identify(login: str | None, keyid: str | None, settings, environ) -> Identit
 
 
 def _user_scope(login: str):
-    from db.core.models import User
-    from db.core.scope import Scope
+    from db.accounts.users import active_scope
 
-    user = User.get_or_none(User.login == login)
-    if user is None or user.disabled:
+    scope = active_scope(login)
+    if scope is None:
         raise Refused(f"Le compte « {login} » est inconnu ou désactivé.")
-    return Scope.for_user(user)
+    return scope
 
 
 def _folder(settings, identity: Identity, kind: str):
@@ -165,7 +164,7 @@ class _Stdout:
 def _exports() -> dict:
     from db.companies.lists import CompanyFilters, ContactFilters
     from db.companies.prospects import ProspectFilters
-    from db.core.models import CompanyKind
+    from db.core.kinds import CompanyKind
     from db.documents.storage import DocumentFilters
     from db.exchange.exports import (
         export_companies,
@@ -303,10 +302,9 @@ def _app(identity: Identity, settings) -> int:
             "commande (" + USAGE.split(" : ", 1)[1].rstrip(".") + ")."
         )
     open_store(settings)
-    from db.core.models import User
+    from db.accounts.users import portal_of
 
-    user = User.get_or_none(User.login == identity.login)
-    portal = user.portal if user is not None else ""
+    portal = portal_of(identity.login)
     settings = replace(
         settings, ssh_login=identity.login, ssh_key=identity.source, ssh_portal=portal
     )

@@ -18,7 +18,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from db.core import audit
 from db.core.database import atomic, is_sqlite
 from db.core.errors import DomainError
-from db.core.models import Company, CompanyKind, LoginThrottle, User, now
+from db.core.kinds import CompanyKind
+from db.core.models import Company, LoginThrottle, User, now
 from db.core.scope import Scope
 
 # argon2id with OWASP's lighter parameter set (m=19 MiB, t=2, p=1): the same resistance as

@@ -9,7 +9,8 @@ from db.core.database import atomic, is_sqlite
 from db.core.dates import format_moment
 from db.core.errors import ConcurrentEditError, ConversionRefused
 from db.core.forms import FIELDS_BY_NAME, clean_admin, clean_billing, clean_company
-from db.core.models import Company, CompanyKind, now
+from db.core.kinds import CompanyKind
+from db.core.models import Company, now
 from db.core.rows import next_value, update_checked
 from db.core.scope import Scope
 

@@ -11,7 +11,8 @@ from db.companies.lists import format_place, own_operator, phone_text
 from db.core import validation as v
 from db.core.dates import format_date
 from db.core.errors import NotFound
-from db.core.models import BillingPoint, Company, CompanyKind, Contact, Quote, Site
+from db.core.kinds import CompanyKind
+from db.core.models import BillingPoint, Company, Contact, Quote, Site
 from db.core.money import money
 from db.core.scope import Scope
 from db.documents.storage import DocumentFilters, DocumentRow, list_documents

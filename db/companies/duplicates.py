@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from db.core.errors import ConversionRefused
-from db.core.models import Company, CompanyKind
+from db.core.kinds import CompanyKind
+from db.core.models import Company
 from db.core.scope import Scope
 from db.core.validation import format_siren, format_siret
 

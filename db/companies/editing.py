@@ -13,7 +13,8 @@ from db.core import validation as v
 from db.core.database import atomic
 from db.core.errors import DomainError, NotFound, ValidationErrors
 from db.core.forms import clean_admin, clean_billing, clean_company
-from db.core.models import BillingPoint, Company, CompanyKind, Contact, Site, search_key
+from db.core.kinds import CompanyKind
+from db.core.models import BillingPoint, Company, Contact, Site
 from db.core.rows import update_checked
 from db.core.scope import Scope
 from db.documents.rum import assign_rum
@@ -107,25 +108,25 @@ def contact_form_values(contact: Contact | None) -> dict:
 
 def company_columns(values: dict) -> dict:
     """Company columns from cleaned Société values (db.core.forms.clean_company)."""
-    return {
+    columns = {
         "name": values["name"],
-        "search_name": search_key(values["name"]),
         "siren": values["siren"] or None,
         "siret": values["siret"] or None,
         "vat_number": values["vat_number"] or None,
     }
+    return {**columns, **Company.search_columns(columns)}  # bulk inserts bypass save()
 
 
 def site_columns(values: dict) -> dict:
     """Main-site columns from cleaned INFORMATIONS SITE values (db.core.forms.clean_company)."""
-    return {
+    columns = {
         "number": values["site_number"],
         "street": values["site_street"],
         "postcode": values["site_postcode"],
         "city": values["site_city"],
-        "search_city": search_key(values["site_city"]),
         "country": values["site_country"],
     }
+    return {**columns, **Site.search_columns(columns)}
 
 
 def write_company_identity(
@@ -334,7 +335,6 @@ def save_contact(
         contact = company.contacts.where(Contact.id == contact_id).first()
         if contact is None:
             raise NotFound(f"Contact {contact_id} introuvable.")
-        values["search_name"] = search_key(f"{values['last_name']} {values['first_name']}")
         version = contact.lock_version if expected_version is None else expected_version
         update_checked(Contact, contact.id, version, values, scope.login)
         audit.record(scope, "contact_saved", "contact", contact.id, company=company.id)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from db.core import validation as v
-from db.core.models import Company, CompanyKind, Contact, Site, fold
+from db.core.kinds import CompanyKind
+from db.core.models import Company, Contact, Site, fold
 from db.core.scope import Scope
 from db.core.text import bounded_int, is_ascii_digits, search_filters, search_text, search_words
 
@@ -285,27 +286,47 @@ class CompanyHit:
     kind: str
     name: str
     client_number: str
-    place: str
+    place: str  # "92110 CLICHY"
     creation_step: int
+    city: str = ""
 
     @property
     def kind_label(self) -> str:
         return CompanyKind.LABELS.get(self.kind, self.kind)
 
+    @property
+    def label(self) -> str:
+        """'GARAGE DU CENTRE (1745) · Prospect · CLICHY' or '… · Client CL0000012 · …'."""
+        kind = self.kind_label
+        if self.client_number:
+            kind = f"{kind} {self.client_number}"
+        return " · ".join(p for p in (f"{self.name} ({self.id})", kind, self.city) if p)
 
-def search_companies(scope: Scope, text: str, limit: int = 20) -> list[CompanyHit]:
-    """Companies whose raison sociale, IDENTIFIANT or N° client matches `text`, exact ones first."""
+
+def search_companies(
+    scope: Scope, text: str, limit: int = 20, kinds: tuple[str, ...] | None = None
+) -> list[CompanyHit]:
+    """Visible companies (of `kinds`, or any) whose raison sociale holds every typed word, or
+    whose IDENTIFIANT or N° client matches `text`; exact IDENTIFIANT / N° client first."""
     text = " ".join(search_text(text).split())
     if not text:
         return []
-    condition = Company.search_name.contains(fold(text))
+    condition = None
+    for word in search_words(fold(text)):
+        part = Company.search_name.contains(word)
+        condition = part if condition is None else (condition & part)
     exact = Company.client_number == text.upper()
     if any(ch.isdigit() for ch in text):  # "CL" alone would match every client
-        condition |= Company.client_number.contains(text.upper())
+        by_number = Company.client_number.contains(text.replace(" ", "").upper())
+        condition = by_number if condition is None else (condition | by_number)
     number = bounded_int(text)
     if number is not None:
-        condition |= Company.id == number
+        condition = (
+            (Company.id == number) if condition is None else (condition | (Company.id == number))
+        )
         exact |= Company.id == number
+    if condition is None:
+        return []
     base = _main_site_join(
         Company.select(
             Company.id,
@@ -317,6 +338,8 @@ def search_companies(scope: Scope, text: str, limit: int = 20) -> list[CompanyHi
             Site.city,
         )
     ).where(_visible_any(scope))
+    if kinds:
+        base = base.where(Company.kind.in_(kinds))
     rows = list(base.where(exact).limit(limit).dicts())
     seen = {row["id"] for row in rows}
     if len(rows) < limit:
@@ -332,6 +355,7 @@ def search_companies(scope: Scope, text: str, limit: int = 20) -> list[CompanyHi
             row["client_number"] or "",
             format_place(row["postcode"], row["city"]),
             row["creation_step"],
+            row["city"] or "",
         )
         for row in rows
     ]

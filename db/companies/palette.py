@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from db.companies.lists import CompanyHit, search_companies
 from db.companies.prospects import etat_label
-from db.core.models import Company, CompanyKind
+from db.core.kinds import CompanyKind
+from db.core.models import Company
 from db.core.scope import Scope
 
 

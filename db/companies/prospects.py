@@ -19,7 +19,8 @@ from db.core import audit
 from db.core.database import atomic
 from db.core.errors import ValidationErrors
 from db.core.forms import clean_admin, clean_billing, clean_company
-from db.core.models import BillingPoint, Company, CompanyKind, Contact, Site, fold, search_key
+from db.core.kinds import CompanyKind
+from db.core.models import BillingPoint, Company, Contact, Site, fold
 from db.core.rows import prospect_for_edit, update_checked
 from db.core.scope import Scope
 from db.core.text import bounded_int, search_filters
@@ -298,7 +299,6 @@ def save_admin_step(
         if admin is None:
             admin = Contact.create(company=company, is_admin=True, updated_by=scope.login, **values)
         else:
-            values["search_name"] = search_key(f"{values['last_name']} {values['first_name']}")
             update_checked(
                 Contact, admin.id, versions.get("admin", admin.lock_version), values, scope.login
             )

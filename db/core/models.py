@@ -20,6 +20,7 @@ from peewee import (
 )
 
 from db.core.database import database_proxy
+from db.core.kinds import DocumentKind, Portal
 
 
 def now() -> dt.datetime:
@@ -48,9 +49,31 @@ class LimitedTextField(TextField):
 
 
 class BaseModel(Model):
+    """Every table. `SEARCH`: each search_* column and the columns it folds (search_key),
+    kept by save() and by db.core.rows.update_checked, so no write path folds them itself."""
+
+    SEARCH: dict[str, tuple[str, ...]] = {}
+
     class Meta:
         database = database_proxy
         legacy_table_names = False
+
+    @classmethod
+    def search_columns(cls, values: dict) -> dict:
+        """The search_* columns of these column values (those whose sources are all given)."""
+        return {
+            column: search_key(" ".join(f"{values[name]}" for name in sources))
+            if len(sources) > 1
+            else search_key(values[sources[0]])
+            for column, sources in cls.SEARCH.items()
+            if all(name in values for name in sources)
+        }
+
+    def save(self, *args, **kwargs):
+        values = {name: getattr(self, name) for sources in self.SEARCH.values() for name in sources}
+        for column, value in self.search_columns(values).items():
+            setattr(self, column, value)
+        return super().save(*args, **kwargs)
 
 
 class Versioned(BaseModel):
@@ -66,24 +89,10 @@ class SchemaMeta(BaseModel):
     version = IntegerField()
 
 
-class CompanyKind:
-    OPERATOR = "operateur"
-    RESELLER = "ambassadeur"
-    CLIENT = "client"
-    PROSPECT = "prospect"
-    OTHER = "autre"
-
-    LABELS = {
-        OPERATOR: "Opérateur",
-        RESELLER: "Ambassadeur",
-        CLIENT: "Client",
-        PROSPECT: "Prospect",
-        OTHER: "Entreprise autre",
-    }
-
-
 class Company(Versioned):
     """Any company: operator, reseller (ambassadeur), client, prospect or other. id = IDENTIFIANT."""
+
+    SEARCH = {"search_name": ("name",)}
 
     id = AutoField()
     kind = CharField(index=True)
@@ -113,13 +122,11 @@ class Company(Versioned):
             (("kind", "operator", "search_name"), False),
         )
 
-    def save(self, *args, **kwargs):
-        self.search_name = search_key(self.name)
-        return super().save(*args, **kwargs)
-
 
 class Site(Versioned):
     """INFORMATIONS SITE: a company's address; the main site is the one the wizard edits."""
+
+    SEARCH = {"search_city": ("city",)}
 
     id = AutoField()
     company = ForeignKeyField(Company, backref="sites", on_delete="CASCADE")
@@ -131,16 +138,12 @@ class Site(Versioned):
     search_city = CharField(default="", index=True)
     country = CharField(default="France")
 
-    def save(self, *args, **kwargs):
-        self.search_city = search_key(self.city)
-        return super().save(*args, **kwargs)
-
 
 class User(Versioned):
     """A person who logs in, through one portal, on behalf of a reseller or an operator."""
 
-    PORTAL_RESELLER = "revendeur"
-    PORTAL_OPERATOR = "operateur"
+    PORTAL_RESELLER = Portal.RESELLER
+    PORTAL_OPERATOR = Portal.OPERATOR
 
     id = AutoField()
     login = CharField(unique=True)
@@ -206,6 +209,8 @@ class BillingPoint(Versioned):
 class Contact(Versioned):
     """A person of a company; the administrator is the one created by the wizard's step 3."""
 
+    SEARCH = {"search_name": ("last_name", "first_name")}
+
     id = AutoField()
     company = ForeignKeyField(Company, backref="contacts", on_delete="CASCADE")
     is_admin = BooleanField(default=False)
@@ -218,22 +223,14 @@ class Contact(Versioned):
     fax = CharField(default="")
     email = CharField(default="")
 
-    def save(self, *args, **kwargs):
-        self.search_name = search_key(f"{self.last_name} {self.first_name}")
-        return super().save(*args, **kwargs)
-
 
 class Document(BaseModel):
     """A stored file: generated mandate, signed mandate or RIB (content kept in the database)."""
 
-    KIND_MANDATE_GENERATED = "mandat_genere"
-    KIND_MANDATE_SIGNED = "mandat_signe"
-    KIND_RIB = "rib"
-    LABELS = {
-        KIND_MANDATE_GENERATED: "Mandat Sépa généré",
-        KIND_MANDATE_SIGNED: "Mandat Sépa signé",
-        KIND_RIB: "RIB",
-    }
+    KIND_MANDATE_GENERATED = DocumentKind.MANDATE_GENERATED
+    KIND_MANDATE_SIGNED = DocumentKind.MANDATE_SIGNED
+    KIND_RIB = DocumentKind.RIB
+    LABELS = DocumentKind.LABELS
 
     id = AutoField()
     company = ForeignKeyField(Company, backref="documents", on_delete="CASCADE")
@@ -255,6 +252,8 @@ class Offer(Versioned):
     Each operator has its own catalogue: its staff edit it, its resellers quote from it.
     """
 
+    SEARCH = {"search_name": ("name",)}
+
     id = AutoField()
     # null only while schema 2's migration fills it in; every offer belongs to an operator.
     operator = ForeignKeyField(Company, null=True, backref="+", on_delete="RESTRICT")
@@ -264,10 +263,6 @@ class Offer(Versioned):
     setup_fee = DecimalField(max_digits=12, decimal_places=2, auto_round=True)
     monthly_fee = DecimalField(max_digits=12, decimal_places=2, auto_round=True)
     retired = BooleanField(default=False)
-
-    def save(self, *args, **kwargs):
-        self.search_name = search_key(self.name)
-        return super().save(*args, **kwargs)
 
 
 class Quote(Versioned):

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from db.core.dates import format_moment
 from db.core.errors import ConcurrentEditError, DomainError, NotFound
-from db.core.models import Company, CompanyKind, Sequence, Versioned, now
+from db.core.kinds import CompanyKind
+from db.core.models import Company, Sequence, Versioned, now
 
 if TYPE_CHECKING:
     from db.core.scope import Scope
@@ -21,10 +22,11 @@ def update_checked(
 ) -> int:
     """UPDATE one row only if it is still at `expected_version`; returns the new version.
 
+    The search_* columns of the values are folded here (BaseModel.SEARCH), as save() does.
     The version test is in the WHERE clause, so two concurrent saves cannot both succeed:
     the second matches no row and is refused with who changed the record and when.
     """
-    values = dict(values)
+    values = {**values, **model.search_columns(values)}
     values.update(lock_version=model.lock_version + 1, updated_at=now(), updated_by=login)
     updated = (
         model.update(**values)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import peewee
 
 from db.core import models
+from db.core.kinds import CompanyKind
 from db.core.database import database_proxy, is_postgresql
 
 SCHEMA_VERSION = 2
@@ -33,7 +34,7 @@ def _migrate_2(database: peewee.Database) -> None:
     operators = [
         c.id
         for c in Company.select(Company.id)
-        .where(Company.kind == models.CompanyKind.OPERATOR)
+        .where(Company.kind == CompanyKind.OPERATOR)
         .order_by(Company.id)
     ]
     if operators:

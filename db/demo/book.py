@@ -11,10 +11,10 @@ import random
 from decimal import Decimal
 
 from db.core.database import atomic
+from db.core.kinds import CompanyKind
 from db.core.models import (
     BillingPoint,
     Company,
-    CompanyKind,
     Contact,
     Offer,
     Quote,

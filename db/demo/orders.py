@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from db.core.errors import DomainError
-from db.core.models import Company, CompanyKind, Quote, User
+from db.core.kinds import CompanyKind
+from db.core.models import Company, Quote, User
 from db.core.scope import Scope
 from db.orders.orders import create_order
 from db.quotes.lists import SIGNED_STEP

@@ -12,10 +12,10 @@ from decimal import Decimal
 
 from db.accounts.auth import hash_password
 from db.core.database import atomic
+from db.core.kinds import CompanyKind
 from db.core.models import (
     BillingPoint,
     Company,
-    CompanyKind,
     Contact,
     Offer,
     OperatorSetting,

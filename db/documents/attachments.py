@@ -12,6 +12,7 @@ from db.core.scope import Scope
 from db.documents.storage import (
     DocumentFilters,
     DocumentRow,
+    StoredDocument,
     billing_point_of,
     list_documents,
     store_document,
@@ -43,7 +44,9 @@ def read_attachment(inbox: Folder, name: str) -> tuple[str, bytes]:
     return name, content
 
 
-def attach_file(scope: Scope, company_id: int, kind: str, name: str, inbox: Folder) -> Document:
+def attach_file(
+    scope: Scope, company_id: int, kind: str, name: str, inbox: Folder
+) -> StoredDocument:
     """Store a PDF from the inbox as the company's signed mandate or RIB (all or nothing)."""
     if kind not in ATTACHABLE_KINDS:
         raise DomainError(f"Type de document inconnu : {kind}.")

@@ -14,7 +14,8 @@ from db.core import audit
 from db.core.database import atomic
 from db.core.errors import ConcurrentEditError, DomainError, FieldError, ValidationErrors
 from db.core.forms import REQUIRED, Field
-from db.core.models import Company, CompanyKind, OperatorSetting, User
+from db.core.kinds import CompanyKind
+from db.core.models import Company, OperatorSetting, User
 from db.core.scope import Scope
 from db.core.text import clean
 from db.documents.sepa import generate_rum, validate_ics

@@ -13,7 +13,12 @@ from db.core.scope import Scope
 from db.documents.creditor import CreditorSettings, get_creditor_settings
 from db.documents.mandate import MandateData
 from db.documents.rum import assign_rum
-from db.documents.storage import billing_point_of, document_without_content, store_document
+from db.documents.storage import (
+    StoredDocument,
+    billing_point_of,
+    document_without_content,
+    store_document,
+)
 
 _NO_BILLING = "le point de facturation n'est pas encore enregistré (étape 2)"
 
@@ -87,7 +92,7 @@ def mandate_data(scope: Scope, company_id: int) -> MandateData:
     return _mandate_data(billing_point_of(company), get_creditor_settings(company.operator_id))
 
 
-def generate_mandate(scope: Scope, company_id: int) -> Document:
+def generate_mandate(scope: Scope, company_id: int) -> StoredDocument:
     """Render the company's SEPA mandate and store it with its billing point (one transaction).
 
     A billing point without a RUM (e.g. Virement) gets one here; a stored RUM is never

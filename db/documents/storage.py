@@ -16,6 +16,7 @@ from peewee import JOIN
 from db.core import audit
 from db.core.dates import format_moment
 from db.core.errors import NotFound
+from db.core.kinds import DocumentKind
 from db.core.models import BillingPoint, Company, Document, User, fold
 from db.core.scope import Scope
 from db.core.text import bounded_int, search_filters
@@ -35,8 +36,24 @@ _LIST_COLUMNS = (
 )
 
 
-def document_without_content(doc_id: int) -> Document:
-    return Document.select(*_LIST_COLUMNS).where(Document.id == doc_id).get()
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document just stored (or found already stored), without its content."""
+
+    id: int
+    company_id: int
+    kind: str
+    filename: str
+    size: int
+
+    @property
+    def kind_label(self) -> str:
+        return DocumentKind.LABELS.get(self.kind, self.kind)
+
+
+def document_without_content(doc_id: int) -> StoredDocument:
+    row = Document.select(*_LIST_COLUMNS).where(Document.id == doc_id).get()
+    return StoredDocument(row.id, row.company_id, row.kind, row.filename, row.size)
 
 
 def billing_point_of(company: Company) -> BillingPoint | None:
@@ -54,7 +71,7 @@ def store_document(
     digest: str,
     event: str,
     details: dict,
-) -> Document:
+) -> StoredDocument:
     """Store `content` (its SHA-256 `digest`) as a document of the company, audited as `event`
     with `details`; returned without its content. Run inside the caller's transaction."""
     document = Document.create(

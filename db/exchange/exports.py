@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from db.companies.lists import CompanyFilters, ContactFilters, list_companies, list_contacts
 from db.companies.prospects import ProspectFilters, list_prospects
-from db.core.models import CompanyKind
+from db.core.kinds import CompanyKind
 from db.core.scope import Scope
 from db.documents.storage import DocumentFilters, list_documents
 from db.exchange.csv_format import export_pages, french_amount

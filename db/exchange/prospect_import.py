@@ -27,7 +27,8 @@ from db.core import audit
 from db.core.database import atomic, is_postgresql, is_sqlite
 from db.core.errors import DomainError, NotFound
 from db.core.forms import COMPANY_FIELDS, clean_company
-from db.core.models import Company, CompanyKind, Site, fold, now
+from db.core.kinds import CompanyKind
+from db.core.models import Company, Site, fold, now
 from db.core.scope import Scope
 from db.exchange.csv_format import ENCODING, SEPARATOR, restore_cell
 

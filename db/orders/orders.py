@@ -19,7 +19,8 @@ from db.core import audit
 from db.core.database import atomic
 from db.core.dates import format_date
 from db.core.errors import DomainError, FieldError, NotFound
-from db.core.models import Company, CompanyKind, Order, OrderLine, Quote, QuoteLine, User
+from db.core.kinds import CompanyKind
+from db.core.models import Company, Order, OrderLine, Quote, QuoteLine, User
 from db.core.money import Amounts, LineTotals, cents, from_cents, money
 from db.core.rows import next_value
 from db.core.scope import Scope

@@ -235,7 +235,7 @@ def save_offer(
             Offer,
             offer_id,
             version,
-            {**values, "search_name": search_key(values["name"])},
+            values,
             scope.login,
         )
         changes = {

@@ -9,7 +9,8 @@ from db.core import audit
 from db.core.database import atomic
 from db.core.errors import ConversionRefused, FieldError, ValidationErrors
 from db.core.forms import FIELDS_BY_NAME, clean_admin, clean_billing, clean_company
-from db.core.models import Company, CompanyKind, Contact, Quote, fold
+from db.core.kinds import CompanyKind
+from db.core.models import Company, Contact, Quote, fold
 from db.core.rows import update_checked
 from db.core.scope import Scope
 from db.core.validation import (

@@ -7,16 +7,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from db.companies.editing import main_site
-from db.companies.lists import client_condition, main_city
 from db.core import audit
 from db.core.database import atomic, is_sqlite
 from db.core.dates import format_date
 from db.core.errors import FieldError, NotFound, ValidationErrors
-from db.core.models import Company, CompanyKind, Quote, QuoteLine, QuotePartner
+from db.core.kinds import CompanyKind
+from db.core.models import Quote, QuoteLine, QuotePartner
 from db.core.money import Amounts, money
 from db.core.rows import next_value, update_checked
 from db.core.scope import Scope
-from db.core.text import bounded_int, is_ascii_digits, search_text
 from db.quotes.lines import QuoteLineView, frozen_prices, insert_lines, priced_lines, summary
 from db.quotes.lists import (
     SIGNED_STEP,
@@ -286,45 +285,3 @@ def update_lines(
 
 
 # --- the company a new quote is for ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CompanyChoice:
-    id: int
-    name: str
-    kind: str
-    client_number: str
-    city: str
-
-    @property
-    def label(self) -> str:
-        """'GARAGE DU CENTRE (1745) · Prospect · CLICHY' or '… · Client CL0000012 · …'."""
-        kind = CompanyKind.LABELS.get(self.kind, self.kind)
-        if self.client_number:
-            kind = f"{kind} {self.client_number}"
-        return " · ".join(p for p in (f"{self.name} ({self.id})", kind, self.city) if p)
-
-
-def search_companies(scope: Scope, text: str, limit: int = 20) -> list[CompanyChoice]:
-    """Visible prospects and clients matching a typed IDENTIFIANT, N° client or name words."""
-    query = scope.companies(
-        Company.select(
-            Company.id,
-            Company.name,
-            Company.kind,
-            Company.client_number,
-            main_city(Company.id).alias("city"),
-        )
-    ).where(Company.kind.in_((CompanyKind.PROSPECT, CompanyKind.CLIENT)))
-    text = search_text(text)
-    if is_ascii_digits(text):
-        number = bounded_int(text)
-        by_number = Company.client_number.contains(text)
-        query = query.where(by_number | (Company.id == number) if number is not None else by_number)
-    elif text:
-        query = query.where(client_condition(text))
-    rows = query.order_by(Company.search_name, Company.id).limit(limit).dicts()
-    return [
-        CompanyChoice(r["id"], r["name"], r["kind"], r["client_number"] or "", r["city"] or "")
-        for r in rows
-    ]

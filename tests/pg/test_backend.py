@@ -23,12 +23,12 @@ from db.companies.prospects import (
 )
 from db.core.database import contains_folded, database_proxy, is_postgresql, is_sqlite
 from db.core.errors import ConcurrentEditError, ConversionRefused
+from db.core.kinds import CompanyKind
 from db.core.models import (
     ALL_MODELS,
     AuditLog,
     BillingPoint,
     Company,
-    CompanyKind,
     Contact,
     Document,
     Quote,

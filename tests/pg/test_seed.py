@@ -8,7 +8,8 @@ import pytest
 from schwifty import IBAN
 from stdnum import luhn
 
-from db.core.models import BillingPoint, Company, CompanyKind, Contact, Site
+from db.core.kinds import CompanyKind
+from db.core.models import BillingPoint, Company, Contact, Site
 from db.core.validation import (
     bic_from_iban,
     tva_from_siren,

@@ -10,7 +10,8 @@ import pytest
 from textual.widgets import Input, Tree
 
 from db.companies.lists import CompanyFilters, ContactFilters, list_companies, list_contacts
-from db.core.models import Company, CompanyKind, Contact, Document, Offer
+from db.core.kinds import CompanyKind
+from db.core.models import Company, Contact, Document, Offer
 from db.documents.storage import DocumentFilters, list_documents
 from db.exchange.csv_format import french_amount
 from db.exchange.exports import QUOTE_HEADER
@@ -24,7 +25,7 @@ from tests.ui.conftest import SIZE, login, settle, type_text
 from tests.ui.test_menu_screens import filter_list
 from tui.app import MyOpenIPApp
 from tui.settings import Settings
-from tui.widgets.export_dialog import ExportDialog
+from tui.toolkit.dialogs.save_as import ExportDialog
 
 ALL = 100_000  # a page size larger than any list of the demo store
 OTHER_CLIENT = 1158  # a client of AQUITAINE TÉLÉCOM SERVICES (revendeur2), same operator

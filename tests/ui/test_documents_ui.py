@@ -10,15 +10,15 @@ from db.documents.mandate import MandateData
 from db.documents.mandate_pdf import render_mandate_pdf
 from screens.creditor_settings import CreditorSettingsScreen
 from screens.documents import DocumentsScreen
-from screens.file_picker import FilePickerScreen, WriteDocumentDialog
 from screens.prospect_details import ProspectDetailsScreen
 from screens.prospect_wizard import ProspectWizardScreen
 from tests.ui.conftest import SIZE, login, settle, type_text
 from tui.app import MyOpenIPApp
 from tui.settings import Settings
-from tui.widgets.dialogs import ConfirmDialog
-from tui.widgets.form import FormField
-from tui.widgets.record_list import RecordList
+from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.dialogs.file_picker import FilePickerScreen, WriteDocumentDialog
+from tui.toolkit.widgets.form import FormField
+from tui.toolkit.widgets.record_list import RecordList
 
 
 @pytest.fixture

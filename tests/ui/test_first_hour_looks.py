@@ -7,11 +7,11 @@ from __future__ import annotations
 from textual.widgets import Button, DataTable
 
 from db.core.models import BillingPoint
+from screens.navigation import open_prospect_at
 from screens.prospect_details import ProspectDetailsScreen
-from screens.prospect_wizard import open_prospect_at
 from tests.ui.conftest import login, settle
 from tests.ui.test_first_hour import SMALL, error_of, field, open_step_2, retype
-from tui.widgets.record_list import RecordList
+from tui.toolkit.widgets.record_list import RecordList
 
 
 async def test_the_admin_step_shows_phones_as_the_details_do(app):

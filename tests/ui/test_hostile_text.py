@@ -11,7 +11,8 @@ from __future__ import annotations
 from textual.drivers.headless_driver import HeadlessDriver
 
 from db.core.database import database_proxy
-from db.core.models import Company, CompanyKind, Site
+from db.core.kinds import CompanyKind
+from db.core.models import Company, Site
 from db.core.text import visible
 from db.exchange.prospect_import import import_prospects
 from screens.prospects import ProspectsScreen

@@ -9,10 +9,10 @@ from screens.help import HelpScreen
 from screens.prospect_wizard import ProspectWizardScreen
 from screens.prospects import ProspectsScreen
 from tests.ui.conftest import login, settle
-from tui import cli
+from tui import main as cli
 from tui.app import MyOpenIPApp
 from tui.settings import load_settings
-from tui.widgets.footer import AppFooter, GlobalKeys
+from tui.toolkit.widgets.footer import AppFooter, GlobalKeys
 
 CONFIG = """
 page_size = 50

@@ -12,7 +12,7 @@ from screens.prospects import ProspectsScreen
 from tests.ui.conftest import SIZE, login, settle
 from tui.app import MyOpenIPApp
 from tui.settings import Settings
-from tui.widgets.record_list import RecordList
+from tui.toolkit.widgets.record_list import RecordList
 
 
 async def test_a_capped_count_reads_plus_de(demo_db, monkeypatch):

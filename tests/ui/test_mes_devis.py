@@ -7,7 +7,8 @@ import datetime as dt
 
 from textual.widgets import Select, Static
 
-from db.core.models import CompanyKind, User
+from db.core.kinds import CompanyKind
+from db.core.models import User
 from screens.quote_detail import QuoteDetailScreen
 from tests.ui.conftest import SIZE, login, settle, type_text
 from tests.ui.quote_screens import (
@@ -149,18 +150,21 @@ async def test_palette_finds_a_quote_by_number(app):
 
 
 def test_search_companies_is_scoped_to_prospects_and_clients(scopes):
-    from db.quotes.detail import search_companies
+    from db.companies.lists import search_companies
+    from screens.quote_new import QUOTABLE
 
-    mine = search_companies(scopes["revendeur"], "garage centre")
+    mine = search_companies(scopes["revendeur"], "garage centre", 20, QUOTABLE)
     assert [c.id for c in mine][:1] == [1745] and mine[0].label.startswith(
         "GARAGE DU CENTRE (1745)"
     )
-    assert search_companies(scopes["revendeur"], "1745")[0].id == 1745
-    assert search_companies(scopes["revendeur2"], "1745") == []
-    hidden = search_companies(scopes["revendeur2"], "garage du centre")
+    assert search_companies(scopes["revendeur"], "1745", 20, QUOTABLE)[0].id == 1745
+    assert search_companies(scopes["revendeur2"], "1745", 20, QUOTABLE) == []
+    hidden = search_companies(scopes["revendeur2"], "garage du centre", 20, QUOTABLE)
     assert all(c.id != 1745 for c in hidden)
-    kinds = {c.kind for c in search_companies(scopes["operateur"], "", 200)}
-    assert kinds <= {CompanyKind.PROSPECT, CompanyKind.CLIENT}
+    everyone = search_companies(scopes["operateur"], "e", 200)
+    assert {c.kind for c in everyone} > {CompanyKind.PROSPECT, CompanyKind.CLIENT}
+    kinds = {c.kind for c in search_companies(scopes["operateur"], "e", 200, QUOTABLE)}
+    assert kinds == {CompanyKind.PROSPECT, CompanyKind.CLIENT}
 
 
 def test_results_fit_100_columns_and_amounts_are_never_cut(scopes):

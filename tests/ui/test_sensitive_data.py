@@ -10,7 +10,8 @@ from textual.widgets import DataTable, Static
 
 from db.core import validation as v
 from db.core.database import database_proxy
-from db.core.models import BillingPoint, Company, CompanyKind
+from db.core.kinds import CompanyKind
+from db.core.models import BillingPoint, Company
 from tests.ui.conftest import SIZE, login, settle
 from tui.logs import configure_logging, crash_summary
 

@@ -23,7 +23,7 @@ def test_prospects(app, snap_compare):
 def test_wizard_step_2(app, snap_compare):
     async def run_before(pilot):
         await _prospects(pilot)
-        from screens.prospect_wizard import open_prospect_at
+        from screens.navigation import open_prospect_at
 
         open_prospect_at(pilot.app, 1743)
         await settle(pilot)
@@ -34,7 +34,7 @@ def test_wizard_step_2(app, snap_compare):
 def test_prospect_details(app, snap_compare):
     async def run_before(pilot):
         await _prospects(pilot)
-        from screens.prospect_wizard import open_prospect_at
+        from screens.navigation import open_prospect_at
 
         open_prospect_at(pilot.app, 1744)
         await settle(pilot)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Input, Static
 
-from db.core.models import AuditLog, BillingPoint, Company, CompanyKind, Quote
+from db.core.kinds import CompanyKind
+from db.core.models import AuditLog, BillingPoint, Company, Quote
 from screens.client_account import ClientAccountScreen
 from screens.company_detail import CompanyDetailScreen
 from screens.quote_detail import QuoteDetailScreen
@@ -18,8 +19,8 @@ from tests.ui.quote_screens import (
     shown_ids,
 )
 from tests.unit.quote_data import IBAN
-from tui.widgets.dialogs import MessageDialog
-from tui.widgets.record_list import RecordList
+from tui.toolkit.dialogs.confirm import MessageDialog
+from tui.toolkit.widgets.record_list import RecordList
 
 # --- the workflow --------------------------------------------------------------------------
 

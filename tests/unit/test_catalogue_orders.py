@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from db.core.errors import ConcurrentEditError, DomainError, FieldError, NotFound, ValidationErrors
-from db.core.models import AuditLog, Company, CompanyKind, Offer, Order, OrderLine, Quote
+from db.core.kinds import CompanyKind
+from db.core.models import AuditLog, Company, Offer, Order, OrderLine, Quote
 from db.orders.orders import (
     OrderFilters,
     count_orders,

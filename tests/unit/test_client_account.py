@@ -10,16 +10,8 @@ from db.core.errors import (
     NotFound,
     ValidationErrors,
 )
-from db.core.models import (
-    AuditLog,
-    BillingPoint,
-    Company,
-    CompanyKind,
-    Contact,
-    Quote,
-    QuotePartner,
-    Site,
-)
+from db.core.kinds import CompanyKind
+from db.core.models import AuditLog, BillingPoint, Company, Contact, Quote, QuotePartner, Site
 from db.quotes import client_account as ca
 from db.quotes import detail as qd
 from tests.unit.quote_data import IBAN, SIRET, guide_quote_id, ids

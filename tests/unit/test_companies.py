@@ -12,7 +12,8 @@ from db.companies import lists as cl
 from db.companies.lists import CompanyFilters, ContactFilters
 from db.companies.prospects import load_prospect, save_company_step
 from db.core.errors import ConcurrentEditError, DomainError, NotFound, ValidationErrors
-from db.core.models import AuditLog, BillingPoint, Company, CompanyKind, Contact, Quote, Site, fold
+from db.core.kinds import CompanyKind
+from db.core.models import AuditLog, BillingPoint, Company, Contact, Quote, Site, fold
 from db.core.validation import format_siren
 
 VALID_IBAN = "FR7630004000031234567890143"

@@ -19,7 +19,8 @@ from db.companies.prospects import (
 )
 from db.core.database import close_database, database_proxy, open_database
 from db.core.errors import ConcurrentEditError, ConversionRefused
-from db.core.models import AuditLog, BillingPoint, Company, CompanyKind, Contact, Sequence, Site
+from db.core.kinds import CompanyKind
+from db.core.models import AuditLog, BillingPoint, Company, Contact, Sequence, Site
 from db.core.rows import AlreadyConverted
 
 SAVE = {1: save_company_step, 2: save_billing_step, 3: save_admin_step}

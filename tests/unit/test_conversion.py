@@ -7,7 +7,8 @@ import pytest
 from db.companies.conversion import convert_to_client
 from db.companies.prospects import load_prospect
 from db.core.errors import ConcurrentEditError, ConversionRefused, NotFound
-from db.core.models import AuditLog, Company, CompanyKind
+from db.core.kinds import CompanyKind
+from db.core.models import AuditLog, Company
 from db.core.validation import format_siret
 
 

@@ -14,7 +14,8 @@ from db.companies.prospects import (
     save_company_step,
 )
 from db.core.errors import DomainError, NotFound
-from db.core.models import AuditLog, Company, CompanyKind, Site
+from db.core.kinds import CompanyKind
+from db.core.models import AuditLog, Company, Site
 from db.exchange import csv_format as csv_io
 from db.exchange import exports as list_exports
 from db.exchange import prospect_import as csv_import
@@ -260,7 +261,7 @@ def test_owner_is_the_scope_or_a_reseller_of_the_operator(scopes, tmp_path):
 
 
 def test_cli_import_prints_the_report_and_fails_on_refused_rows(demo_db, scopes, tmp_path, capsys):
-    from tui.cli import main
+    from tui.main import main
 
     good = write(tmp_path, f"{HEADER}\nCLI SARL;;;;rue;75001;PARIS;\n", name="good.csv")
     assert main(["--db", demo_db, "import-prospects", str(good), "--as", "revendeur"]) == 0
@@ -351,7 +352,7 @@ def test_a_symbolic_link_is_not_followed_by_the_admin_import(scopes, tmp_path):
 
 
 def test_cli_imports_from_stdin(demo_db, monkeypatch, capsys):
-    from tui.cli import main
+    from tui.main import main
 
     data = f"{HEADER}\nSTDIN SARL;;;;rue;75001;PARIS;\n".encode()
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))

@@ -9,7 +9,8 @@ import pytest
 from db.companies.lists import CompanyFilters, ContactFilters
 from db.companies.prospects import ProspectFilters
 from db.core.forms import COMPANY_FIELDS
-from db.core.models import Company, CompanyKind, Contact, Document, Offer, Site
+from db.core.kinds import CompanyKind
+from db.core.models import Company, Contact, Document, Offer, Site
 from db.documents.storage import DocumentFilters
 from db.exchange.csv_format import FORMULA_STARTS, export_rows, neutralise_cell, restore_cell
 from db.exchange.exports import (

@@ -509,7 +509,7 @@ def test_creditor_settings_are_validated_and_kept_for_operators(scopes):
 
 
 def test_mandate_command_writes_the_pdf_for_a_visible_company(demo_db, tmp_path, capsys):
-    from tui.cli import main
+    from tui.main import main
 
     out = tmp_path / "mandat-1744.pdf"
     code = main(["--db", demo_db, "mandate", "1744", "--out", str(out), "--as", "revendeur"])
@@ -540,7 +540,7 @@ def test_mandate_command_writes_the_pdf_for_a_visible_company(demo_db, tmp_path,
 def test_mandate_command_refuses_with_a_message_and_nonzero_exit(
     demo_db, tmp_path, capsys, company, login, message
 ):
-    from tui.cli import main
+    from tui.main import main
 
     out = tmp_path / "mandat.pdf"
     code = main(["--db", demo_db, "mandate", company, "--out", str(out), "--as", login])
@@ -550,7 +550,7 @@ def test_mandate_command_refuses_with_a_message_and_nonzero_exit(
 
 
 def test_creditor_command_shows_and_sets_the_settings(demo_db, capsys):
-    from tui.cli import main
+    from tui.main import main
 
     assert main(["--db", demo_db, "creditor"]) == 2  # two operators: which one?
     assert capsys.readouterr().err == (

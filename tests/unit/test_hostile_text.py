@@ -45,7 +45,8 @@ from db.core.forms import (
     clean_billing,
     clean_company,
 )
-from db.core.models import BillingPoint, Company, CompanyKind, Contact, Site
+from db.core.kinds import CompanyKind
+from db.core.models import BillingPoint, Company, Contact, Site
 from db.documents.creditor import clean_creditor
 from db.documents.sepa import validate_ics
 from db.documents.storage import DocumentFilters, list_documents
@@ -53,7 +54,6 @@ from db.exchange.prospect_import import import_prospects
 from db.orders.orders import OrderFilters, find_orders, list_orders, parse_order_number
 from db.orders.subscriptions import ServiceFilters, list_services
 from db.quotes.catalogue import OfferFilters, clean_offer, list_offers, parse_price
-from db.quotes.detail import search_companies as quote_companies
 from db.quotes.lines import parse_quantity
 from db.quotes.lists import QuoteFilters, count_quotes, list_quotes, parse_reference
 
@@ -597,7 +597,7 @@ def test_searches_give_rows_or_none(scopes, typed, login, kind):
     contacts = cl.ContactFilters(name=a, company=b, email=c, admin=d)
     cl.list_contacts(scope, contacts, 0, 5)
     cl.search_companies(scope, a, 5)
-    quote_companies(scope, b, 5)
+    cl.search_companies(scope, b, 5, (CompanyKind.PROSPECT, CompanyKind.CLIENT))
     quotes = QuoteFilters(reference=a, client_number=b, client=c, offers=d)
     list_quotes(scope, quotes, 0, 5)
     count_quotes(scope, quotes, cap=100)
@@ -627,7 +627,7 @@ def test_cli_arguments_take_the_same_rule_and_never_echo_a_control(demo_db, capf
     """`myopenip disable-user LOGIN` (the administrator's CLI): a French sentence or done, exit
     0 or 2 (argparse itself: 2), never a traceback, and what it prints back holds no control
     character (a typed ESC would reach the administrator's terminal)."""
-    from tui.cli import main
+    from tui.main import main
 
     where = ["--database-url", demo_db] if "://" in demo_db else ["--db", demo_db]
     try:

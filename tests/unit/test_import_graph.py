@@ -148,3 +148,34 @@ def test_db_contexts_import_only_the_contexts_below_them():
 def test_db_top_level_holds_only_subpackages():
     loose = [p.name for p in (ROOT / "db").glob("*.py") if p.name != "__init__.py"]
     assert loose == []
+
+
+def room_of(module: str) -> str:
+    if module.startswith("tui.toolkit"):
+        return "tui.toolkit"
+    return module.split(".")[0]
+
+
+def test_every_arrow_between_rooms_runs_down():
+    """The app shell (tui/) above screens/, above the toolkit (tui/toolkit/), above db/."""
+    wrong = []
+    for name, targets in graph().items():
+        here = LAYERS.index(room_of(name))
+        for target in targets:
+            if LAYERS.index(room_of(target)) < here:
+                wrong.append(f"{name} -> {target}")
+    assert wrong == []
+
+
+def test_screens_and_the_shell_see_no_orm():
+    """Screens and the shell get dataclasses and constants, never Peewee models or peewee."""
+    wrong = []
+    for name, path in product_modules().items():
+        if name.startswith("db"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module in ("db.core.models", "peewee"):
+                wrong.append(f"{name}: from {node.module}")
+            if isinstance(node, ast.Import) and any(a.name == "peewee" for a in node.names):
+                wrong.append(f"{name}: import peewee")
+    assert wrong == []

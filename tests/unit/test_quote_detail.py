@@ -13,15 +13,8 @@ from db.core.errors import (
     NotFound,
     ValidationErrors,
 )
-from db.core.models import (
-    AuditLog,
-    Company,
-    CompanyKind,
-    Offer,
-    Quote,
-    QuoteLine,
-    User,
-)
+from db.core.kinds import CompanyKind
+from db.core.models import AuditLog, Company, Offer, Quote, QuoteLine, User
 from db.quotes import detail as qd
 from db.quotes import lists as q
 from db.quotes.catalogue import offers

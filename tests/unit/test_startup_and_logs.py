@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tui import logs
-from tui.cli import main
+from tui.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,7 +43,7 @@ def run_cli(tmp_path, *args, env=None) -> subprocess.CompletedProcess:
     }
     environ.pop("DATABASE_URL", None)
     environ.pop("MYOPENIP_DB", None)
-    code = "import sys; from tui.cli import main; sys.exit(main(sys.argv[1:]))"
+    code = "import sys; from tui.main import main; sys.exit(main(sys.argv[1:]))"
     return subprocess.run(
         [sys.executable, "-c", code, *args],
         cwd=ROOT,
@@ -145,7 +145,7 @@ def _unwritable_as(nobody, tmp_path: Path) -> None:
     journal = tmp_path / "journal-nobody"
     journal.mkdir()
     os.chown(journal, nobody.pw_uid, nobody.pw_gid)
-    code = "import sys; from tui.cli import main; sys.exit(main(sys.argv[1:]))"
+    code = "import sys; from tui.main import main; sys.exit(main(sys.argv[1:]))"
     environ = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(journal),

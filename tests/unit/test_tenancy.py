@@ -12,10 +12,10 @@ import pytest
 
 from db.core.database import database_proxy, is_sqlite
 from db.core.errors import DomainError, NotFound, ValidationErrors
+from db.core.kinds import CompanyKind
 from db.core.models import (
     BillingPoint,
     Company,
-    CompanyKind,
     Offer,
     OperatorSetting,
     Quote,

@@ -13,7 +13,7 @@ from textual.widgets import Input, Label, Static
 from db.core import validation as v
 from db.core.forms import Field
 from db.core.text import visible
-from tui.widgets.option_list import Select  # Textual's, minus a crash
+from tui.toolkit.widgets.option_list import Select  # Textual's, minus a crash
 
 PHONE_FIELDS = ("phone", "mobile", "fax")
 

@@ -24,10 +24,10 @@ from db.core.forms import (
     clean_company,
 )
 from db.core.text import visible
-from tui.db_worker import DbWorkerMixin, still_shown
-from tui.widgets.dialogs import ConfirmDialog
-from tui.widgets.footer import AppFooter
-from tui.widgets.form import (
+from tui.toolkit.db_worker import DbWorkerMixin, still_shown
+from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.form import (
     FormField,
     FormSection,
     fill_form,

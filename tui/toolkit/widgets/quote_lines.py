@@ -17,8 +17,8 @@ from textual.widgets.option_list import Option
 
 from db.core.money import LineTotals, format_amount, format_amounts, totals
 from db.quotes.lines import MAX_QUANTITY, QUANTITY_INVALID, parse_quantity
-from tui.widgets.option_list import OptionList  # Textual's, minus a crash
-from tui.widgets.record_list import Cell
+from tui.toolkit.widgets.option_list import OptionList  # Textual's, minus a crash
+from tui.toolkit.widgets.record_list import Cell
 
 LINE_COLUMNS = (
     ("offer", "Offre", 34),

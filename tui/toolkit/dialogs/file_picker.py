@@ -15,8 +15,8 @@ from textual.widgets.option_list import Option
 from db.core.errors import DomainError
 from db.documents.storage import write_document
 from db.files.folders import FileEntry, Folder, format_size, list_files
-from tui.widgets.export_dialog import SaveAsDialog, person_outbox
-from tui.widgets.option_list import OptionList  # Textual's, minus a crash
+from tui.toolkit.dialogs.save_as import SaveAsDialog, person_outbox
+from tui.toolkit.widgets.option_list import OptionList  # Textual's, minus a crash
 
 MAX_LISTED = 500  # a huge folder is filtered by name rather than listed in full
 

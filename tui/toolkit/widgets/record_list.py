@@ -26,7 +26,7 @@ from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
 from db.core.text import visible
-from tui.db_worker import DbWorkerMixin
+from tui.toolkit.db_worker import DbWorkerMixin
 
 # "Recherche…" only shows if a query takes longer than this: a fast answer costs no extra
 # repaint (nor bytes on a slow link).
@@ -351,7 +351,7 @@ class RecordList(DbWorkerMixin, Vertical):
 
     # -- export -------------------------------------------------------------------------------
     def action_export(self) -> None:
-        from tui.widgets.export_dialog import ExportDialog, default_export_name, person_outbox
+        from tui.toolkit.dialogs.save_as import ExportDialog, default_export_name, person_outbox
 
         if self.export is None:
             return

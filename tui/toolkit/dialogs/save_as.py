@@ -22,8 +22,8 @@ from textual.widgets import Button, Input, Static
 from db.core.errors import DomainError, FieldError
 from db.files.folders import Folder, FolderFile, check_name, inbox, outbox
 from db.files.writes import OutputExists
-from tui.db_worker import DbWorkerMixin
-from tui.widgets.dialogs import ConfirmDialog
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.dialogs.confirm import ConfirmDialog
 
 log = logging.getLogger("myopenip")
 
