@@ -101,4 +101,4 @@ class AttachmentsMixin(MessagePump):
         self._load_attachments()
 
     def _document_refused(self, exc: DomainError) -> None:
-        self._banner(exc.message, error=True)
+        self.show_refusal(exc)

@@ -160,7 +160,7 @@ class ClientAccountScreen(
         (first_empty or self.query(FormField).first()).control.focus()
 
     def _load_refused(self, exc: DomainError) -> None:
-        self._banner(exc.message, error=True)
+        self.show_refusal(exc)
 
     # -- live helpers -----------------------------------------------------------------------------
     @on(Select.Changed, "#input-billing-payment_terms")

@@ -142,7 +142,7 @@ def search_companies(scope, query: str, limit: int):
         (
             visible(found.label),
             visible(found.help(show_owner=scope.is_operator)),
-            lambda app, cid=found.hit.id, kind=found.hit.kind: open_company(app, cid, kind),
+            lambda app, hit=found.hit: open_company(app, hit.id, hit.kind, hit.creation_step),
         )
         for found in find_companies(scope, query, limit)
     ]

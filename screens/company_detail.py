@@ -20,7 +20,7 @@ from db.core.text import visible
 from db.quotes.lists import step_label
 from screens.company_forms import BillingEditScreen, CompanyEditScreen
 from tui.toolkit.db_worker import DbWorkerMixin
-from tui.toolkit.form_screen import BannerMixin
+from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.widgets.card import card, labelled_lines, plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Cell, RecordTable

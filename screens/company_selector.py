@@ -150,6 +150,6 @@ def select_company(app) -> None:
         if hit is not None:
             from screens.navigation import open_company
 
-            open_company(app, hit.id, hit.kind)
+            open_company(app, hit.id, hit.kind, hit.creation_step)
 
     app.push_screen(CompanySelector(), picked)

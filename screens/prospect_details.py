@@ -20,7 +20,7 @@ from db.documents.storage import DocumentFilters, count_documents, list_document
 from screens.navigation import announce_client
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
-from tui.toolkit.form_screen import BannerMixin
+from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.widgets.card import card, labelled_lines, plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Cell
@@ -289,4 +289,4 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
         )
 
     def _refused(self, exc: DomainError) -> None:
-        self._banner(exc.message, error=True)
+        self.show_refusal(exc)

@@ -62,7 +62,7 @@ def operator_prospect_cells(row) -> tuple:
 
 def open_prospect(app, company_id: int, step: int | None = None) -> None:
     """Reprendre: the first unfinished step, or the details once steps 1-3 are saved."""
-    from screens.prospect_wizard import open_prospect_at
+    from screens.navigation import open_prospect_at
 
     open_prospect_at(app, company_id, step)
 
@@ -106,7 +106,10 @@ class ProspectsScreen(Screen):
 
     @on(RecordList.Opened)
     def _opened(self, event: RecordList.Opened) -> None:
-        open_prospect(self.app, int(event.key))
+        # The row read for the list says where the prospect stands: no read on the UI thread.
+        rows = self.query_one(RecordList).rows
+        row = next((r for r in rows if str(r.id) == event.key), None)
+        open_prospect(self.app, int(event.key), min(row.creation_step + 1, 4) if row else None)
 
     def action_details(self) -> None:
         key = self.query_one(RecordList).current_key

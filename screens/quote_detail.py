@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Header, Label, Static
 
-from db.core.errors import ConcurrentEditError, DomainError, ValidationErrors
+from db.core.errors import ConcurrentEditError, DomainError
 from db.core.kinds import CompanyKind
 from db.core.text import visible
 from db.quotes.catalogue import offers
@@ -18,7 +18,7 @@ from db.quotes.detail import get_quote, new_revision, next_step, previous_step, 
 from db.quotes.lists import STEPS, step_label
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
-from tui.toolkit.form_screen import BannerMixin
+from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.widgets.card import labelled_lines
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.quote_lines import (
@@ -196,18 +196,12 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         self._banner("")
         self.action_reload()
 
+    CONCURRENT_HINT = "  Le devis est rechargé : vérifiez-le avant de recommencer."
+
     def _refused(self, exc: DomainError) -> None:
+        self.show_refusal(exc)
         if isinstance(exc, ConcurrentEditError):
-            who = f" par {exc.who}" if exc.who else ""
-            when = f" le {exc.when}" if exc.when else ""
-            self._banner(
-                f"Ce devis a été modifié{who}{when} depuis son ouverture : rien n'a été changé. "
-                "Il est rechargé ; vérifiez-le avant de recommencer.",
-                error=True,
-            )
             self.action_reload()
-            return
-        self._banner(exc.message, error=True)
 
     # -- versions -------------------------------------------------------------------------------
     def action_new_version(self) -> None:
@@ -264,7 +258,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         order_quote(self, self.detail.id)
 
 
-class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
+class QuoteLinesDialog(BannerMixin, DbWorkerMixin, ModalScreen[bool]):
     """Modifier les lignes of an unsigned quote: quantities, offers added or removed."""
 
     BINDINGS = [
@@ -318,13 +312,10 @@ class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
         # Anything else above (the palette, the keys panel): closed by the next Échap.
 
     def _refused(self, exc: DomainError) -> None:
-        if isinstance(exc, ValidationErrors):
-            self.query_one(QuoteLinesEditor).show_errors(exc.errors)
-            return
-        banner = self.query_one("#banner", Static)
-        banner.update(exc.message)
-        banner.set_class(True, "-error")
-        banner.display = True
+        self.show_refusal(exc)
+
+    def show_field_errors(self, errors: dict[str, str]) -> None:
+        self.query_one(QuoteLinesEditor).show_errors(errors)
 
     def _close(self, result: bool) -> None:
         """Dismiss once (a second dismiss would fail: the result is already given)."""
