@@ -8,13 +8,8 @@ from textual.message_pump import MessagePump
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static
 
-from db.core.errors import DomainError
-from db.documents.attachments import (
-    ATTACHABLE_KINDS,
-    ATTACHMENT_LABELS,
-    attach_file,
-    latest_attachments,
-)
+from db.core import DomainError
+from db.documents import ATTACHABLE_KINDS, ATTACHMENT_LABELS, attach_file, latest_attachments
 from tui.toolkit.dialogs.file_picker import FilePickerScreen
 from tui.toolkit.dialogs.save_as import person_inbox
 from tui.toolkit.widgets.card import plain

@@ -10,10 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Static
 
-from db.core.errors import DomainError
-from db.core.money import format_amount
-from db.exchange.exports import export_offers
-from db.quotes.catalogue import (
+from db.core import DomainError, format_amount
+from db.exchange import export_offers
+from db.quotes import (
     OFFER_FIELDS,
     OfferFilters,
     count_offers,

@@ -12,16 +12,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
 
-from db.core.errors import DomainError, FieldError, ValidationErrors
-from db.core.forms import Field
-from db.documents.creditor import (
+from db.core import DomainError, Field, FieldError, ValidationErrors
+from db.documents import (
     CREDITOR_ADDRESS_MAX_LINES,
     CREDITOR_FIELDS,
     CreditorSettings,
     get_creditor_settings,
     set_creditor_settings,
+    validate_ics,
 )
-from db.documents.sepa import validate_ics
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.form_screen import UnsavedEditsMixin

@@ -13,16 +13,9 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
-from db.core.errors import DomainError, FieldError
-from db.core.text import visible
-from db.exchange.prospect_import import (
-    EXPECTED,
-    MAX_IMPORT_BYTES,
-    ImportReport,
-    import_prospects,
-    owner_choices,
-)
-from db.files.folders import Folder, check_name, open_file
+from db.core import DomainError, FieldError, visible
+from db.exchange import EXPECTED, MAX_IMPORT_BYTES, ImportReport, import_prospects, owner_choices
+from db.files import Folder, check_name, open_file
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.file_picker import FilePickerScreen
 from tui.toolkit.dialogs.save_as import person_inbox

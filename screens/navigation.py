@@ -6,9 +6,8 @@ them, so no screen module imports another in a circle.
 
 from __future__ import annotations
 
-from db.companies.prospects import load_prospect
-from db.core.database import database_proxy
-from db.core.kinds import CompanyKind
+from db.companies import load_prospect
+from db.core import CompanyKind, database_proxy
 from tui.toolkit.dialogs.confirm import MessageDialog
 from tui.toolkit.widgets.card import plain
 

@@ -14,11 +14,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Input, Static
 
-from db.core.dates import parse_date_range
-from db.core.errors import DomainError, FieldError
-from db.core.text import crop, visible
-from db.exchange.exports import export_orders
-from db.orders.orders import (
+from db.core import DomainError, FieldError, crop, parse_date_range, visible
+from db.exchange import export_orders
+from db.orders import (
     OrderFilters,
     count_orders,
     create_order_from_quote,

@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from db.companies.prospects import ProspectFilters, page_prospects
-from db.exchange.exports import export_prospects
+from db.companies import ProspectFilters, page_prospects
+from db.exchange import export_prospects
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 

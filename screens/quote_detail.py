@@ -10,12 +10,17 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Header, Label, Static
 
-from db.core.errors import ConcurrentEditError, DomainError
-from db.core.kinds import CompanyKind
-from db.core.text import visible
-from db.quotes.catalogue import offers
-from db.quotes.detail import get_quote, new_revision, next_step, previous_step, update_lines
-from db.quotes.lists import STEPS, step_label
+from db.core import CompanyKind, ConcurrentEditError, DomainError, visible
+from db.quotes import (
+    STEPS,
+    get_quote,
+    new_revision,
+    next_step,
+    offers,
+    previous_step,
+    step_label,
+    update_lines,
+)
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.refusal import BannerMixin

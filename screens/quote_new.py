@@ -10,12 +10,9 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 from textual.widgets.option_list import Option
 
-from db.companies.lists import search_companies
-from db.core.errors import DomainError
-from db.core.kinds import CompanyKind
-from db.quotes.catalogue import offers
-from db.quotes.detail import create_quote
-from db.quotes.lists import commercials
+from db.companies import search_companies
+from db.core import CompanyKind, DomainError
+from db.quotes import commercials, create_quote, offers
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.refusal import BannerMixin

@@ -14,11 +14,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Header, Input, Label, Static
 
-from db.core.dates import parse_date_range
-from db.core.errors import FieldError
-from db.core.text import crop, visible
-from db.exchange.exports import export_quotes
-from db.quotes.lists import (
+from db.core import FieldError, crop, parse_date_range, visible
+from db.exchange import export_quotes
+from db.quotes import (
     STEP_OPTIONS,
     QuoteFilters,
     commercials,

@@ -9,10 +9,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from db.core.money import format_amount
-from db.core.text import crop
-from db.exchange.exports import export_services
-from db.orders.subscriptions import ServiceFilters, count_services, list_services, service_totals
+from db.core import crop, format_amount
+from db.exchange import export_services
+from db.orders import ServiceFilters, count_services, list_services, service_totals
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList

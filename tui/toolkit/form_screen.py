@@ -12,17 +12,19 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Select, Static
 
-from db.core import validation as v
-from db.core.errors import DomainError, FieldError, ValidationErrors
-from db.core.forms import (
+from db.core import (
     DIRECT_DEBIT_REQUIRED,
     FIELDS_BY_NAME,
     REQUIRED,
+    DomainError,
+    FieldError,
+    ValidationErrors,
     clean_admin,
     clean_billing,
     clean_company,
+    visible,
 )
-from db.core.text import visible
+from db.core import validation as v
 from tui.toolkit.db_worker import DbWorkerMixin, still_shown
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.refusal import BannerMixin, summary

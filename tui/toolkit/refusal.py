@@ -5,8 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from db.core.errors import ConcurrentEditError, DomainError, ValidationErrors
-from db.core.text import visible
+from db.core import ConcurrentEditError, DomainError, ValidationErrors, visible
 from tui.toolkit.widgets.form import FormField, show_errors
 
 

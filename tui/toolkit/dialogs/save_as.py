@@ -19,9 +19,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from db.core.errors import DomainError, FieldError
-from db.files.folders import Folder, FolderFile, check_name, inbox, outbox
-from db.files.writes import OutputExists
+from db.core import DomainError, FieldError
+from db.files import Folder, FolderFile, OutputExists, check_name, inbox, outbox
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.refusal import BannerMixin
