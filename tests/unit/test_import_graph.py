@@ -188,9 +188,9 @@ def test_screens_and_the_shell_use_db_through_its_facades():
         if name.startswith("db"):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("db."):
-                if node.module.count(".") > 1:
-                    wrong.append(f"{name}: from {node.module}")
+            module = node.module or "" if isinstance(node, ast.ImportFrom) else ""
+            if module.startswith("db.") and module.count(".") > 1:
+                wrong.append(f"{name}: from {module}")
     assert wrong == []
 
 
