@@ -201,7 +201,15 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         self._banner("")
         self.action_reload()
 
-    CONCURRENT_HINT = "  Le devis est rechargé : vérifiez-le avant de recommencer."
+    def refusal_text(self, exc: DomainError) -> str:
+        if isinstance(exc, ConcurrentEditError):
+            who = f" par {exc.who}" if exc.who else ""
+            when = f" le {exc.when}" if exc.when else ""
+            return (
+                f"Ce devis a été modifié{who}{when} depuis son ouverture : rien n'a été changé. "
+                "Il est rechargé ; vérifiez-le avant de recommencer."
+            )
+        return super().refusal_text(exc)
 
     def _refused(self, exc: DomainError) -> None:
         self.show_refusal(exc)

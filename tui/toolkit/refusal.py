@@ -46,8 +46,13 @@ class BannerMixin:
                 first.scroll_visible()
             return
         self.show_field_errors({})
-        hint = self.CONCURRENT_HINT if isinstance(exc, ConcurrentEditError) else ""
-        self._banner(exc.message + hint + self.REFUSAL_NOTE, error=True)
+        self._banner(self.refusal_text(exc), error=True)
+
+    def refusal_text(self, exc: DomainError) -> str:
+        """The banner's words for a refusal that is not about fields."""
+        if isinstance(exc, ConcurrentEditError):
+            return exc.message + self.CONCURRENT_HINT
+        return exc.message + self.REFUSAL_NOTE
 
     def show_field_errors(self, errors: dict[str, str]) -> FormField | None:
         """Each message at its field, the others cleared; the first field to correct."""
