@@ -17,6 +17,7 @@ from db.documents.attachments import (
 )
 from tui.toolkit.dialogs.file_picker import FilePickerScreen
 from tui.toolkit.dialogs.save_as import person_inbox
+from tui.toolkit.host import host
 from tui.toolkit.widgets.card import plain
 
 
@@ -46,7 +47,7 @@ class AttachmentsMixin(MessagePump):
         if company_id is not None:
             self.run_db(
                 latest_attachments,
-                self.app.scope,
+                host(self.app).scope,
                 company_id,
                 done=self._show_attachments,
                 group="attachments",
@@ -80,7 +81,7 @@ class AttachmentsMixin(MessagePump):
             self._banner("Enregistrement du fichier…")
             self.run_db(
                 attach_file,
-                self.app.scope,
+                host(self.app).scope,
                 company_id,
                 kind,
                 name,

@@ -13,6 +13,7 @@ from db.core.kinds import CompanyKind
 from db.core.text import visible
 from db.exchange.exports import COMPANY_LISTS, export_companies
 from screens.navigation import open_company
+from tui.toolkit.host import host
 from tui.toolkit.record_search import register_record_search
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
@@ -56,14 +57,14 @@ class CompanyListScreen(Screen):
             f"[b]{self.LABEL}[/b]  ·  Entreprises › GESTION DES ENTREPRISES",
             classes="screen-title",
         )
-        scope, kind = self.app.scope, self.KIND
+        scope, kind = host(self.app).scope, self.KIND
         yield RecordList(
             self.COLUMNS,
             self.FILTERS,
             fetch=lambda f, o, n: fetch_companies(scope, kind, f, o, n),
             to_cells=self.cells,
             row_key=lambda r: r.id,
-            page_size=self.app.settings.page_size,
+            page_size=host(self.app).settings.page_size,
             empty_text=self.EMPTY,
             open_label="Détail",
             export=lambda f, path, overwrite: export_companies(

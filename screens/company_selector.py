@@ -16,6 +16,7 @@ from db.companies.prospects import etat_label
 from db.core.kinds import CompanyKind
 from db.core.text import visible
 from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.host import host
 from tui.toolkit.widgets.option_list import OptionList  # Textual's, minus a crash
 
 DEBOUNCE_SECONDS = 0.12
@@ -92,7 +93,7 @@ class CompanySelector(DbWorkerMixin, ModalScreen[CompanyHit | None]):
             if then is not None:
                 then()
 
-        self.run_db(search_companies, self.app.scope, text, MAX_HITS, done=done, group="selector")
+        self.run_db(search_companies, host(self.app).scope, text, MAX_HITS, done=done, group="selector")
 
     def _show(self, hits: list[CompanyHit], text: str) -> None:
         self.hits = list(hits)

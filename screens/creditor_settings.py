@@ -25,6 +25,7 @@ from db.documents.sepa import validate_ics
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.form_screen import UnsavedEditsMixin
+from tui.toolkit.host import host
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
 
@@ -139,7 +140,7 @@ class CreditorSettingsScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
         self._banner("Enregistrement…")
         self.run_db(
             set_creditor_settings,
-            self.app.scope,
+            host(self.app).scope,
             from_form(read_form(self)),
             expected=self.loaded,  # refused if another operator saved meanwhile
             done=self._saved,
@@ -176,7 +177,7 @@ class CreditorSettingsScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
     def action_reload(self, confirm: bool = True) -> None:
         def answer(yes: bool | None) -> None:
             if yes:
-                self.run_db(get_creditor_settings, self.app.scope.operator_id, done=self._loaded)
+                self.run_db(get_creditor_settings, host(self.app).scope.operator_id, done=self._loaded)
 
         if confirm and self.dirty:
             self.app.push_screen(

@@ -26,6 +26,7 @@ from db.files.folders import Folder, check_name, open_file
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.file_picker import FilePickerScreen
 from tui.toolkit.dialogs.save_as import person_inbox
+from tui.toolkit.host import host
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.option_list import Select  # Textual's, minus a crash
 from tui.toolkit.widgets.record_list import Cell
@@ -87,7 +88,7 @@ class ImportProspectsScreen(DbWorkerMixin, Screen):
                     id="import-path",
                     compact=True,
                 )
-            if self.app.scope.is_operator:
+            if host(self.app).scope.is_operator:
                 with Horizontal(classes="import-row"):
                     yield Label("Ambassadeur propriétaire", classes="import-caption")
                     yield Select(
@@ -108,8 +109,8 @@ class ImportProspectsScreen(DbWorkerMixin, Screen):
         table.add_column("Détail", key="detail", width=44)
         table.display = False
         self.query_one("#import-path", Input).focus()
-        if self.app.scope.is_operator:
-            self.run_db(owner_choices, self.app.scope, done=self._owners)
+        if host(self.app).scope.is_operator:
+            self.run_db(owner_choices, host(self.app).scope, done=self._owners)
 
     def _owners(self, choices: list[tuple[int, str]]) -> None:
         self.query_one("#import-owner", Select).set_options(
@@ -136,7 +137,7 @@ class ImportProspectsScreen(DbWorkerMixin, Screen):
         self._status("Import en cours…")
         self.run_db(
             run_import,
-            self.app.scope,
+            host(self.app).scope,
             person_inbox(self.app),
             name,
             self._owner(),

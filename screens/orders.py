@@ -30,6 +30,7 @@ from db.orders.orders import (
 )
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.host import host
 from tui.toolkit.record_search import register_record_search
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
@@ -244,14 +245,14 @@ class OrdersScreen(DbWorkerMixin, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("[b]Commandes[/b]  ·  commandes des devis signés", classes="screen-title")
-        scope = self.app.scope
+        scope = host(self.app).scope
         yield RecordList(
             COLUMNS,
             FILTERS,
             fetch=lambda f, o, n: fetch_orders(scope, f, o, n),
             to_cells=order_cells,
             row_key=lambda r: r.id,
-            page_size=self.app.settings.page_size,
+            page_size=host(self.app).settings.page_size,
             empty_text="Aucune commande ne correspond aux filtres.",
             open_label="Détail",
             table_options={"cell_padding": 0},

@@ -21,6 +21,7 @@ from screens.navigation import announce_client
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.form_screen import BannerMixin
+from tui.toolkit.host import host
 from tui.toolkit.widgets.card import card, labelled_lines, plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Cell
@@ -129,10 +130,10 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
             self.refresh_record()
 
     def refresh_record(self) -> None:
-        self.run_db(load_details, self.app.scope, self.company_id, done=self._show)
+        self.run_db(load_details, host(self.app).scope, self.company_id, done=self._show)
         self.run_db(
             load_documents,
-            self.app.scope,
+            host(self.app).scope,
             self.company_id,
             done=self._show_documents,
             group="documents",
@@ -253,7 +254,7 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
         self.action_edit(3)
 
     def action_edit(self, step: int) -> None:
-        self.app.open_screen("prospect_wizard", self.company_id, step)
+        host(self.app).open_screen("prospect_wizard", self.company_id, step)
 
     @on(Button.Pressed, "#transform")
     def action_transform(self) -> None:
@@ -266,7 +267,7 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
                 version = self.record.versions["company"]
                 self.run_db(
                     convert_to_client,
-                    self.app.scope,
+                    host(self.app).scope,
                     self.company_id,
                     version,
                     done=self._converted,

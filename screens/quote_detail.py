@@ -19,6 +19,7 @@ from db.quotes.lists import STEPS, step_label
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.form_screen import BannerMixin
+from tui.toolkit.host import host
 from tui.toolkit.widgets.card import labelled_lines
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.quote_lines import (
@@ -101,7 +102,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
 
     # -- showing --------------------------------------------------------------------------------
     def action_reload(self) -> None:
-        self.run_db(get_quote, self.app.scope, self.quote_id, done=self._show, group="load")
+        self.run_db(get_quote, host(self.app).scope, self.quote_id, done=self._show, group="load")
 
     def _show(self, detail) -> None:
         self.detail = detail
@@ -184,7 +185,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
             return
         self.run_db(
             move,
-            self.app.scope,
+            host(self.app).scope,
             self.quote_id,
             self.detail.lock_version,
             done=self._moved,
@@ -218,7 +219,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
             if yes:
                 self.run_db(
                     new_revision,
-                    self.app.scope,
+                    host(self.app).scope,
                     self.quote_id,
                     done=self._revised,
                     failed=self._refused,
@@ -254,7 +255,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
     def action_client_account(self) -> None:
         if self.detail is None or not self.detail.can_create_client_account:
             return
-        self.app.open_screen("client_account", self.quote_id)
+        host(self.app).open_screen("client_account", self.quote_id)
 
     def action_order(self) -> None:
         if self.detail is None:
@@ -287,7 +288,7 @@ class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        self.run_db(offers, self.app.scope, done=self._catalogue, group="catalogue")
+        self.run_db(offers, host(self.app).scope, done=self._catalogue, group="catalogue")
 
     def _catalogue(self, rows) -> None:
         editor = self.query_one(QuoteLinesEditor)
@@ -298,7 +299,7 @@ class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
         self.query_one("#banner", Static).display = False
         self.run_db(
             update_lines,
-            self.app.scope,
+            host(self.app).scope,
             self.detail.id,
             self.query_one(QuoteLinesEditor).lines,
             self.detail.lock_version,

@@ -19,6 +19,7 @@ from db.quotes.lists import commercials
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.form_screen import BannerMixin
+from tui.toolkit.host import host
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.option_list import OptionList, Select  # Textual's, minus a crash
@@ -64,8 +65,8 @@ class QuoteNewScreen(BannerMixin, DbWorkerMixin, Screen):
 
     def on_mount(self) -> None:
         self.sub_title = "Nouveau devis"
-        scope = self.app.scope
-        self.run_db(offers, self.app.scope, done=self._catalogue, group="catalogue")
+        scope = host(self.app).scope
+        self.run_db(offers, host(self.app).scope, done=self._catalogue, group="catalogue")
         self.run_db(commercials, scope, active_only=True, done=self._commercials, group="users")
         self._chosen(None)
         self.query_one("#company-search", Input).focus()
@@ -91,7 +92,7 @@ class QuoteNewScreen(BannerMixin, DbWorkerMixin, Screen):
         # Exclusive group: a newer keystroke cancels the older query.
         self.run_db(
             search_companies,
-            self.app.scope,
+            host(self.app).scope,
             text,
             MATCHES,
             QUOTABLE,
@@ -166,7 +167,7 @@ class QuoteNewScreen(BannerMixin, DbWorkerMixin, Screen):
         self._banner("Création du devis…")
         self.run_db(
             create_quote,
-            self.app.scope,
+            host(self.app).scope,
             self.company.id,
             editor.lines,
             None if commercial is Select.NULL else commercial,

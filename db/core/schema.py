@@ -8,8 +8,8 @@ from collections.abc import Callable
 import peewee
 
 from db.core import models
-from db.core.kinds import CompanyKind
 from db.core.database import database_proxy, is_postgresql
+from db.core.kinds import CompanyKind
 
 SCHEMA_VERSION = 2
 

@@ -26,6 +26,7 @@ from db.core.forms import (
 from db.core.text import visible
 from tui.toolkit.db_worker import DbWorkerMixin, still_shown
 from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.host import host
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import (
     FormField,
@@ -76,7 +77,7 @@ class UnsavedEditsMixin(BannerMixin):
 
     def action_leave(self) -> None:
         self._unless_kept(
-            self.app.go_up,
+            host(self.app).go_up,
             "Des modifications ne sont pas enregistrées.\nLes abandonner ?",
             yes="Abandonner",
             no="Rester",
@@ -328,7 +329,7 @@ class RecordFormScreen(LiveFieldsMixin, UnsavedEditsMixin, DbWorkerMixin, Screen
     async def on_mount(self) -> None:
         if self.SHOW_TVA:
             await self._mount_tva()
-        self.run_db(self.load, self.app.scope, done=self._loaded, failed=self._load_failed)
+        self.run_db(self.load, host(self.app).scope, done=self._loaded, failed=self._load_failed)
 
     def _loaded(self, result) -> None:
         values, versions, subtitle = result
@@ -357,7 +358,7 @@ class RecordFormScreen(LiveFieldsMixin, UnsavedEditsMixin, DbWorkerMixin, Screen
         self._banner("Enregistrement…")
         self.run_db(
             self.save,
-            self.app.scope,
+            host(self.app).scope,
             read_form(self),
             dict(self.versions),
             done=self._saved,
@@ -375,4 +376,4 @@ class RecordFormScreen(LiveFieldsMixin, UnsavedEditsMixin, DbWorkerMixin, Screen
 
     def _reload(self) -> None:
         self._banner("")
-        self.run_db(self.load, self.app.scope, done=self._loaded)
+        self.run_db(self.load, host(self.app).scope, done=self._loaded)
