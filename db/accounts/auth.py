@@ -86,7 +86,7 @@ LOCAL_SOURCE = "local"
 class LoginThrottled(DomainError):
     """Too many failures from this source: `retry_after` seconds before the next attempt."""
 
-    def __init__(self, retry_after: int):
+    def __init__(self, retry_after: int) -> None:
         super().__init__(
             f"Trop d'essais infructueux depuis ce poste : réessayez dans {wait_text(retry_after)}."
         )

@@ -43,7 +43,7 @@ class LimitedTextField(TextField):
     """TEXT in the schema; `max_length` is the limit db/core/text.py checks before the store (the
     same verdict on SQLite, which keeps anything, and PostgreSQL)."""
 
-    def __init__(self, *args, max_length: int, **kwargs):
+    def __init__(self, *args, max_length: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.max_length = max_length
 

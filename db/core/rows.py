@@ -44,7 +44,7 @@ def update_checked(
 class AlreadyConverted(ConcurrentEditError):
     """A wizard step was saved on a prospect someone converted to a client meanwhile."""
 
-    def __init__(self, company: Company):
+    def __init__(self, company: Company) -> None:
         self.who, self.when = company.converted_by, _when(company.converted_at)
         detail = f" par {self.who}" if self.who else ""
         detail += f" le {self.when}" if self.when else ""

@@ -63,7 +63,7 @@ class ImportRefused(DomainError):
 class ImportInterrupted(DomainError):
     """The import stopped after some chunks were written; `report` says what was imported."""
 
-    def __init__(self, message: str, report: ImportReport):
+    def __init__(self, message: str, report: ImportReport) -> None:
         super().__init__(message)
         self.report = report
 

@@ -323,7 +323,7 @@ class FolderFile:
     folder: Folder
     name: str
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "name", check_name(self.name))
 
     def __str__(self) -> str:

@@ -22,7 +22,7 @@ T = TypeVar("T")
 class OutputExists(DomainError):
     """Writing would replace an existing file: the caller asks before passing overwrite."""
 
-    def __init__(self, path: Path | str, where: str = ""):
+    def __init__(self, path: Path | str, where: str = "") -> None:
         self.path = path
         super().__init__(f"Le fichier « {path} » existe déjà{' ' + where if where else ''}.")
 
