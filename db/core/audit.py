@@ -10,8 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import re
+from typing import TYPE_CHECKING, Any
 
 from db.core.models import AuditLog
+
+if TYPE_CHECKING:
+    from db.core.scope import Scope
 
 # An IBAN however it is spelt: any case; compact or in groups of four separated by blanks of
 # any kind (space, tab, no-break and narrow no-break space...), dashes or dots. Country, key,
@@ -44,7 +48,7 @@ def _registered(compact: str) -> bool:
     return True
 
 
-def _mask(match: re.Match) -> str:
+def _mask(match: re.Match[str]) -> str:
     from db.core.validation import mask_iban  # noqa: PLC0415 - validation pulls heavy imports
 
     text = match.group(0)
@@ -75,7 +79,7 @@ def redact(text: str) -> str:
     return _IBAN.sub(_mask, text) if text else text
 
 
-def _clean(key: str, value):
+def _clean(key: str, value: Any) -> Any:
     if _SECRET_KEY.search(key):
         return MASKED
     if isinstance(value, str):
@@ -87,7 +91,13 @@ def _clean(key: str, value):
     return value
 
 
-def record(scope, action: str, entity: str = "", entity_id: int | None = None, **details) -> None:
+def record(
+    scope: Scope | None,
+    action: str,
+    entity: str = "",
+    entity_id: int | None = None,
+    **details: Any,
+) -> None:
     """Write one audit row. Callers never pass passwords or whole IBANs in `details`."""
     details = {key: _clean(key, value) for key, value in details.items()}
     AuditLog.create(
@@ -100,7 +110,9 @@ def record(scope, action: str, entity: str = "", entity_id: int | None = None, *
     )
 
 
-def record_many(scope, action: str, entity: str, entity_ids: list[int], **details) -> None:
+def record_many(
+    scope: Scope | None, action: str, entity: str, entity_ids: list[int], **details: Any
+) -> None:
     """One audit row per id, the same as `record` would write, in one statement per 100."""
     details = {key: _clean(key, value) for key, value in details.items()}
     text = redact(json.dumps(details, ensure_ascii=False, default=str)) if details else ""
