@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Select, Static
 
@@ -26,7 +26,7 @@ from db.core.forms import (
 from db.core.text import visible
 from tui.toolkit.db_worker import DbWorkerMixin, still_shown
 from tui.toolkit.dialogs.confirm import ConfirmDialog
-from tui.toolkit.host import host
+from tui.toolkit.host import HandlersScreenMixin, ScreenMixin, host
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import (
     FormField,
@@ -38,10 +38,14 @@ from tui.toolkit.widgets.form import (
 )
 
 RELOAD_HINT = "  Ctrl+R : recharger (vos saisies seront perdues)."
-CLEANERS = {"company": clean_company, "billing": clean_billing, "admin": clean_admin}
+CLEANERS: dict[str, Callable[[dict[str, Any]], tuple[dict[str, Any], dict[str, str]]]] = {
+    "company": clean_company,
+    "billing": clean_billing,
+    "admin": clean_admin,
+}
 
 
-class BannerMixin:
+class BannerMixin(ScreenMixin):
     """A `#banner` Static under the title: hidden when empty, red for a refusal."""
 
     def _banner(self, text: str, error: bool = False) -> None:
@@ -159,11 +163,15 @@ def form_errors(fields: dict[str, FormField]) -> dict[str, str]:
 
 
 # A MessagePump (the base of every screen) so that Textual registers this mixin's @on handlers.
-class LiveFieldsMixin(MessagePump):
+class LiveFieldsMixin(HandlersScreenMixin):
     """What a form built from db.core.forms fields works out as the user types: each field checked
     when the cursor leaves it and its message gone as soon as it is right, the days of "Autres"
     délais, the N° TVA from the SIREN, the Code Bic from the IBAN, Iban * / Code Bic * for
     Prélèvement only."""
+
+    if TYPE_CHECKING:  # BannerMixin's, mixed in by the same screens
+
+        def _banner(self, text: str, error: bool = False) -> None: ...
 
     _summary_shown = False  # the banner holds the "N champ(s) à corriger" of a refused save
 
@@ -214,7 +222,7 @@ class LiveFieldsMixin(MessagePump):
         except FieldError:
             text = "—"
         # Laid out as a field's row (a 28-cell caption), so that it fits at 80 columns.
-        tva.first().update(
+        cast(Static, tva.first()).update(
             f"[dim]{'N° TVA intracommunautaire':<28}[/dim]{text}  [dim](calculé)[/dim]"
         )
 

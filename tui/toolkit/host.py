@@ -9,11 +9,27 @@ shell may import (tests/unit/test_import_graph.py). `Host` describes those attri
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual.app import App
+from textual.message_pump import MessagePump
 
 from db.core.scope import Scope
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+    from textual.widget import Widget
+
+    # Bases of the mix-ins, for mypy: what a mix-in uses of the class it is mixed into (a
+    # screen, a widget). At run time they stay what they were (object, or MessagePump for
+    # mix-ins whose @on handlers Textual must collect).
+    ScreenMixin = Screen[Any]
+    HandlersScreenMixin = Screen[Any]
+    WidgetMixin = Widget
+else:
+    ScreenMixin = object
+    HandlersScreenMixin = MessagePump
+    WidgetMixin = object
 
 
 class HostSettings(Protocol):
@@ -54,6 +70,8 @@ class Host(Protocol):
     ) -> None: ...
 
     def go_up(self) -> None: ...
+
+    def end_session(self, message: str) -> None: ...
 
 
 def host(app: App[Any]) -> Host:
