@@ -128,7 +128,11 @@ class ClientAccountScreen(
         rum.placeholder = "généré si laissé vide"
         self._banner("Chargement…")
         self.run_db(
-            load_form, host(self.app).scope, self.quote_id, done=self._loaded, failed=self._load_refused
+            load_form,
+            host(self.app).scope,
+            self.quote_id,
+            done=self._loaded,
+            failed=self._load_refused,
         )
 
     def _loaded(self, result) -> None:

@@ -93,7 +93,9 @@ class CompanySelector(DbWorkerMixin, ModalScreen[CompanyHit | None]):
             if then is not None:
                 then()
 
-        self.run_db(search_companies, host(self.app).scope, text, MAX_HITS, done=done, group="selector")
+        self.run_db(
+            search_companies, host(self.app).scope, text, MAX_HITS, done=done, group="selector"
+        )
 
     def _show(self, hits: list[CompanyHit], text: str) -> None:
         self.hits = list(hits)

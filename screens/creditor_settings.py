@@ -177,7 +177,9 @@ class CreditorSettingsScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
     def action_reload(self, confirm: bool = True) -> None:
         def answer(yes: bool | None) -> None:
             if yes:
-                self.run_db(get_creditor_settings, host(self.app).scope.operator_id, done=self._loaded)
+                self.run_db(
+                    get_creditor_settings, host(self.app).scope.operator_id, done=self._loaded
+                )
 
         if confirm and self.dirty:
             self.app.push_screen(

@@ -75,7 +75,7 @@ class LoginScreen(DbWorkerMixin, Screen):
             yield login
             if fixed:
                 # Over SSH the key says who connects: only that person's password is asked.
-                self.AUTO_FOCUS = "#password"
+                self.AUTO_FOCUS = "#password"  # type: ignore[misc]  # this screen only: Textual declares it a ClassVar
                 yield Static(
                     f"[dim]Connexion par clé SSH ({self._key_label()})[/dim]", id="login-key"
                 )

@@ -100,4 +100,6 @@ class OrderDetailScreen(DbWorkerMixin, Screen):
 
     def action_services(self) -> None:
         if self.order is not None:
-            host(self.app).open_place("services", client=self.order.client_number or self.order.client)
+            host(self.app).open_place(
+                "services", client=self.order.client_number or self.order.client
+            )

@@ -133,7 +133,7 @@ class RecordsProvider(Provider):
                     # One search that fails (a bug, a query the database refuses) is logged
                     # and the others still answer.
                     try:
-                        found.extend(search(self.app.scope, query, 8))
+                        found.extend(search(host(self.app).scope, query, 8))
                     except Exception:  # noqa: BLE001
                         log.exception("Recherche de la palette en échec : %s", search.__name__)
             return found

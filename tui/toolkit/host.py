@@ -45,6 +45,10 @@ class HostSettings(Protocol):
     def ssh_key(self) -> str: ...
     @property
     def keymap(self) -> dict[str, str]: ...
+    @property
+    def ssh_portal(self) -> str: ...
+    @property
+    def ssh_key_only(self) -> bool: ...
 
 
 class Host(Protocol):
@@ -77,3 +81,9 @@ class Host(Protocol):
 def host(app: App[Any]) -> Host:
     """`app` as the Host it is (the only app that runs screens is MyOpenIPApp)."""
     return cast(Host, app)
+
+
+def signed_in(app: App[Any]) -> Scope:
+    """The signed-in person's scope, for screens shown only once logged in (where it is never
+    None: a None here would fail on its first attribute, as it did before it was typed)."""
+    return cast(Scope, host(app).scope)

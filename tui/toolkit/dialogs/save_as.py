@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -127,7 +128,9 @@ class SaveAsDialog(DbWorkerMixin, ModalScreen):
         if self.busy:
             return
         try:
-            self.target = FolderFile(self.folder, check_name(self.query_one("#save-name").value))
+            self.target = FolderFile(
+                self.folder, check_name(self.query_one("#save-name", Input).value)
+            )
         except FieldError as exc:
             self._status(exc.message)
             self.query_one("#save-name", Input).focus()
@@ -156,7 +159,7 @@ class SaveAsDialog(DbWorkerMixin, ModalScreen):
 
     def _written(self, result) -> None:
         self.busy = False
-        self.app.notify(self.told(result, self.target), timeout=6)
+        self.app.notify(self.told(result, cast(FolderFile, self.target)), timeout=6)
         self.dismiss(result)
 
     def _refused(self, exc: DomainError) -> None:
