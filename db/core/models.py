@@ -332,6 +332,10 @@ class QuotePartner(BaseModel):
     id = AutoField()
     quote = ForeignKeyField(Quote, backref="partners", on_delete="CASCADE")
     company = ForeignKeyField(Company, backref="+", on_delete="RESTRICT")
+    # peewee makes each foreign key's `<name>_id` and each backref at class creation: declared
+    # here for mypy only.
+    if TYPE_CHECKING:
+        company_id: int
 
 
 class QuoteLine(BaseModel):
@@ -340,6 +344,10 @@ class QuoteLine(BaseModel):
     id = AutoField()
     quote = ForeignKeyField(Quote, backref="lines", on_delete="CASCADE")
     offer = ForeignKeyField(Offer, backref="+", on_delete="RESTRICT")
+    # peewee makes each foreign key's `<name>_id` and each backref at class creation: declared
+    # here for mypy only.
+    if TYPE_CHECKING:
+        offer_id: int
     label = CharField()
     quantity = IntegerField(default=1)
     setup_fee = DecimalField(max_digits=12, decimal_places=2, auto_round=True)

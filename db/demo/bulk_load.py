@@ -3,6 +3,8 @@ PostgreSQL's id sequences moved past the ids given."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from peewee import AutoField
 
 from db.core.database import database_proxy, is_sqlite
@@ -41,7 +43,7 @@ def bulk_insert(model, rows: list[dict]) -> None:
     per_statement = max(1, 30_000 // len(converters))
     for start in range(0, len(rows), per_statement):
         chunk = rows[start : start + per_statement]
-        params = []
+        params: list[Any] = []
         for row in chunk:
             values = [row[name] for name in names]
             values.extend(default() if call else default for _, default, call in fillers)

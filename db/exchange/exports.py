@@ -55,7 +55,7 @@ def export_companies(
 ) -> int:
     """Clients (with their N° client), Opérateurs, Ambassadeurs or Entreprises autres."""
     if kind == CompanyKind.CLIENT:
-        header = CLIENT_HEADER
+        header: tuple[str, ...] = CLIENT_HEADER
 
         def to_row(r) -> tuple:
             return (r.id, r.client_number, r.name, r.place, r.siren)

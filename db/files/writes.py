@@ -12,7 +12,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, Any, TypeVar
 
 from db.core.errors import DomainError
 
@@ -67,6 +67,7 @@ def write_new_file(
         raise DomainError(f"Impossible d'écrire dans « {folder} » (droits insuffisants).") from None
     except OSError as exc:
         raise DomainError(f"Impossible d'écrire dans « {folder} » ({exc.strerror}).") from None
+    stream: IO[Any]
     try:
         if text:
             stream = os.fdopen(handle, "w", encoding=encoding, newline="")
