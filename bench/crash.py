@@ -47,11 +47,18 @@ from bench.workload import (
     snapshot,
     token_of,
 )
-from db.companies.prospects import save_company_step
-from db.core.database import close_database, database_proxy, open_database
-from db.core.errors import DomainError
-from db.core.kinds import CompanyKind
-from db.core.models import AuditLog, Company, Sequence, Site
+from db.companies import save_company_step
+from db.core import (
+    AuditLog,
+    Company,
+    CompanyKind,
+    DomainError,
+    Sequence,
+    Site,
+    close_database,
+    database_proxy,
+    open_database,
+)
 
 RESELLER_ID, OPERATOR_ID = 2, 1
 LOGIN = "revendeur"

@@ -148,10 +148,9 @@ async def measure_lists(
     """Prospects then Mes devis, `runs` times: opened, then filtered key by key (a user's pace)."""
     from textual.widgets import Input
 
-    from db.companies.prospects import ProspectFilters, count_prospects, list_prospects
-    from db.core.models import User
-    from db.core.scope import Scope
-    from db.quotes.lists import QuoteFilters, count_quotes, list_quotes
+    from db.companies import ProspectFilters, count_prospects, list_prospects
+    from db.core import Scope, User
+    from db.quotes import QuoteFilters, count_quotes, list_quotes
     from screens.prospects import fetch_prospects
     from screens.quotes import QuotesScreen, fetch_quotes
     from tui.app import MyOpenIPApp
@@ -254,14 +253,9 @@ def _print_gc_pauses() -> None:
 
 def measure_documents(login: str, runs: int) -> dict[str, list[float]]:
     """The conversion and the mandate (generated, then rendered alone), `runs` times each."""
-    from db.companies.conversion import convert_to_client
-    from db.core.database import database_proxy
-    from db.core.errors import DomainError
-    from db.core.kinds import CompanyKind
-    from db.core.models import BillingPoint, Company, User
-    from db.core.scope import Scope
-    from db.documents.mandate_generation import generate_mandate, mandate_data
-    from db.documents.mandate_pdf import render_mandate_pdf
+    from db.companies import convert_to_client
+    from db.core import BillingPoint, Company, CompanyKind, DomainError, Scope, User, database_proxy
+    from db.documents import generate_mandate, mandate_data, render_mandate_pdf
 
     scope = Scope.for_user(User.get(User.login == login))
     candidates = (

@@ -19,8 +19,7 @@ import statistics
 from collections import Counter, defaultdict
 
 from bench.workload import STEP_RECORD, snapshot
-from db.core.kinds import CompanyKind
-from db.core.models import AuditLog, Company, Sequence
+from db.core import AuditLog, Company, CompanyKind, Sequence
 
 
 def check(entries: list[dict], initial: dict, audit_start: int) -> dict:

@@ -236,9 +236,7 @@ async def drive(app, keys: list[str], figures: Figures, user="revendeur", passwo
 
 def check_consistency() -> list[str]:
     """What is wrong in the open database (empty list: consistent)."""
-    from db.core.database import database_proxy, is_sqlite
-    from db.core.kinds import CompanyKind
-    from db.core.models import Company
+    from db.core import Company, CompanyKind, database_proxy, is_sqlite
 
     problems = []
     with database_proxy.connection_context():
@@ -385,8 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quotes", type=int, default=200)
     args = parser.parse_args(argv)
 
-    from db.core.database import open_database
-    from db.core.schema import init_schema
+    from db.core import init_schema, open_database
 
     with tempfile.TemporaryDirectory(prefix="myopenip-keys-") as tmp:
         database = args.db or str(Path(tmp) / "demo.db")
@@ -394,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
         open_database(database)
         init_schema()
         if fresh:
-            from db.demo.seed import seed_demo
+            from db.demo import seed_demo
 
             seed_demo(prospects=args.prospects, quotes=args.quotes)
 

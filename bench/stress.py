@@ -43,18 +43,23 @@ from bench.workload import (
     scopes_by_login,
     snapshot,
 )
-from db.companies.prospects import (
+from db.companies import (
     ProspectFilters,
     count_prospects,
     list_prospects,
     load_prospect,
     save_company_step,
 )
-from db.core.database import close_database, open_database
-from db.core.errors import NotFound, ValidationErrors
-from db.core.kinds import CompanyKind
-from db.core.models import AuditLog, Company
-from db.core.rows import AlreadyConverted
+from db.core import (
+    AlreadyConverted,
+    AuditLog,
+    Company,
+    CompanyKind,
+    NotFound,
+    ValidationErrors,
+    close_database,
+    open_database,
+)
 
 
 @dataclass

@@ -15,22 +15,32 @@ from pathlib import Path
 
 import peewee
 
-from db.companies.conversion import convert_to_client
-from db.companies.prospects import (
+from db.companies import (
+    convert_to_client,
     load_prospect,
     save_admin_step,
     save_billing_step,
     save_company_step,
 )
-from db.core.database import close_database, database_proxy, open_database
-from db.core.errors import ConcurrentEditError, ConversionRefused, NotFound, ValidationErrors
-from db.core.kinds import CompanyKind
-from db.core.models import BillingPoint, Company, Contact, Site, User
-from db.core.rows import AlreadyConverted
-from db.core.schema import init_schema
-from db.core.scope import Scope
-from db.demo.ids import random_iban, random_siren, random_siret
-from db.demo.seed import seed_demo
+from db.core import (
+    AlreadyConverted,
+    BillingPoint,
+    Company,
+    CompanyKind,
+    ConcurrentEditError,
+    Contact,
+    ConversionRefused,
+    NotFound,
+    Scope,
+    Site,
+    User,
+    ValidationErrors,
+    close_database,
+    database_proxy,
+    init_schema,
+    open_database,
+)
+from db.demo import random_iban, random_siren, random_siret, seed_demo
 
 OPERATOR_LOGIN = "operateur"
 RESELLER_LOGINS = {2: "revendeur", 3: "revendeur2"}  # demo reseller company id -> login

@@ -10,13 +10,8 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static
 
-from db.core.errors import DomainError
-from db.documents.attachments import (
-    ATTACHABLE_KINDS,
-    ATTACHMENT_LABELS,
-    attach_file,
-    latest_attachments,
-)
+from db.core import DomainError
+from db.documents import ATTACHABLE_KINDS, ATTACHMENT_LABELS, attach_file, latest_attachments
 from tui.toolkit.dialogs.file_picker import FilePickerScreen
 from tui.toolkit.dialogs.save_as import person_inbox
 from tui.toolkit.host import HandlersScreenMixin, host
@@ -44,6 +39,8 @@ class AttachmentsMixin(HandlersScreenMixin):
     if TYPE_CHECKING:  # BannerMixin's and DbWorkerMixin's, mixed in by the same screens
 
         def _banner(self, text: str, error: bool = False) -> None: ...
+
+        def show_refusal(self, exc: DomainError, errors: dict[str, str] | None = None) -> None: ...
 
         def run_db(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None: ...
 
@@ -110,4 +107,4 @@ class AttachmentsMixin(HandlersScreenMixin):
         self._load_attachments()
 
     def _document_refused(self, exc: DomainError) -> None:
-        self._banner(exc.message, error=True)
+        self.show_refusal(exc)

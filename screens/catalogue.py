@@ -10,10 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Static
 
-from db.core.errors import ConcurrentEditError, DomainError, ValidationErrors
-from db.core.money import format_amount
-from db.exchange.exports import export_offers
-from db.quotes.catalogue import (
+from db.core import DomainError, format_amount
+from db.exchange import export_offers
+from db.quotes import (
     OFFER_FIELDS,
     OfferFilters,
     count_offers,
@@ -25,9 +24,10 @@ from db.quotes.catalogue import (
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog, MessageDialog
 from tui.toolkit.host import host
+from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
-from tui.toolkit.widgets.form import FormField, fill_form, read_form, show_errors
+from tui.toolkit.widgets.form import FormField, fill_form, read_form
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
@@ -60,7 +60,7 @@ def offer_cells(row) -> tuple:
     )
 
 
-class OfferDialog(DbWorkerMixin, ModalScreen[int | None]):
+class OfferDialog(BannerMixin, DbWorkerMixin, ModalScreen[int | None]):
     """Nouvelle offre / Modifier l'offre: the form, saved with Ctrl+S, errors at the fields."""
 
     BINDINGS = [
@@ -116,19 +116,11 @@ class OfferDialog(DbWorkerMixin, ModalScreen[int | None]):
         self.app.notify("Offre enregistrée.", timeout=3)
         self.dismiss(offer_id)
 
-    def _refused(self, exc: DomainError) -> None:
-        if isinstance(exc, ValidationErrors):
-            first = show_errors(self, exc.errors)
-            self._banner(f"{len(exc.errors)} champ(s) à corriger : rien n'a été enregistré.")
-            if first is not None:
-                first.control.focus()
-            return
-        show_errors(self, {})
-        hint = "  Échap puis rouvrez l'offre." if isinstance(exc, ConcurrentEditError) else ""
-        self._banner(exc.message + hint)
+    BANNER = "#offer-banner"
+    CONCURRENT_HINT = "  Échap puis rouvrez l'offre."
 
-    def _banner(self, text: str) -> None:
-        self.query_one("#offer-banner", Static).update(text)
+    def _refused(self, exc: DomainError) -> None:
+        self.show_refusal(exc)
 
     @on(Button.Pressed, "#offer-cancel")
     def action_cancel(self) -> None:

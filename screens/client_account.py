@@ -15,12 +15,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Select, Static
 
-from db.core.errors import DomainError
-from db.core.forms import FIELDS_BY_NAME, Field
-from db.core.text import visible
-from db.documents.attachments import ATTACHABLE_KINDS, latest_attachments
-from db.quotes.client_account import client_account_prefill, create_client_account
-from db.quotes.detail import get_quote
+from db.core import FIELDS_BY_NAME, DomainError, Field, visible
+from db.documents import ATTACHABLE_KINDS, latest_attachments
+from db.quotes import client_account_prefill, create_client_account, get_quote
 from screens.attachments import AttachmentsMixin, attachment_row
 from screens.navigation import announce_client
 from tui.toolkit.db_worker import DbWorkerMixin, still_shown
@@ -165,7 +162,7 @@ class ClientAccountScreen(
         (first_empty or self.query(FormField).first()).control.focus()
 
     def _load_refused(self, exc: DomainError) -> None:
-        self._banner(exc.message, error=True)
+        self.show_refusal(exc)
 
     # -- live helpers -----------------------------------------------------------------------------
     @on(Select.Changed, "#input-billing-payment_terms")

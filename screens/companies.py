@@ -8,10 +8,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from db.companies.lists import CompanyFilters, count_companies, list_companies
-from db.core.kinds import CompanyKind
-from db.core.text import visible
-from db.exchange.exports import COMPANY_LISTS, export_companies
+from db.companies import CompanyFilters, count_companies, list_companies
+from db.core import CompanyKind, visible
+from db.exchange import COMPANY_LISTS, export_companies
 from screens.navigation import open_company
 from tui.toolkit.host import host
 from tui.toolkit.record_search import register_record_search
@@ -137,13 +136,13 @@ def search_companies(scope, query: str, limit: int):
     """Palette: any company the user may see, whatever its kind (a prospect converted since is
     found as the client it is), by IDENTIFIANT, N° client (CL…) or raison sociale; the
     operator's staff read which reseller owns it."""
-    from db.companies.palette import find_companies
+    from db.companies import find_companies
 
     return [
         (
             visible(found.label),
             visible(found.help(show_owner=scope.is_operator)),
-            lambda app, cid=found.hit.id, kind=found.hit.kind: open_company(app, cid, kind),
+            lambda app, hit=found.hit: open_company(app, hit.id, hit.kind, hit.creation_step),
         )
         for found in find_companies(scope, query, limit)
     ]

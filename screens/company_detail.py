@@ -11,17 +11,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Header, Static
 
-from db.companies.detail import load_company
+from db.companies import load_company
+from db.core import CompanyKind, format_amount, format_date, visible
 from db.core import validation as v
-from db.core.dates import format_date
-from db.core.kinds import CompanyKind
-from db.core.money import format_amount
-from db.core.text import visible
-from db.quotes.lists import step_label
+from db.quotes import step_label
 from screens.company_forms import BillingEditScreen, CompanyEditScreen
 from tui.toolkit.db_worker import DbWorkerMixin
-from tui.toolkit.form_screen import BannerMixin
 from tui.toolkit.host import host
+from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.widgets.card import card, labelled_lines, plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Cell, RecordTable

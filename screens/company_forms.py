@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from db.companies.detail import load_company
-from db.companies.editing import load_billing_point, save_billing_point, save_company
-from db.core.errors import DomainError
+from db.companies import load_billing_point, load_company, save_billing_point, save_company
+from db.core import DomainError
 from screens.company_sections import step_sections
 from tui.toolkit.form_screen import RecordFormScreen
 from tui.toolkit.widgets.form import FormSection

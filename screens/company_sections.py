@@ -3,7 +3,7 @@ administrateur), the same in the prospect's wizard and in a client's edit forms.
 
 from __future__ import annotations
 
-from db.core.forms import ADMIN_FIELDS, BILLING_FIELDS, COMPANY_FIELDS
+from db.core import ADMIN_FIELDS, BILLING_FIELDS, COMPANY_FIELDS
 from tui.toolkit.widgets.form import FormSection
 
 _BILLING_ADDRESS_FROM = BILLING_FIELDS.index(next(f for f in BILLING_FIELDS if f.name == "number"))

@@ -11,10 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
-from db.companies.lists import CompanyHit, search_companies
-from db.companies.prospects import etat_label
-from db.core.kinds import CompanyKind
-from db.core.text import visible
+from db.companies import CompanyHit, etat_label, search_companies
+from db.core import CompanyKind, visible
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.host import host
 from tui.toolkit.widgets.option_list import OptionList  # Textual's, minus a crash
@@ -153,6 +151,6 @@ def select_company(app) -> None:
         if hit is not None:
             from screens.navigation import open_company
 
-            open_company(app, hit.id, hit.kind)
+            open_company(app, hit.id, hit.kind, hit.creation_step)
 
     app.push_screen(CompanySelector(), picked)

@@ -8,10 +8,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from db.companies.editing import load_contact, save_contact
-from db.companies.lists import ContactFilters, count_contacts, list_contacts
-from db.core.forms import ADMIN_FIELDS
-from db.exchange.exports import export_contacts
+from db.companies import ContactFilters, count_contacts, list_contacts, load_contact, save_contact
+from db.core import ADMIN_FIELDS
+from db.exchange import export_contacts
 from tui.toolkit.form_screen import RecordFormScreen
 from tui.toolkit.host import host
 from tui.toolkit.widgets.footer import AppFooter

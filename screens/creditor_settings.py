@@ -12,16 +12,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
 
-from db.core.errors import ConcurrentEditError, DomainError, FieldError, ValidationErrors
-from db.core.forms import Field
-from db.documents.creditor import (
+from db.core import DomainError, Field, FieldError, ValidationErrors
+from db.documents import (
     CREDITOR_ADDRESS_MAX_LINES,
     CREDITOR_FIELDS,
     CreditorSettings,
     get_creditor_settings,
     set_creditor_settings,
+    validate_ics,
 )
-from db.documents.sepa import validate_ics
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.form_screen import UnsavedEditsMixin
@@ -156,23 +155,15 @@ class CreditorSettingsScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
         self.loaded_values = read_form(self)
         self.notify("Paramètres créancier SEPA enregistrés.", timeout=3)
 
+    CONCURRENT_HINT = "  Ctrl+R : recharger."
+
     def _refused(self, exc: DomainError) -> None:
-        if isinstance(exc, ValidationErrors):
-            errors = dict(exc.errors)
-            if "address" in errors:
-                errors[ADDRESS_LINES[0].name] = errors.pop("address")
-            first = show_errors(self, errors)
-            if "ics" in errors:
-                self.query_one("#ics-check", Static).update("")
-            self._banner(
-                f"{len(errors)} champ(s) à corriger : rien n'a été enregistré.", error=True
-            )
-            if first is not None:
-                first.control.focus()
-                first.scroll_visible()
-            return
-        hint = "  Ctrl+R : recharger." if isinstance(exc, ConcurrentEditError) else ""
-        self._banner(exc.message + hint, error=True)
+        errors = dict(exc.errors) if isinstance(exc, ValidationErrors) else {}
+        if "address" in errors:  # one message for the address, at its first line
+            errors[ADDRESS_LINES[0].name] = errors.pop("address")
+        if "ics" in errors:
+            self.query_one("#ics-check", Static).update("")
+        self.show_refusal(exc, errors if errors else None)
 
     def action_reload(self, confirm: bool = True) -> None:
         def answer(yes: bool | None) -> None:

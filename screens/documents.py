@@ -8,9 +8,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from db.core.dates import format_moment
-from db.documents.storage import DocumentFilters, count_documents, list_documents
-from db.exchange.exports import export_documents
+from db.core import format_moment
+from db.documents import DocumentFilters, count_documents, list_documents
+from db.exchange import export_documents
 from tui.toolkit.dialogs.file_picker import WriteDocumentDialog
 from tui.toolkit.host import host
 from tui.toolkit.widgets.footer import AppFooter

@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Static, Tree
 
-from db.core.text import visible
+from db.core import visible
 from tui.toolkit.host import host
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter

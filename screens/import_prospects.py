@@ -13,20 +13,14 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
-from db.core.errors import DomainError, FieldError
-from db.core.text import visible
-from db.exchange.prospect_import import (
-    EXPECTED,
-    MAX_IMPORT_BYTES,
-    ImportReport,
-    import_prospects,
-    owner_choices,
-)
-from db.files.folders import Folder, check_name, open_file
+from db.core import DomainError, FieldError, visible
+from db.exchange import EXPECTED, MAX_IMPORT_BYTES, ImportReport, import_prospects, owner_choices
+from db.files import Folder, check_name, open_file
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.file_picker import FilePickerScreen
 from tui.toolkit.dialogs.save_as import person_inbox
 from tui.toolkit.host import host
+from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.option_list import Select  # Textual's, minus a crash
 from tui.toolkit.widgets.record_list import Cell
@@ -56,7 +50,7 @@ def run_import(scope, inbox: Folder, name: str, reseller_id: int | None) -> Impo
         raise DomainError(f"Erreur inattendue : {type(exc).__name__}.") from None
 
 
-class ImportProspectsScreen(DbWorkerMixin, Screen):
+class ImportProspectsScreen(BannerMixin, DbWorkerMixin, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="import.back"),
         Binding("ctrl+s", "import", "Importer", id="import.run", priority=True),
@@ -182,10 +176,13 @@ class ImportProspectsScreen(DbWorkerMixin, Screen):
         if report.rows:
             table.focus()
 
+    BANNER = "#import-status"
+    REFUSAL_NOTE = "  Rien n'a été importé."
+
     def _refused(self, exc: DomainError) -> None:
         self.busy = False
         self.query_one("#import-report", DataTable).display = False
-        self._status(exc.message + "  Rien n'a été importé.", error=True)
+        self.show_refusal(exc)
         self.query_one("#import-path", Input).focus()
 
     def _status(self, text: str, error: bool = False) -> None:

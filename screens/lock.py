@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from db.accounts.auth import LOGIN_FAILED, LoginPolicy, check_password
+from db.accounts import LOGIN_FAILED, LoginPolicy, check_password
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.card import plain

@@ -15,8 +15,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static, Tab, Tabs
 
-from db.core.errors import DomainError
-from db.core.kinds import Portal
+from db.core import DomainError, Portal
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.host import host
 from tui.toolkit.widgets.footer import AppFooter
@@ -32,7 +31,7 @@ PRELOAD_AUTH_AFTER = 0.5
 
 
 def _authenticate(login: str, password: str, portal: str, settings) -> object:
-    from db.accounts.auth import LoginPolicy, authenticate
+    from db.accounts import LoginPolicy, authenticate
 
     policy = LoginPolicy.from_settings(settings)
     return authenticate(login, password, portal, policy, source=login_source(settings))
@@ -45,7 +44,7 @@ def login_source(settings) -> str:
 
 
 def _key_login(settings) -> object:
-    from db.accounts.key_login import key_login
+    from db.accounts import key_login
 
     return key_login(settings.ssh_login, login_source(settings))
 

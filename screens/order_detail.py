@@ -9,8 +9,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from db.core.money import format_amount
-from db.orders.orders import get_order
+from db.core import format_amount
+from db.orders import get_order
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.host import host
 from tui.toolkit.widgets.card import labelled_lines, plain

@@ -14,11 +14,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Input, Static
 
-from db.core.dates import parse_date_range
-from db.core.errors import DomainError, FieldError
-from db.core.text import visible
-from db.exchange.exports import export_orders
-from db.orders.orders import (
+from db.core import DomainError, FieldError, crop, parse_date_range, visible
+from db.exchange import export_orders
+from db.orders import (
     OrderFilters,
     count_orders,
     create_order_from_quote,
@@ -52,10 +50,6 @@ FILTERS = (
     FilterSpec("date", "Date (jj/mm/aaaa, mm/aaaa, aaaa, du… au…)", 44),
 )
 DATE_HELP = "Aussi : mm/aaaa, aaaa, ou une période 01/07/2019-31/07/2019."
-
-
-def _crop(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
 def _wanted(filters: dict) -> OrderFilters:
@@ -97,7 +91,7 @@ def export_filtered(scope, filters: dict, path: str, overwrite: bool) -> int:
 def order_cells(row) -> tuple:
     return (
         f" {row.number}",
-        f" {_crop(row.client, 17)}",
+        f" {crop(row.client, 17)}",
         f" {row.client_number}",
         f" {row.quote}",
         f" {row.created}",

@@ -11,17 +11,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Header, Static
 
-from db.companies.conversion import convert_to_client, missing_for_conversion
-from db.companies.prospects import load_prospect
+from db.companies import convert_to_client, load_prospect, missing_for_conversion
+from db.core import DomainError, visible
 from db.core import validation as v
-from db.core.errors import DomainError
-from db.core.text import visible
-from db.documents.storage import DocumentFilters, count_documents, list_documents
+from db.documents import DocumentFilters, count_documents, list_documents
 from screens.navigation import announce_client
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
-from tui.toolkit.form_screen import BannerMixin
 from tui.toolkit.host import host
+from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.widgets.card import card, labelled_lines, plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Cell
@@ -290,4 +288,4 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
         )
 
     def _refused(self, exc: DomainError) -> None:
-        self._banner(exc.message, error=True)
+        self.show_refusal(exc)

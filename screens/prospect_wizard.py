@@ -9,16 +9,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Static
 
-from db.companies.prospects import (
-    load_prospect,
-    save_admin_step,
-    save_billing_step,
-    save_company_step,
-)
-from db.core.errors import DomainError
-from db.core.kinds import DocumentKind
-from db.core.text import visible
-from db.documents.mandate_generation import generate_mandate
+from db.companies import load_prospect, save_admin_step, save_billing_step, save_company_step
+from db.core import DocumentKind, DomainError, visible
+from db.documents import generate_mandate
 from screens.attachments import AttachmentsMixin, attachment_row
 from screens.company_sections import step_sections
 from screens.help import key_name

@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from db.companies.prospects import ProspectFilters, page_prospects
-from db.exchange.exports import export_prospects
+from db.companies import ProspectFilters, page_prospects
+from db.exchange import export_prospects
 from tui.toolkit.host import host
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
@@ -63,7 +63,7 @@ def operator_prospect_cells(row) -> tuple:
 
 def open_prospect(app, company_id: int, step: int | None = None) -> None:
     """Reprendre: the first unfinished step, or the details once steps 1-3 are saved."""
-    from screens.prospect_wizard import open_prospect_at
+    from screens.navigation import open_prospect_at
 
     open_prospect_at(app, company_id, step)
 
@@ -107,7 +107,10 @@ class ProspectsScreen(Screen):
 
     @on(RecordList.Opened)
     def _opened(self, event: RecordList.Opened) -> None:
-        open_prospect(self.app, int(event.key))
+        # The row read for the list says where the prospect stands: no read on the UI thread.
+        rows = self.query_one(RecordList).rows
+        row = next((r for r in rows if str(r.id) == event.key), None)
+        open_prospect(self.app, int(event.key), min(row.creation_step + 1, 4) if row else None)
 
     def action_details(self) -> None:
         key = self.query_one(RecordList).current_key

@@ -10,16 +10,21 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Header, Label, Static
 
-from db.core.errors import ConcurrentEditError, DomainError, ValidationErrors
-from db.core.kinds import CompanyKind
-from db.core.text import visible
-from db.quotes.catalogue import offers
-from db.quotes.detail import get_quote, new_revision, next_step, previous_step, update_lines
-from db.quotes.lists import STEPS, step_label
+from db.core import CompanyKind, ConcurrentEditError, DomainError, visible
+from db.quotes import (
+    STEPS,
+    get_quote,
+    new_revision,
+    next_step,
+    offers,
+    previous_step,
+    step_label,
+    update_lines,
+)
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
-from tui.toolkit.form_screen import BannerMixin
 from tui.toolkit.host import host
+from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.widgets.card import labelled_lines
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.quote_lines import (
@@ -197,18 +202,12 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         self._banner("")
         self.action_reload()
 
+    CONCURRENT_HINT = "  Le devis est rechargé : vérifiez-le avant de recommencer."
+
     def _refused(self, exc: DomainError) -> None:
+        self.show_refusal(exc)
         if isinstance(exc, ConcurrentEditError):
-            who = f" par {exc.who}" if exc.who else ""
-            when = f" le {exc.when}" if exc.when else ""
-            self._banner(
-                f"Ce devis a été modifié{who}{when} depuis son ouverture : rien n'a été changé. "
-                "Il est rechargé ; vérifiez-le avant de recommencer.",
-                error=True,
-            )
             self.action_reload()
-            return
-        self._banner(exc.message, error=True)
 
     # -- versions -------------------------------------------------------------------------------
     def action_new_version(self) -> None:
@@ -265,7 +264,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         order_quote(self, self.detail.id)
 
 
-class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
+class QuoteLinesDialog(BannerMixin, DbWorkerMixin, ModalScreen[bool]):
     """Modifier les lignes of an unsigned quote: quantities, offers added or removed."""
 
     BINDINGS = [
@@ -319,13 +318,10 @@ class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
         # Anything else above (the palette, the keys panel): closed by the next Échap.
 
     def _refused(self, exc: DomainError) -> None:
-        if isinstance(exc, ValidationErrors):
-            self.query_one(QuoteLinesEditor).show_errors(exc.errors)
-            return
-        banner = self.query_one("#banner", Static)
-        banner.update(exc.message)
-        banner.set_class(True, "-error")
-        banner.display = True
+        self.show_refusal(exc)
+
+    def show_field_errors(self, errors: dict[str, str]) -> None:
+        self.query_one(QuoteLinesEditor).show_errors(errors)
 
     def _close(self, result: bool) -> None:
         """Dismiss once (a second dismiss would fail: the result is already given)."""

@@ -10,16 +10,13 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 from textual.widgets.option_list import Option
 
-from db.companies.lists import search_companies
-from db.core.errors import DomainError, ValidationErrors
-from db.core.kinds import CompanyKind
-from db.quotes.catalogue import offers
-from db.quotes.detail import create_quote
-from db.quotes.lists import commercials
+from db.companies import search_companies
+from db.core import CompanyKind, DomainError
+from db.quotes import commercials, create_quote, offers
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
-from tui.toolkit.form_screen import BannerMixin
 from tui.toolkit.host import host
+from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.option_list import OptionList, Select  # Textual's, minus a crash
@@ -183,23 +180,19 @@ class QuoteNewScreen(BannerMixin, DbWorkerMixin, Screen):
         self.app.switch_screen(QuoteDetailScreen(quote_id))
 
     def _refused(self, exc: DomainError) -> None:
-        if isinstance(exc, ValidationErrors):
-            errors = exc.errors
-            self._company_error(errors.get("company", ""))
-            self.query_one(QuoteLinesEditor).show_errors(
-                {k: v for k, v in errors.items() if k.startswith("lines")}
-            )
-            others = [
-                v for k, v in errors.items() if k not in ("company",) and not k.startswith("lines")
-            ]
-            self._banner(
-                " ".join(["Le devis n'a pas été créé :", *others])
-                if others
-                else "Le devis n'a pas été créé : corrigez ce qui est indiqué.",
-                error=True,
-            )
-            return
-        self._banner(exc.message, error=True)
+        self.show_refusal(exc)
+
+    def show_field_errors(self, errors: dict[str, str]) -> None:
+        self._company_error(errors.get("company", ""))
+        self.query_one(QuoteLinesEditor).show_errors(
+            {k: v for k, v in errors.items() if k.startswith("lines")}
+        )
+
+    def refusal_summary(self, errors: dict[str, str]) -> str:
+        others = [v for k, v in errors.items() if k != "company" and not k.startswith("lines")]
+        if others:
+            return " ".join(["Le devis n'a pas été créé :", *others])
+        return "Le devis n'a pas été créé : corrigez ce qui est indiqué."
 
     # -- leaving ----------------------------------------------------------------------------------
     def action_leave(self) -> None:

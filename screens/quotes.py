@@ -14,11 +14,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Header, Input, Label, Static
 
-from db.core.dates import parse_date_range
-from db.core.errors import FieldError
-from db.core.text import visible
-from db.exchange.exports import export_quotes
-from db.quotes.lists import (
+from db.core import FieldError, crop, parse_date_range, visible
+from db.exchange import export_quotes
+from db.quotes import (
     STEP_OPTIONS,
     QuoteFilters,
     commercials,
@@ -53,16 +51,12 @@ class ColumnSpec:
     drop: int = 0  # dropped at narrow widths, highest first (0: always shown)
 
 
-def _crop(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
-
-
 def _person(name: str, width: int) -> str:
     """'Claire Bernard' -> 'C. Bernard', then 'Bernard', as the column narrows."""
     first, _, rest = name.partition(" ")
     if len(name) > width and rest:
         name = f"{first[0]}. {rest}" if len(rest) + 3 <= width else rest
-    return _crop(name, width)
+    return crop(name, width)
 
 
 def _step(row, width: int) -> str:
@@ -71,13 +65,13 @@ def _step(row, width: int) -> str:
 
 SPECS = (
     ColumnSpec("reference", "N° devis / Version", lambda r, w: r.reference, width=14),
-    ColumnSpec("client", "Client", lambda r, w: _crop(r.client, w), minimum=10, weight=5),
-    ColumnSpec("commune", "Commune", lambda r, w: _crop(r.commune, w), minimum=7, weight=2, drop=1),
-    ColumnSpec("offers", "Nom des offres", lambda r, w: _crop(r.offers, w), minimum=8, weight=4),
+    ColumnSpec("client", "Client", lambda r, w: crop(r.client, w), minimum=10, weight=5),
+    ColumnSpec("commune", "Commune", lambda r, w: crop(r.commune, w), minimum=7, weight=2, drop=1),
+    ColumnSpec("offers", "Nom des offres", lambda r, w: crop(r.offers, w), minimum=8, weight=4),
     ColumnSpec("created", "Création", lambda r, w: r.created, width=10),
     ColumnSpec("step", "Étape", _step, minimum=5, weight=1),
     ColumnSpec(
-        "partners", "Partenaires", lambda r, w: _crop(r.partners, w), minimum=6, weight=1, drop=3
+        "partners", "Partenaires", lambda r, w: crop(r.partners, w), minimum=6, weight=1, drop=3
     ),
     ColumnSpec(
         "commercial",
@@ -108,7 +102,7 @@ def _header(label: str, width: int) -> str:
     lines = textwrap.wrap(" ".join(words), width, break_long_words=False) or [""]
     if len(lines) > 2:
         lines = [lines[0], " ".join(lines[1:])]
-    return "\n".join(" " + _crop(line, width) for line in lines)
+    return "\n".join(" " + crop(line, width) for line in lines)
 
 
 def shown_specs(available: int, rows) -> list[ColumnSpec]:

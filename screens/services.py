@@ -9,9 +9,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from db.core.money import format_amount
-from db.exchange.exports import export_services
-from db.orders.subscriptions import ServiceFilters, count_services, list_services, service_totals
+from db.core import crop, format_amount
+from db.exchange import export_services
+from db.orders import ServiceFilters, count_services, list_services, service_totals
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.host import host
 from tui.toolkit.widgets.footer import AppFooter
@@ -33,10 +33,6 @@ FILTERS = (
 )
 
 
-def _crop(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
-
-
 def _wanted(filters: dict) -> ServiceFilters:
     return ServiceFilters(client=filters.get("client", ""), offer=filters.get("offer", ""))
 
@@ -48,9 +44,9 @@ def fetch_services(scope, filters: dict, offset: int, limit: int):
 
 def service_cells(row) -> tuple:
     return (
-        f" {_crop(row.client, 19)}",
+        f" {crop(row.client, 19)}",
         f" {row.client_number}",
-        f" {_crop(row.offer, 23)}",
+        f" {crop(row.offer, 23)}",
         Text(f" {row.quantity}", justify="right"),
         Text(f" {format_amount(row.monthly_amount)}", justify="right"),
         f" {row.since_label}",

@@ -24,20 +24,20 @@ def _read_secret(prompt: str) -> str:
             break
     print(file=sys.stderr)
     if not line and byte == b"":
-        from db.core.errors import DomainError
+        from db.core import DomainError
 
         raise DomainError("Aucun mot de passe reçu sur l'entrée standard.")
     return line.decode("utf-8", "replace").removesuffix("\r")
 
 
 def _ask_password() -> str:
-    from db.accounts.auth import check_password_policy
+    from db.accounts import check_password_policy
 
     first = _read_secret("Mot de passe : ")
     check_password_policy(first)  # before the confirmation: 10 characters, not all blanks
     second = _read_secret("Mot de passe (confirmation) : ")
     if first != second:
-        from db.core.errors import DomainError
+        from db.core import DomainError
 
         raise DomainError("Les deux mots de passe ne correspondent pas.")
     return first
@@ -45,7 +45,7 @@ def _ask_password() -> str:
 
 @command("init-db", "crée ou met à jour le schéma de la base")
 def init_db(args, settings) -> int:
-    from db.core.schema import SCHEMA_VERSION
+    from db.core import SCHEMA_VERSION
 
     open_store(settings)
     print(f"Base prête (schéma v{SCHEMA_VERSION}) : {settings.database}")
@@ -54,14 +54,13 @@ def init_db(args, settings) -> int:
 
 def _text_arg(value: str, label: str) -> str:
     """A typed argument under the text rule of every input (db/core/text.py), as a login is stored."""
-    from db.accounts.users import clean_login_text
+    from db.accounts import clean_login_text
 
     return clean_login_text(value, label)
 
 
 def _identifiant(value: str) -> int:
-    from db.core.errors import DomainError
-    from db.core.text import bounded_int
+    from db.core import DomainError, bounded_int
 
     number = bounded_int(value)
     if number is None:
@@ -88,7 +87,7 @@ def _user_args(parser) -> None:
     ),
 )
 def create_user(args, settings) -> int:
-    from db.accounts.auth import create_user as create
+    from db.accounts import create_user as create
 
     login, name = _text_arg(args.login, "Login"), _text_arg(args.name, "--name")
     company = _identifiant(args.company)
@@ -101,7 +100,7 @@ def create_user(args, settings) -> int:
 
 @command("set-password", "change le mot de passe d'un utilisateur", _user_args)
 def set_password(args, settings) -> int:
-    from db.accounts.auth import set_password as set_pw
+    from db.accounts import set_password as set_pw
 
     login = _text_arg(args.login, "Login")
     open_store(settings)
@@ -119,7 +118,7 @@ def set_password(args, settings) -> int:
     ),
 )
 def disable_user(args, settings) -> int:
-    from db.accounts.auth import set_disabled
+    from db.accounts import set_disabled
 
     login = _text_arg(args.login, "Login")
     open_store(settings)
@@ -141,8 +140,7 @@ def seed_demo_command(args, settings) -> int:
     import time
     from dataclasses import replace
 
-    from db.demo.seed import seed_demo
-    from db.demo.store import store_is_empty
+    from db.demo import seed_demo, store_is_empty
 
     open_store(replace(settings, database=args.path))
     if not store_is_empty():

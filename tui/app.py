@@ -14,7 +14,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.widget import AwaitMount
 
-from db.core.scope import Scope
+from db.core import Scope
 from tui.commands import PlacesProvider, RecordsProvider
 from tui.places import HOME, MENUS, is_place, parent_place, place, route, visible_places
 from tui.settings import Settings
@@ -237,7 +237,7 @@ class MyOpenIPApp(App):
         """
         if self.scope is None:
             return None
-        from db.accounts.auth import session_ended
+        from db.accounts import session_ended
 
         return session_ended(self.scope.user_id)
 
@@ -249,7 +249,7 @@ class MyOpenIPApp(App):
         self._session_checked_at = monotonic()
 
         def check() -> None:
-            from db.core.database import database_proxy
+            from db.core import database_proxy
 
             with database_proxy.connection_context():
                 message = self.account_disabled()

@@ -160,8 +160,7 @@ def _store_failure(target: str, exc: BaseException) -> str:
 
 def open_store(settings: Settings) -> None:
     """Open the store and bring its schema up to date; StartupError in French otherwise."""
-    from db.core.database import open_database
-    from db.core.schema import init_schema
+    from db.core import init_schema, open_database
 
     try:
         open_database(settings.database)
@@ -185,8 +184,7 @@ def log_failure(log_file: str | None, exc: BaseException) -> None:
 
 
 def ensure_demo(settings: Settings) -> None:
-    from db.demo.seed import seed_demo
-    from db.demo.store import store_is_empty
+    from db.demo import seed_demo, store_is_empty
 
     if store_is_empty():
         print("Création de la base de démonstration…", file=sys.stderr)

@@ -11,7 +11,7 @@ from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits
 from textual.timer import Timer
 from textual.widgets.option_list import OptionDoesNotExist
 
-from db.core.database import database_proxy
+from db.core import database_proxy
 from tui.places import visible_places
 from tui.toolkit.host import host
 from tui.toolkit.record_search import RECORD_SEARCHES

@@ -35,8 +35,8 @@ def _import_args(parser) -> None:
     _import_args,
 )
 def import_prospects_command(args, settings) -> int:
-    from db.accounts.users import scope_of_login
-    from db.exchange.prospect_import import import_prospects, import_prospects_file
+    from db.accounts import scope_of_login
+    from db.exchange import import_prospects, import_prospects_file
 
     open_store(settings)
     scope = scope_of_login(args.login)

@@ -22,10 +22,9 @@ def _mandate_args(parser) -> None:
 
 @command("mandate", "génère le mandat de prélèvement SEPA d'une entreprise (PDF)", _mandate_args)
 def mandate(args, settings) -> int:
-    from db.accounts.users import scope_of_login
-    from db.documents.mandate_generation import generate_mandate
-    from db.documents.storage import write_document_to_path
-    from db.files.writes import check_output_path
+    from db.accounts import scope_of_login
+    from db.documents import generate_mandate, write_document_to_path
+    from db.files import check_output_path
 
     open_store(settings)
     scope = scope_of_login(args.login)
@@ -73,9 +72,8 @@ def creditor(args, settings) -> int:
     import sys
     from dataclasses import replace
 
-    from db.core.errors import ValidationErrors
-    from db.core.scope import SYSTEM
-    from db.documents.creditor import get_creditor_settings, set_creditor_settings
+    from db.core import SYSTEM, ValidationErrors
+    from db.documents import get_creditor_settings, set_creditor_settings
 
     open_store(settings)
     current = get_creditor_settings(args.operator)

@@ -19,7 +19,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from db.core.audit import RedactingFilter, redact
+from db.core import RedactingFilter, redact
 
 FORMAT = "%(asctime)s %(levelname)s [%(process)d %(user)s] %(name)s: %(message)s"
 

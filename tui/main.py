@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
             return run(args, settings) or 0
         return run_app(settings, demo=args.demo)
     except Exception as exc:  # noqa: BLE001 - a sentence on the terminal, never a traceback
-        from db.core.errors import DomainError
+        from db.core import DomainError
 
         if isinstance(exc, DomainError):
             print(f"Erreur : {exc.message}", file=sys.stderr)

@@ -25,7 +25,7 @@ import shlex
 import sys
 from dataclasses import dataclass, replace
 
-from db.core.errors import DomainError
+from db.core import DomainError
 from tui.cli import command, open_store
 
 USAGE = (
@@ -84,7 +84,7 @@ def identify(login: str | None, keyid: str | None, settings, environ) -> Identit
 
 
 def _user_scope(login: str):
-    from db.accounts.users import active_scope
+    from db.accounts import active_scope
 
     scope = active_scope(login)
     if scope is None:
@@ -93,13 +93,13 @@ def _user_scope(login: str):
 
 
 def _folder(settings, identity: Identity, kind: str):
-    from db.files.folders import Folder
+    from db.files import Folder
 
     return Folder(settings.files_dir, identity.login, kind)
 
 
 def _put(settings, identity, words, stdin, out) -> int:
-    from db.files.folders import INBOX, copy_in
+    from db.files import INBOX, copy_in
 
     overwrite = words[:1] == ["-f"]
     names = words[1:] if overwrite else words
@@ -113,7 +113,7 @@ def _put(settings, identity, words, stdin, out) -> int:
 
 
 def _get(settings, identity, words, stdout) -> int:
-    from db.files.folders import OUTBOX, open_file
+    from db.files import OUTBOX, open_file
 
     if len(words) != 1:
         raise Refused("Usage : get NOM > fichier (un nom de fichier de votre dossier d'envoi).")
@@ -126,7 +126,7 @@ def _get(settings, identity, words, stdout) -> int:
 
 
 def _ls(settings, identity, words, out) -> int:
-    from db.files.folders import INBOX, OUTBOX, list_files
+    from db.files import INBOX, OUTBOX, list_files
 
     if words:
         raise Refused("Usage : ls (sans argument).")
@@ -162,11 +162,10 @@ class _Stdout:
 
 
 def _exports() -> dict:
-    from db.companies.lists import CompanyFilters, ContactFilters
-    from db.companies.prospects import ProspectFilters
-    from db.core.kinds import CompanyKind
-    from db.documents.storage import DocumentFilters
-    from db.exchange.exports import (
+    from db.companies import CompanyFilters, ContactFilters, ProspectFilters
+    from db.core import CompanyKind
+    from db.documents import DocumentFilters
+    from db.exchange import (
         export_companies,
         export_contacts,
         export_documents,
@@ -174,8 +173,7 @@ def _exports() -> dict:
         export_prospects,
         export_quotes,
     )
-    from db.quotes.catalogue import OfferFilters
-    from db.quotes.lists import QuoteFilters
+    from db.quotes import OfferFilters, QuoteFilters
 
     def companies(kind):
         return lambda scope, target: export_companies(scope, kind, CompanyFilters(), target)
@@ -205,7 +203,7 @@ def _export(settings, identity, words, stdout, out) -> int:
 
 
 def _import(settings, identity, words, stdin, stdout, out) -> int:
-    from db.exchange.prospect_import import import_prospects
+    from db.exchange import import_prospects
 
     reseller = None
     if words[:1] == ["--reseller"] and len(words) == 2 and words[1].isdigit():
@@ -302,7 +300,7 @@ def _app(identity: Identity, settings) -> int:
             "commande (" + USAGE.split(" : ", 1)[1].rstrip(".") + ")."
         )
     open_store(settings)
-    from db.accounts.users import portal_of
+    from db.accounts import portal_of
 
     portal = portal_of(identity.login)
     settings = replace(

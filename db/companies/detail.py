@@ -15,6 +15,7 @@ from db.core.kinds import CompanyKind
 from db.core.models import BillingPoint, Company, Contact, Quote, Site
 from db.core.money import money
 from db.core.scope import Scope
+from db.core.values import CompanyValues, SiteValues
 from db.documents.storage import DocumentFilters, DocumentRow, list_documents
 
 DETAIL_ROWS = 50  # quotes and documents shown on a company's detail (newest first)
@@ -81,8 +82,8 @@ class QuoteSummary:
 class CompanyDetail:
     """One company with what hangs off it, the versions it was loaded at, and what may be edited."""
 
-    company: Company
-    site: Site | None  # the main site (INFORMATIONS SITE)
+    company: CompanyValues
+    site: SiteValues | None  # the main site (INFORMATIONS SITE)
     sites: tuple[SiteView, ...] = ()
     contacts: tuple[ContactView, ...] = ()
     billing_points: tuple[BillingSummary, ...] = ()
@@ -110,11 +111,16 @@ def load_company(scope: Scope, company_id: int) -> CompanyDetail:
         if company is None or scope.is_operator:
             raise
         site = main_site(company)
-        return CompanyDetail(company, site, sites=_sites(company, only_main=True), read_only=True)
+        return CompanyDetail(
+            CompanyValues.of(company),
+            SiteValues.of(site),
+            sites=_sites(company, only_main=True),
+            read_only=True,
+        )
     site = main_site(company)
     return CompanyDetail(
-        company,
-        site,
+        CompanyValues.of(company),
+        SiteValues.of(site),
         sites=_sites(company),
         contacts=tuple(
             ContactView(

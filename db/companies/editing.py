@@ -17,6 +17,7 @@ from db.core.kinds import CompanyKind
 from db.core.models import BillingPoint, Company, Contact, Site
 from db.core.rows import update_checked
 from db.core.scope import Scope
+from db.core.values import BillingValues, CompanyValues, ContactValues, SiteValues
 from db.documents.rum import assign_rum
 
 PROSPECT_EDIT = "Un prospect se modifie dans sa fiche (Prospects › Reprendre)."
@@ -51,7 +52,7 @@ def main_site(company: Company) -> Site | None:
 # -- form values (shared with the wizard) ---------------------------------------------------------
 
 
-def company_form_values(company: Company, site: Site | None) -> dict:
+def company_form_values(company: Company | CompanyValues, site: Site | SiteValues | None) -> dict:
     """Société + INFORMATIONS SITE as the forms show them (keys of db.core.forms.COMPANY_FIELDS)."""
     return {
         "name": company.name,
@@ -78,7 +79,7 @@ _BILLING_COLUMNS = (
 )
 
 
-def billing_form_values(billing: BillingPoint | None) -> dict:
+def billing_form_values(billing: BillingPoint | BillingValues | None) -> dict:
     """The billing point as its form shows it (keys of db.core.forms.BILLING_FIELDS), IBAN whole."""
     if billing is None:
         return {}
@@ -92,7 +93,7 @@ def billing_form_values(billing: BillingPoint | None) -> dict:
 _CONTACT_COLUMNS = ("civility", "last_name", "first_name", "phone", "mobile", "fax", "email")
 
 
-def contact_form_values(contact: Contact | None) -> dict:
+def contact_form_values(contact: Contact | ContactValues | None) -> dict:
     """A contact as its form shows it (keys of db.core.forms.ADMIN_FIELDS)."""
     if contact is None:
         return {}
@@ -185,11 +186,6 @@ def write_billing_point(
 # -- edits ----------------------------------------------------------------------------------------
 
 
-def _raise_if(errors: dict) -> None:
-    if errors:
-        raise ValidationErrors(errors)
-
-
 def _company_for_edit(scope: Scope, company_id: int) -> Company:
     company = scope.company(company_id)
     if company.kind == CompanyKind.PROSPECT:
@@ -202,7 +198,7 @@ def _company_for_edit(scope: Scope, company_id: int) -> Company:
 def save_company(scope: Scope, company_id: int, data: dict, versions: dict | None = None) -> int:
     """Éditer (INFORMATIONS SOCIÉTÉ and INFORMATIONS SITE) of a client, ambassadeur, ..."""
     values, errors = clean_company(data)
-    _raise_if(errors)
+    ValidationErrors.raise_if(errors)
     with atomic():
         company = _company_for_edit(scope, company_id)
         if company.kind == CompanyKind.CLIENT:
@@ -266,7 +262,7 @@ def save_billing_point(
 ) -> int:
     """A client's point de facturation, with the wizard's rules and messages; audited."""
     values, errors = clean_billing(data)
-    _raise_if(errors)
+    ValidationErrors.raise_if(errors)
     with atomic():
         company = scope.company(company_id, CompanyKind.CLIENT)
         billing = None
@@ -323,7 +319,7 @@ def save_contact(
 ) -> int:
     """Add (contact_id None) or edit a contact of any visible company; audited, version-checked."""
     values, errors = clean_admin(data)
-    _raise_if(errors)
+    ValidationErrors.raise_if(errors)
     with atomic():
         company = scope.company(company_id)
         if contact_id is None:

@@ -24,6 +24,7 @@ from db.core.models import BillingPoint, Company, Contact, Site, fold
 from db.core.rows import prospect_for_edit, update_checked
 from db.core.scope import Scope
 from db.core.text import bounded_int, search_filters
+from db.core.values import BillingValues, CompanyValues, ContactValues, SiteValues
 
 Owner = Company.alias("owner")  # the reseller a prospect belongs to (Company.reseller)
 LAST_STEP = 3  # steps 1-3 are saved; step 4 is "Détails d'un prospect"
@@ -166,12 +167,13 @@ def page_total(rows: list, offset: int, limit: int, count) -> int:
 
 @dataclass
 class ProspectRecord:
-    """Everything the wizard and the details screen show, with the versions it was loaded at."""
+    """Everything the wizard and the details screen show, with the versions it was loaded at:
+    plain values (db.core.values), never live Peewee objects."""
 
-    company: Company
-    site: Site | None
-    billing: BillingPoint | None
-    admin: Contact | None
+    company: CompanyValues
+    site: SiteValues | None
+    billing: BillingValues | None
+    admin: ContactValues | None
     versions: dict[str, int] = field(default_factory=dict)
 
     def company_values(self) -> dict:
@@ -197,10 +199,10 @@ def load_prospect(
     billing = company.billing_points.order_by(BillingPoint.id).first()
     admin = company.contacts.where(Contact.is_admin == True).order_by(Contact.id).first()  # noqa: E712
     return ProspectRecord(
-        company,
-        site,
-        billing,
-        admin,
+        CompanyValues.of(company),
+        SiteValues.of(site),
+        BillingValues.of(billing),
+        ContactValues.of(admin),
         versions={
             "company": company.lock_version,
             "site": site.lock_version if site else 0,
@@ -210,17 +212,12 @@ def load_prospect(
     )
 
 
-def _raise_if(errors: dict) -> None:
-    if errors:
-        raise ValidationErrors(errors)
-
-
 def save_company_step(
     scope: Scope, company_id: int | None, data: dict, versions: dict | None = None
 ) -> int:
     """Step 1 (Société + INFORMATIONS SITE). Creates the prospect when company_id is None."""
     values, errors = clean_company(data)
-    _raise_if(errors)
+    ValidationErrors.raise_if(errors)
     versions = versions or {}
     with atomic():
         if company_id is None:
@@ -263,7 +260,7 @@ def save_billing_step(
 ) -> BillingPoint:
     """Step 2 (CRÉATION DU POINT DE FACTURATION): creates or updates the billing point."""
     values, errors = clean_billing(data, rum_required=rum_required)
-    _raise_if(errors)
+    ValidationErrors.raise_if(errors)
     versions = versions or {}
     with atomic():
         company = prospect_for_edit(scope, company_id)
@@ -291,7 +288,7 @@ def save_admin_step(
 ) -> Contact:
     """Step 3 (CRÉATION DE L'ADMINISTRATEUR)."""
     values, errors = clean_admin(data, phone_required=phone_required)
-    _raise_if(errors)
+    ValidationErrors.raise_if(errors)
     versions = versions or {}
     with atomic():
         company = prospect_for_edit(scope, company_id)

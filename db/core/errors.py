@@ -22,6 +22,12 @@ class ValidationErrors(DomainError):
         self.errors = dict(errors)
         super().__init__("Le formulaire contient des erreurs : " + ", ".join(self.errors))
 
+    @classmethod
+    def raise_if(cls, errors: dict[str, str]) -> None:
+        """Refuse with these field errors, if there are any."""
+        if errors:
+            raise cls(errors)
+
 
 class ConcurrentEditError(DomainError):
     """The record changed since it was loaded: the second save is refused."""

@@ -50,6 +50,11 @@ class LimitedTextField(TextField):
         self.max_length = max_length
 
 
+def quote_reference(number: int, revision: int) -> str:
+    """A quote's N° devis / Version as the guide writes it: DEV000095225/1."""
+    return f"DEV{number:09d}/{revision}"
+
+
 class BaseModel(Model):
     """Every table. `SEARCH`: each search_* column and the columns it folds (search_key),
     kept by save() and by db.core.rows.update_checked, so no write path folds them itself."""
@@ -325,7 +330,7 @@ class Quote(Versioned):
 
     @property
     def reference(self) -> str:
-        return f"DEV{self.number:09d}/{self.revision}"
+        return quote_reference(self.number, self.revision)
 
 
 class QuotePartner(BaseModel):

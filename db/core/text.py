@@ -195,3 +195,8 @@ def search_filters(filters: _F) -> _F:
         if isinstance(getattr(filters, f.name), str)
     }
     return dataclasses.replace(filters, **changes)
+
+
+def crop(text: str, width: int) -> str:
+    """`text` cut to `width` characters, the cut marked by "…"."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import warnings
-from collections.abc import Callable
 
 import phonenumbers
 from email_validator import EmailNotValidError
@@ -71,14 +69,6 @@ def require(value: object, label: str | None = None) -> str:
             f"Le champ « {label} » est obligatoire." if label else "Ce champ est obligatoire."
         )
     return text
-
-
-def optional(validator: Callable[..., object]) -> Callable[..., object]:
-    @functools.wraps(validator)
-    def wrapper(value: object, *args: object, **kwargs: object) -> object:
-        return validator(value, *args, **kwargs) if clean_text(value) else ""
-
-    return wrapper
 
 
 def _compact(value: object) -> str:
@@ -364,16 +354,3 @@ def validate_days(value: str) -> int:
     if not (text.isascii() and text.isdigit() and len(text) <= 3 and 1 <= int(text) <= 120):
         raise FieldError("Indiquez un nombre de jours entre 1 et 120.")
     return int(text)
-
-
-def validate_form(
-    rules: dict[str, Callable[[str], object]], data: dict[str, str]
-) -> tuple[dict[str, object], dict[str, str]]:
-    cleaned: dict[str, object] = {}
-    errors: dict[str, str] = {}
-    for name, rule in rules.items():
-        try:
-            cleaned[name] = rule(data.get(name, ""))
-        except FieldError as exc:
-            errors[name] = exc.message
-    return cleaned, errors

@@ -17,7 +17,7 @@ from db.companies.lists import main_city
 from db.companies.prospects import capped_count, page_total
 from db.core.dates import format_date
 from db.core.errors import FieldError, NotFound
-from db.core.models import Company, Quote, QuotePartner, User, fold
+from db.core.models import Company, Quote, QuotePartner, User, fold, quote_reference
 from db.core.money import Amounts, money
 from db.core.scope import Scope
 from db.core.text import search_filters, search_words
@@ -42,8 +42,7 @@ def step_label(step: int) -> str:
 STEP_OPTIONS = [(step_label(n), n) for n in STEPS]  # (label, value) pairs for a Select
 
 
-def format_reference(number: int, revision: int) -> str:
-    return f"DEV{number:09d}/{revision}"
+format_reference = quote_reference  # DEV000095225/1
 
 
 # --- parsing of the filter inputs -------------------------------------------------------------

@@ -9,7 +9,8 @@ from textual.widgets import Static
 
 from db.core.models import BillingPoint
 from screens.home import HomeScreen
-from screens.prospect_wizard import ProspectWizardScreen, open_prospect_at
+from screens.navigation import open_prospect_at
+from screens.prospect_wizard import ProspectWizardScreen
 from tests.ui.conftest import login, settle, type_text
 from tui.toolkit.widgets.form import FormField
 

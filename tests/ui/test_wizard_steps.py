@@ -6,8 +6,9 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from db.core.models import BillingPoint, Document
+from screens.navigation import open_prospect_at
 from screens.prospect_details import ProspectDetailsScreen
-from screens.prospect_wizard import ProspectWizardScreen, open_prospect_at
+from screens.prospect_wizard import ProspectWizardScreen
 from tests.ui.conftest import login, settle
 from tests.ui.test_first_hour import SMALL, field, retype
 from tui.toolkit.dialogs.confirm import ConfirmDialog

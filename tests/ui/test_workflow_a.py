@@ -159,7 +159,7 @@ async def test_leaving_with_unsaved_edits_asks_first(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await login(pilot)
-        from screens.prospect_wizard import open_prospect_at
+        from screens.navigation import open_prospect_at
 
         open_prospect_at(app, 1743)
         await settle(pilot)

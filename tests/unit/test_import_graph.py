@@ -179,3 +179,25 @@ def test_screens_and_the_shell_see_no_orm():
             if isinstance(node, ast.Import) and any(a.name == "peewee" for a in node.names):
                 wrong.append(f"{name}: import peewee")
     assert wrong == []
+
+
+def test_screens_and_the_shell_use_db_through_its_facades():
+    """Each db/ context names what the rest may use in its facade (db/<context>/__init__.py)."""
+    wrong = []
+    for name, path in product_modules().items():
+        if name.startswith("db"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            module = node.module or "" if isinstance(node, ast.ImportFrom) else ""
+            if module.startswith("db.") and module.count(".") > 1:
+                wrong.append(f"{name}: from {module}")
+    assert wrong == []
+
+
+def test_each_facade_names_only_what_its_modules_define():
+    import importlib
+
+    for context in CONTEXTS:
+        facade = importlib.import_module(f"db.{context}")
+        for exported in facade.__all__:
+            assert getattr(facade, exported) is not None, f"db.{context}.{exported}"

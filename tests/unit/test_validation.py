@@ -247,13 +247,6 @@ def test_invalid_phone(raw):
     assert refused(v.validate_phone, raw) == "Numéro de téléphone invalide (ex. 01 84 78 78 80)."
 
 
-def test_optional_phone_accepts_blank():
-    phone = v.optional(v.validate_phone)
-    assert phone("  ") == ""
-    assert phone("0184787880") == "+33184787880"
-    assert refused(phone, "0184").startswith("Numéro de téléphone invalide")
-
-
 # --- Code postal, RUM, jours ------------------------------------------------------------------
 
 
@@ -334,28 +327,3 @@ def test_choice_constants():
     assert v.COUNTRIES[0] == "France"
     assert set(v.COUNTRIES) == set(v.COUNTRY_CODES)
     assert v.COUNTRY_CODES["Allemagne"] == "DE"
-
-
-def test_validate_form_collects_errors_and_keeps_valid_values():
-    rules = {
-        "iban": lambda s: v.validate_iban(s, sepa_required=True),
-        "siren": v.validate_siren,
-        "email": v.validate_email,
-        "mobile": v.optional(v.validate_phone),
-        "rum": v.validate_rum,
-        "cp": v.validate_postcode,
-    }
-    data = {
-        "iban": "FR76 3000 6000 0112 3456 7890 189",
-        "siren": "732829321",
-        "email": "compta@openip.fr",
-        "mobile": "",
-        "rum": "bad rum",
-    }
-    cleaned, errors = v.validate_form(rules, data)
-    assert cleaned == {"iban": FR_IBAN, "email": "compta@openip.fr", "mobile": ""}
-    assert errors == {
-        "siren": "Le SIREN est invalide (clé de contrôle incorrecte).",
-        "rum": "La RUM ne doit pas contenir d'espace.",
-        "cp": "Ce champ est obligatoire.",
-    }

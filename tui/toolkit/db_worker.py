@@ -8,8 +8,7 @@ from collections.abc import Callable
 from textual.dom import NoScreen
 from textual.worker import get_current_worker
 
-from db.core.database import database_proxy
-from db.core.errors import DomainError
+from db.core import DomainError, database_proxy
 from tui.toolkit.host import WidgetMixin, host
 
 log = logging.getLogger("myopenip")

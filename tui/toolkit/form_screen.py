@@ -9,24 +9,26 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Select, Static
 
-from db.core import validation as v
-from db.core.errors import ConcurrentEditError, DomainError, FieldError, ValidationErrors
-from db.core.forms import (
+from db.core import (
     DIRECT_DEBIT_REQUIRED,
     FIELDS_BY_NAME,
     REQUIRED,
+    DomainError,
+    FieldError,
+    ValidationErrors,
     clean_admin,
     clean_billing,
     clean_company,
+    visible,
 )
-from db.core.text import visible
+from db.core import validation as v
 from tui.toolkit.db_worker import DbWorkerMixin, still_shown
 from tui.toolkit.dialogs.confirm import ConfirmDialog
-from tui.toolkit.host import HandlersScreenMixin, ScreenMixin, host
+from tui.toolkit.host import HandlersScreenMixin, host
+from tui.toolkit.refusal import BannerMixin, summary
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import (
     FormField,
@@ -43,17 +45,6 @@ CLEANERS: dict[str, Callable[[dict[str, Any]], tuple[dict[str, Any], dict[str, s
     "billing": clean_billing,
     "admin": clean_admin,
 }
-
-
-class BannerMixin(ScreenMixin):
-    """A `#banner` Static under the title: hidden when empty, red for a refusal."""
-
-    def _banner(self, text: str, error: bool = False) -> None:
-        banner = self.query_one("#banner", Static)
-        # Plain text: a refusal may quote a stored value ("« ACME [SA] » est déjà client").
-        banner.update(Content(visible(text, multiline=True)))
-        banner.set_class(error, "-error")
-        banner.display = bool(text)
 
 
 class UnsavedEditsMixin(BannerMixin):
@@ -92,20 +83,14 @@ class UnsavedEditsMixin(BannerMixin):
             reload, "Recharger la fiche et abandonner vos saisies ?", yes="Recharger", no="Annuler"
         )
 
+    @property
+    def CONCURRENT_HINT(self) -> str:  # type: ignore[override]  # noqa: N802 - BannerMixin's class attribute; read only, per screen here (RELOADS)
+        return RELOAD_HINT if self.RELOADS else ""
+
     def _save_refused(self, exc: DomainError) -> None:
         """Errors at their fields (the first one focused), anything else said once in the banner."""
-        if isinstance(exc, ValidationErrors):
-            first = show_errors(self, exc.errors)
-            self._banner(summary(len(exc.errors)), error=True)
-            self._summary_shown = True
-            if first is not None:
-                first.control.focus()
-                first.scroll_visible()
-            return
-        show_errors(self, {})
-        self._summary_shown = False
-        hint = RELOAD_HINT if self.RELOADS and isinstance(exc, ConcurrentEditError) else ""
-        self._banner(exc.message + hint, error=True)
+        self._summary_shown = isinstance(exc, ValidationErrors)
+        self.show_refusal(exc)
 
 
 def _suggested_bic(iban: str) -> str:
@@ -274,10 +259,6 @@ class LiveFieldsMixin(HandlersScreenMixin):
             else:
                 self._summary_shown = False
                 self._banner("")
-
-
-def summary(count: int) -> str:
-    return f"{count} champ(s) à corriger : rien n'a été enregistré."
 
 
 def _is(key: str, name: str) -> bool:

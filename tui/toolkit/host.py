@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from textual.app import App
 from textual.message_pump import MessagePump
 
-from db.core.scope import Scope
+from db.core import Scope
 
 if TYPE_CHECKING:
     from textual.screen import Screen

@@ -12,9 +12,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
-from db.core.errors import DomainError
-from db.documents.storage import write_document
-from db.files.folders import FileEntry, Folder, format_size, list_files
+from db.core import DomainError
+from db.documents import write_document
+from db.files import FileEntry, Folder, format_size, list_files
 from tui.toolkit.dialogs.save_as import SaveAsDialog, person_outbox
 from tui.toolkit.widgets.option_list import OptionList  # Textual's, minus a crash
 

@@ -20,11 +20,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from db.core.errors import DomainError, FieldError
-from db.files.folders import Folder, FolderFile, check_name, inbox, outbox
-from db.files.writes import OutputExists
+from db.core import DomainError, FieldError
+from db.files import Folder, FolderFile, OutputExists, check_name, inbox, outbox
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.refusal import BannerMixin
 
 log = logging.getLogger("myopenip")
 
@@ -45,7 +45,7 @@ def default_export_name(list_name: str, today: dt.date | None = None) -> str:
     return f"{list_name}-{today:%Y-%m-%d}.csv"
 
 
-class SaveAsDialog(DbWorkerMixin, ModalScreen):
+class SaveAsDialog(BannerMixin, DbWorkerMixin, ModalScreen):
     """`save(target, overwrite)` runs in a thread for the name typed; asks before replacing.
 
     `told(result, target)` is the notification once written; the dialog returns the result.
@@ -162,9 +162,11 @@ class SaveAsDialog(DbWorkerMixin, ModalScreen):
         self.app.notify(self.told(result, cast(FolderFile, self.target)), timeout=6)
         self.dismiss(result)
 
+    BANNER = "#save-error"
+
     def _refused(self, exc: DomainError) -> None:
         self.busy = False
-        self._status(exc.message)
+        self.show_refusal(exc)
         if isinstance(exc, OutputExists):
             self.app.push_screen(
                 ConfirmDialog(f"{exc.message}\nLe remplacer ?", yes="Remplacer", no="Garder"),
@@ -181,9 +183,8 @@ class SaveAsDialog(DbWorkerMixin, ModalScreen):
             self.query_one("#save-name", Input).focus()
 
     def _status(self, text: str, busy: bool = False) -> None:
-        status = self.query_one("#save-error", Static)
-        status.update(text)
-        status.set_class(busy, "-busy")
+        self._banner(text, error=not busy)
+        self.query_one(self.BANNER, Static).set_class(busy, "-busy")
 
     @on(Button.Pressed, "#save-cancel")
     def action_cancel(self) -> None:

@@ -7,7 +7,7 @@ from textual.markup import escape
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from db.core.text import visible
+from db.core import visible
 
 
 def card(title: str, *body: Widget, edit: str | None = None) -> Vertical:

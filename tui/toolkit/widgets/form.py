@@ -10,9 +10,8 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
+from db.core import Field, visible
 from db.core import validation as v
-from db.core.forms import Field
-from db.core.text import visible
 from tui.toolkit.widgets.option_list import Select  # Textual's, minus a crash
 
 PHONE_FIELDS = ("phone", "mobile", "fax")

@@ -15,8 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 from textual.widgets.option_list import Option
 
-from db.core.money import LineTotals, format_amount, format_amounts, totals
-from db.quotes.lines import MAX_QUANTITY, QUANTITY_INVALID, parse_quantity
+from db.core import LineTotals, format_amount, format_amounts, totals
+from db.quotes import MAX_QUANTITY, QUANTITY_INVALID, parse_quantity
 from tui.toolkit.widgets.option_list import OptionList  # Textual's, minus a crash
 from tui.toolkit.widgets.record_list import Cell
 

@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
-from db.core.text import visible
+from db.core import visible
 from tui.toolkit.db_worker import DbWorkerMixin
 
 # "Recherche…" only shows if a query takes longer than this: a fast answer costs no extra
