@@ -14,7 +14,7 @@ from db.core import DomainError
 from db.documents import ATTACHABLE_KINDS, ATTACHMENT_LABELS, attach_file, latest_attachments
 from tui.toolkit.dialogs.file_picker import FilePickerScreen
 from tui.toolkit.dialogs.save_as import person_inbox
-from tui.toolkit.host import HandlersScreenMixin, host
+from tui.toolkit.host import HandlersScreenMixin, signed_in
 from tui.toolkit.widgets.card import plain
 
 
@@ -52,7 +52,7 @@ class AttachmentsMixin(HandlersScreenMixin):
         if company_id is not None:
             self.run_db(
                 latest_attachments,
-                host(self.app).scope,
+                signed_in(self.app),
                 company_id,
                 done=self._show_attachments,
                 group="attachments",
@@ -86,7 +86,7 @@ class AttachmentsMixin(HandlersScreenMixin):
             self._banner("Enregistrement du fichier…")
             self.run_db(
                 attach_file,
-                host(self.app).scope,
+                signed_in(self.app),
                 company_id,
                 kind,
                 name,

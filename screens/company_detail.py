@@ -17,7 +17,7 @@ from db.core import validation as v
 from db.quotes import step_label
 from screens.company_forms import BillingEditScreen, CompanyEditScreen
 from tui.toolkit.db_worker import DbWorkerMixin
-from tui.toolkit.host import host
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.widgets.card import card, labelled_lines, plain
 from tui.toolkit.widgets.footer import AppFooter
@@ -119,7 +119,7 @@ class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         self.refresh_detail()
 
     def refresh_detail(self) -> None:
-        self.run_db(load_company, host(self.app).scope, self.company_id, done=self._show)
+        self.run_db(load_company, signed_in(self.app), self.company_id, done=self._show)
 
     # -- showing ----------------------------------------------------------------------------------
     def _show(self, detail) -> None:

@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 from db.companies import CompanyHit, etat_label, search_companies
 from db.core import CompanyKind, visible
 from tui.toolkit.db_worker import DbWorkerMixin
-from tui.toolkit.host import host
+from tui.toolkit.host import signed_in
 from tui.toolkit.widgets.option_list import OptionList  # Textual's, minus a crash
 
 DEBOUNCE_SECONDS = 0.12
@@ -92,7 +92,7 @@ class CompanySelector(DbWorkerMixin, ModalScreen[CompanyHit | None]):
                 then()
 
         self.run_db(
-            search_companies, host(self.app).scope, text, MAX_HITS, done=done, group="selector"
+            search_companies, signed_in(self.app), text, MAX_HITS, done=done, group="selector"
         )
 
     def _show(self, hits: list[CompanyHit], text: str) -> None:

@@ -12,7 +12,7 @@ from db.companies import ContactFilters, count_contacts, list_contacts, load_con
 from db.core import ADMIN_FIELDS
 from db.exchange import export_contacts
 from tui.toolkit.form_screen import RecordFormScreen
-from tui.toolkit.host import host
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormSection
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
@@ -65,7 +65,7 @@ class ContactsScreen(Screen):
         yield Static(
             "[b]Contacts[/b]  ·  Entreprises › GESTION DES ENTREPRISES", classes="screen-title"
         )
-        scope = host(self.app).scope
+        scope = signed_in(self.app)
         yield RecordList(
             COLUMNS,
             FILTERS,

@@ -24,7 +24,7 @@ from db.documents import (
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.form_screen import UnsavedEditsMixin
-from tui.toolkit.host import host
+from tui.toolkit.host import signed_in
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
 
@@ -139,7 +139,7 @@ class CreditorSettingsScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
         self._banner("Enregistrement…")
         self.run_db(
             set_creditor_settings,
-            host(self.app).scope,
+            signed_in(self.app),
             from_form(read_form(self)),
             expected=self.loaded,  # refused if another operator saved meanwhile
             done=self._saved,
@@ -169,7 +169,7 @@ class CreditorSettingsScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
         def answer(yes: bool | None) -> None:
             if yes:
                 self.run_db(
-                    get_creditor_settings, host(self.app).scope.operator_id, done=self._loaded
+                    get_creditor_settings, signed_in(self.app).operator_id, done=self._loaded
                 )
 
         if confirm and self.dirty:

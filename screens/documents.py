@@ -12,7 +12,7 @@ from db.core import format_moment
 from db.documents import DocumentFilters, count_documents, list_documents
 from db.exchange import export_documents
 from tui.toolkit.dialogs.file_picker import WriteDocumentDialog
-from tui.toolkit.host import host
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
@@ -65,7 +65,7 @@ class DocumentsScreen(Screen):
         yield Static(
             "[b]Formulaires[/b]  ·  mandats générés, mandats signés et RIB", classes="screen-title"
         )
-        scope = host(self.app).scope
+        scope = signed_in(self.app)
         yield RecordList(
             COLUMNS,
             FILTERS,

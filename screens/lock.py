@@ -56,7 +56,7 @@ class LockScreen(DbWorkerMixin, ModalScreen[bool]):
         self.query_one("#lock-error", Static).update("Vérification…")
         self.run_db(
             check_password,
-            host(self.app).scope,
+            signed_in(self.app),
             password,
             policy,
             done=self._checked,

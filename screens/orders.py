@@ -28,7 +28,7 @@ from db.orders import (
 )
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
-from tui.toolkit.host import host
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.record_search import register_record_search
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
@@ -239,7 +239,7 @@ class OrdersScreen(DbWorkerMixin, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("[b]Commandes[/b]  ·  commandes des devis signés", classes="screen-title")
-        scope = host(self.app).scope
+        scope = signed_in(self.app)
         yield RecordList(
             COLUMNS,
             FILTERS,

@@ -18,7 +18,7 @@ from db.documents import DocumentFilters, count_documents, list_documents
 from screens.navigation import announce_client
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
-from tui.toolkit.host import host
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.widgets.card import card, labelled_lines, plain
 from tui.toolkit.widgets.footer import AppFooter
@@ -128,10 +128,10 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
             self.refresh_record()
 
     def refresh_record(self) -> None:
-        self.run_db(load_details, host(self.app).scope, self.company_id, done=self._show)
+        self.run_db(load_details, signed_in(self.app), self.company_id, done=self._show)
         self.run_db(
             load_documents,
-            host(self.app).scope,
+            signed_in(self.app),
             self.company_id,
             done=self._show_documents,
             group="documents",
@@ -265,7 +265,7 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
                 version = self.record.versions["company"]
                 self.run_db(
                     convert_to_client,
-                    host(self.app).scope,
+                    signed_in(self.app),
                     self.company_id,
                     version,
                     done=self._converted,

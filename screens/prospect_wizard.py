@@ -19,7 +19,7 @@ from tui.toolkit.db_worker import DbWorkerMixin, still_shown
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.dialogs.file_picker import WriteDocumentDialog
 from tui.toolkit.form_screen import LiveFieldsMixin, UnsavedEditsMixin
-from tui.toolkit.host import host
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormField, fill_form, read_form
@@ -98,7 +98,7 @@ class ProspectWizardScreen(
 
     # -- loading and showing a step ---------------------------------------------------------------
     def _load(self) -> None:
-        self.run_db(load_prospect, host(self.app).scope, self.company_id, done=self._loaded)
+        self.run_db(load_prospect, signed_in(self.app), self.company_id, done=self._loaded)
 
     async def _loaded(self, record) -> None:
         self.record = record
@@ -185,7 +185,7 @@ class ProspectWizardScreen(
         self._banner("Enregistrement…")
         self.run_db(
             STEP_SAVERS[self.step],
-            host(self.app).scope,
+            signed_in(self.app),
             self.company_id,
             read_form(self),
             versions,
@@ -205,7 +205,7 @@ class ProspectWizardScreen(
         if self._generate_after_save:
             self._generate_after_save = False  # stay on step 2, then generate
             self.run_db(
-                load_prospect, host(self.app).scope, self.company_id, done=self._saved_then_generate
+                load_prospect, signed_in(self.app), self.company_id, done=self._saved_then_generate
             )
             return
         next_step = self.step + 1
@@ -292,7 +292,7 @@ class ProspectWizardScreen(
         self._banner("Génération du mandat…")
         self.run_db(
             generate_mandate,
-            host(self.app).scope,
+            signed_in(self.app),
             self.company_id,
             done=self._generated,
             failed=self._document_refused,
@@ -303,7 +303,7 @@ class ProspectWizardScreen(
         self._banner("")
         self.notify(f"Mandat généré : {plain(document.filename)}", timeout=5)
         # The RUM may have just been assigned: show it, and take the billing point's new version.
-        self.run_db(load_prospect, host(self.app).scope, self.company_id, done=self._refresh_rum)
+        self.run_db(load_prospect, signed_in(self.app), self.company_id, done=self._refresh_rum)
         self.app.push_screen(
             WriteDocumentDialog(
                 self.app,

@@ -11,7 +11,7 @@ from textual.widgets import Header, Static
 
 from db.companies import ProspectFilters, page_prospects
 from db.exchange import export_prospects
-from tui.toolkit.host import host
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
@@ -80,7 +80,7 @@ class ProspectsScreen(Screen):
         yield Static(
             "[b]Prospects[/b]  ·  Entreprises › GESTION DES ENTREPRISES", classes="screen-title"
         )
-        scope = host(self.app).scope
+        scope = signed_in(self.app)
         operator = scope.is_operator
         yield RecordList(
             OPERATOR_COLUMNS if operator else COLUMNS,

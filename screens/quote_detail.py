@@ -23,7 +23,7 @@ from db.quotes import (
 )
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
-from tui.toolkit.host import host
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.widgets.card import labelled_lines
 from tui.toolkit.widgets.footer import AppFooter
@@ -107,7 +107,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
 
     # -- showing --------------------------------------------------------------------------------
     def action_reload(self) -> None:
-        self.run_db(get_quote, host(self.app).scope, self.quote_id, done=self._show, group="load")
+        self.run_db(get_quote, signed_in(self.app), self.quote_id, done=self._show, group="load")
 
     def _show(self, detail) -> None:
         self.detail = detail
@@ -190,7 +190,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
             return
         self.run_db(
             move,
-            host(self.app).scope,
+            signed_in(self.app),
             self.quote_id,
             self.detail.lock_version,
             done=self._moved,
@@ -218,7 +218,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
             if yes:
                 self.run_db(
                     new_revision,
-                    host(self.app).scope,
+                    signed_in(self.app),
                     self.quote_id,
                     done=self._revised,
                     failed=self._refused,
@@ -287,7 +287,7 @@ class QuoteLinesDialog(BannerMixin, DbWorkerMixin, ModalScreen[bool]):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        self.run_db(offers, host(self.app).scope, done=self._catalogue, group="catalogue")
+        self.run_db(offers, signed_in(self.app), done=self._catalogue, group="catalogue")
 
     def _catalogue(self, rows) -> None:
         editor = self.query_one(QuoteLinesEditor)
@@ -298,7 +298,7 @@ class QuoteLinesDialog(BannerMixin, DbWorkerMixin, ModalScreen[bool]):
         self.query_one("#banner", Static).display = False
         self.run_db(
             update_lines,
-            host(self.app).scope,
+            signed_in(self.app),
             self.detail.id,
             self.query_one(QuoteLinesEditor).lines,
             self.detail.lock_version,

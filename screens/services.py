@@ -13,7 +13,7 @@ from db.core import crop, format_amount
 from db.exchange import export_services
 from db.orders import ServiceFilters, count_services, list_services, service_totals
 from tui.toolkit.db_worker import DbWorkerMixin
-from tui.toolkit.host import host
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
@@ -70,7 +70,7 @@ class ServicesScreen(DbWorkerMixin, Screen):
             "[b]Mes services[/b]  ·  services souscrits par vos clients, d'après leurs commandes",
             classes="screen-title",
         )
-        scope = host(self.app).scope
+        scope = signed_in(self.app)
         yield RecordList(
             COLUMNS,
             FILTERS,
@@ -106,7 +106,7 @@ class ServicesScreen(DbWorkerMixin, Screen):
     def _load_totals(self) -> None:
         self.run_db(
             service_totals,
-            host(self.app).scope,
+            signed_in(self.app),
             _wanted(self.records.filter_values()),
             done=self._show_totals,
             group="services-totals",
