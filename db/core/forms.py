@@ -22,7 +22,7 @@ class Field:
     name: str
     label: str
     required: bool = False
-    check: Callable[[str], object] | None = None
+    check: Callable[[str], Any] | None = None
     choices: tuple[str, ...] = ()
     kind: str = "text"  # text | select | bool
     column: object = None  # the Peewee field it is stored in: its max_length is the limit

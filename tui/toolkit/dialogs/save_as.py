@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import cast
+from typing import Any, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -73,7 +73,7 @@ class SaveAsDialog(BannerMixin, DbWorkerMixin, ModalScreen):
         title: str,
         summary: str = "",
         what: str = "Nom du fichier",
-        told: Callable[[object, FolderFile], str] | None = None,
+        told: Callable[[Any, FolderFile], str] | None = None,
     ):
         super().__init__()
         self.save = save
