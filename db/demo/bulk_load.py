@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from peewee import AutoField
+from peewee import AutoField, Model
 
 from db.core.database import database_proxy, is_sqlite
 from db.core.models import ALL_MODELS, Sequence
 
 
-def bulk_insert(model, rows: list[dict]) -> None:
+def bulk_insert(model: type[Model], rows: list[dict[str, Any]]) -> None:
     """`model.insert_many(rows).execute()` for rows that all have the same keys, ~10x cheaper.
 
     Peewee builds a query node per value, which costs more than SQLite's whole insert at 100,000

@@ -47,7 +47,7 @@ def check_output_path(path: str | Path, overwrite: bool = False, what: str = "fi
 
 def write_new_file(
     out: Path,
-    fill: Callable[[IO], T],
+    fill: Callable[[IO[Any]], T],
     *,
     overwrite: bool = False,
     text: bool = False,
