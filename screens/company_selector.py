@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
@@ -56,7 +57,7 @@ class CompanySelector(DbWorkerMixin, ModalScreen[CompanyHit | None]):
         self.title_text = title
         self.hits: list[CompanyHit] = []
         self.shown_for = ""  # the text the shown hits were searched for
-        self._timer = None
+        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():

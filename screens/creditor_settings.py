@@ -4,6 +4,7 @@ of their own operator's resellers (each operator has its own; db.documents.credi
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -131,7 +132,7 @@ class CreditorSettingsScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
                 text, error = f"✓ ICS valide : {validate_ics(value)}", False
             except FieldError as exc:
                 text, error = exc.message, True
-        check.first().update(text)
+        cast(Static, check.first()).update(text)
         check.first().set_class(error, "-error")
 
     @on(Button.Pressed, "#save")

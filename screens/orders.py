@@ -16,6 +16,7 @@ from textual.widgets import Button, Header, Input, Static
 
 from db.core import DomainError, FieldError, crop, parse_date_range, visible
 from db.exchange import export_orders
+from db.files import FolderFile
 from db.orders import (
     OrderFilters,
     count_orders,
@@ -82,7 +83,7 @@ def fetch_orders(scope, filters: dict, offset: int, limit: int):
     return list_orders(scope, wanted, offset, limit), count_orders(scope, wanted)
 
 
-def export_filtered(scope, filters: dict, path: str, overwrite: bool) -> int:
+def export_filtered(scope, filters: dict, path: FolderFile, overwrite: bool) -> int:
     if _impossible(filters):
         raise DomainError("Corrigez les filtres avant d'exporter.")
     return export_orders(scope, _wanted(filters), path, overwrite=overwrite)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -163,7 +164,7 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
     @on(DataTable.RowSelected, "#documents-table")
     def _document_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self._write(int(event.row_key.value))
+        self._write(int(cast(str, event.row_key.value)))
 
     def action_write_document(self) -> None:
         table = self.query_one("#documents-table", DataTable)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -240,7 +242,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
     @on(DataTable.RowSelected, "#quote-revisions")
     def _open_revision(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        quote_id = int(event.row_key.value)
+        quote_id = int(cast(str, event.row_key.value))
         if quote_id != self.quote_id:
             self.app.switch_screen(QuoteDetailScreen(quote_id))
 

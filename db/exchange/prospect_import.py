@@ -20,7 +20,7 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from db.companies.editing import company_columns, site_columns
 from db.core import audit
@@ -206,7 +206,7 @@ class _Row:
     values: dict
 
 
-def _read_text(stream: BinaryIO) -> str:
+def _read_text(stream: IO[bytes]) -> str:
     """The stream's content as text, at most MAX_IMPORT_BYTES read (stdin has no size)."""
     try:
         data = stream.read(MAX_IMPORT_BYTES + 1)
@@ -227,7 +227,7 @@ def _read_text(stream: BinaryIO) -> str:
         ) from None
 
 
-def _read_rows(stream: BinaryIO, report: ImportReport) -> list[_Row]:
+def _read_rows(stream: IO[bytes], report: ImportReport) -> list[_Row]:
     """Every data row cleaned by the wizard's rules; refused rows go straight to the report."""
     text = _read_text(stream)
     if "\0" in text:
@@ -355,7 +355,7 @@ _IMPORT_LOCK = 0x4D594950  # PostgreSQL advisory lock: one import per owner at a
 
 
 def import_prospects(
-    scope: Scope, stream: BinaryIO, name: str, reseller_id: int | None = None
+    scope: Scope, stream: IO[bytes], name: str, reseller_id: int | None = None
 ) -> ImportReport:
     """Import the prospects of a CSV read from `stream` (see the module's docstring).
 
