@@ -10,12 +10,9 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from db.core.models import AuditLog
-
-if TYPE_CHECKING:
-    from db.core.scope import Scope
 
 # An IBAN however it is spelt: any case; compact or in groups of four separated by blanks of
 # any kind (space, tab, no-break and narrow no-break space...), dashes or dots. Country, key,
@@ -92,7 +89,7 @@ def _clean(key: str, value: Any) -> Any:
 
 
 def record(
-    scope: Scope | None,
+    scope: object,  # a Scope, or anything with `user_id` and `login` (read if present)
     action: str,
     entity: str = "",
     entity_id: int | None = None,
@@ -111,7 +108,7 @@ def record(
 
 
 def record_many(
-    scope: Scope | None, action: str, entity: str, entity_ids: list[int], **details: Any
+    scope: object, action: str, entity: str, entity_ids: list[int], **details: Any
 ) -> None:
     """One audit row per id, the same as `record` would write, in one statement per 100."""
     details = {key: _clean(key, value) for key, value in details.items()}

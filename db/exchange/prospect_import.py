@@ -18,9 +18,10 @@ import io
 import os
 import stat
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, cast
 
 from db.companies.editing import company_columns, site_columns
 from db.core import audit
@@ -129,7 +130,7 @@ def owner_choices(scope: Scope) -> list[tuple[int, str]]:
         .where((Company.kind == CompanyKind.RESELLER) & (Company.operator == scope.company_id))
         .order_by(Company.search_name, Company.id)
     )
-    return [(cid, name) for cid, name in query.tuples()]
+    return [(cid, name) for cid, name in cast(Iterable[tuple[int, str]], query.tuples())]
 
 
 def _owner(scope: Scope, reseller_id: int | None) -> _Owner:
@@ -316,7 +317,7 @@ def _key(values: dict) -> tuple:
 
 def _keys(values: dict) -> list[tuple]:
     """Every key a later row could match this one by (its SIREN even when it has a SIRET)."""
-    keys = [("name", fold(values["name"]), values["site_postcode"])]
+    keys: list[tuple[Any, ...]] = [("name", fold(values["name"]), values["site_postcode"])]
     if values["siren"]:
         keys.append(("siren", values["siren"]))
     if values["siret"]:
@@ -336,7 +337,7 @@ def _existing(owner: _Owner, keys: set[tuple]) -> dict[tuple, int]:
         wanted = sorted(k[1] for k in keys if k[0] == kind)
         for chunk in _chunks(wanted):
             query = Company.select(Company.id, column).where(owner.condition() & column.in_(chunk))
-            for cid, value in query.order_by(Company.id).tuples():
+            for cid, value in cast(Iterable[tuple[int, str]], query.order_by(Company.id).tuples()):
                 found.setdefault((kind, value), cid)
     names = sorted({k[1] for k in keys if k[0] == "name"})
     for chunk in _chunks(names):
@@ -346,7 +347,7 @@ def _existing(owner: _Owner, keys: set[tuple]) -> dict[tuple, int]:
             .where(owner.condition() & Company.search_name.in_(chunk))
             .order_by(Company.id)
         )
-        for cid, search_name, postcode in query.tuples():
+        for cid, search_name, postcode in cast(Iterable[tuple[int, str, str]], query.tuples()):
             found.setdefault(("name", search_name, postcode), cid)
     return found
 
