@@ -41,6 +41,9 @@ def main(argv: list[str]) -> int:
         lint = subprocess.call([str(BIN / "ruff"), "check", "."])
         if lint:
             return lint
+        types = subprocess.call([str(BIN / "mypy")])  # [tool.mypy] in pyproject.toml
+        if types:
+            return types
         return subprocess.call([str(BIN / "pytest"), "-n", "2", "-p", "no:cacheprovider", *rest])
     if command == "bench":
         return subprocess.call([str(BIN / "python"), "-m", "bench.run", *rest])

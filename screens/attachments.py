@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
 from textual import on
 from textual.containers import Horizontal
-from textual.message_pump import MessagePump
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static
 
@@ -12,6 +14,7 @@ from db.core import DomainError
 from db.documents import ATTACHABLE_KINDS, ATTACHMENT_LABELS, attach_file, latest_attachments
 from tui.toolkit.dialogs.file_picker import FilePickerScreen
 from tui.toolkit.dialogs.save_as import person_inbox
+from tui.toolkit.host import HandlersScreenMixin, signed_in
 from tui.toolkit.widgets.card import plain
 
 
@@ -28,10 +31,18 @@ def attachment_row(kind: str, *extra: Widget) -> Horizontal:
 
 
 # A MessagePump (the base of every screen) so that Textual registers this mixin's @on handlers.
-class AttachmentsMixin(MessagePump):
+class AttachmentsMixin(HandlersScreenMixin):
     """Joindre… (or the `attach('mandat_signe')` / `attach('rib')` actions) picks a PDF of the inbox
     and files it for the company `_attachments_company()` names; None while there is none.
     For a screen with DbWorkerMixin and a banner (tui.toolkit.form_screen.BannerMixin)."""
+
+    if TYPE_CHECKING:  # BannerMixin's and DbWorkerMixin's, mixed in by the same screens
+
+        def _banner(self, text: str, error: bool = False) -> None: ...
+
+        def show_refusal(self, exc: DomainError, errors: dict[str, str] | None = None) -> None: ...
+
+        def run_db(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None: ...
 
     def _attachments_company(self) -> int | None:
         raise NotImplementedError
@@ -41,7 +52,7 @@ class AttachmentsMixin(MessagePump):
         if company_id is not None:
             self.run_db(
                 latest_attachments,
-                self.app.scope,
+                signed_in(self.app),
                 company_id,
                 done=self._show_attachments,
                 group="attachments",
@@ -53,7 +64,7 @@ class AttachmentsMixin(MessagePump):
             if not found:
                 return  # the rows are gone meanwhile (the wizard moved to another step)
             row = latest.get(kind)
-            found.first().update(
+            cast(Static, found.first()).update(
                 f"{plain(row.filename)} [dim]({row.size_label}, {row.date_label})[/dim]"
                 if row
                 else "[dim]aucun fichier[/dim]"
@@ -61,7 +72,7 @@ class AttachmentsMixin(MessagePump):
 
     @on(Button.Pressed, "#attach-mandat_signe, #attach-rib")
     def _attach_pressed(self, event: Button.Pressed) -> None:
-        self.action_attach(event.button.id.removeprefix("attach-"))
+        self.action_attach(cast(str, event.button.id).removeprefix("attach-"))
 
     def action_attach(self, kind: str) -> None:
         company_id = self._attachments_company()
@@ -75,7 +86,7 @@ class AttachmentsMixin(MessagePump):
             self._banner("Enregistrement du fichier…")
             self.run_db(
                 attach_file,
-                self.app.scope,
+                signed_in(self.app),
                 company_id,
                 kind,
                 name,

@@ -23,6 +23,7 @@ from db.quotes import (
 )
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog, MessageDialog
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
@@ -102,7 +103,7 @@ class OfferDialog(BannerMixin, DbWorkerMixin, ModalScreen[int | None]):
         self._banner("Enregistrement…")
         self.run_db(
             save_offer,
-            self.app.scope,
+            signed_in(self.app),
             record.id if record else None,
             read_form(self),
             record.lock_version if record else None,
@@ -151,14 +152,14 @@ class CatalogueScreen(DbWorkerMixin, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="catalogue-title", classes="screen-title")
-        scope = self.app.scope
+        scope = signed_in(self.app)
         yield RecordList(
             COLUMNS,
             FILTERS,
             fetch=lambda f, o, n: fetch_offers(scope, f, o, n),
             to_cells=offer_cells,
             row_key=lambda r: r.id,
-            page_size=self.app.settings.page_size,
+            page_size=host(self.app).settings.page_size,
             empty_text="Aucune offre ne correspond aux filtres.",
             open_label="Modifier" if scope.is_operator else "Détail",
             export=lambda f, path, overwrite: export_offers(
@@ -170,7 +171,7 @@ class CatalogueScreen(DbWorkerMixin, Screen):
 
     @property
     def staff(self) -> bool:
-        return self.app.scope.is_operator
+        return signed_in(self.app).is_operator
 
     @property
     def records(self) -> RecordList:
@@ -213,7 +214,7 @@ class CatalogueScreen(DbWorkerMixin, Screen):
             self._open(int(key))
 
     def _open(self, offer_id: int) -> None:
-        self.run_db(get_offer, self.app.scope, offer_id, done=self._show_offer)
+        self.run_db(get_offer, signed_in(self.app), offer_id, done=self._show_offer)
 
     def _show_offer(self, record) -> None:
         if self.staff:
@@ -240,7 +241,7 @@ class CatalogueScreen(DbWorkerMixin, Screen):
     def action_retire(self) -> None:
         key = self.records.current_key
         if key is not None:
-            self.run_db(get_offer, self.app.scope, int(key), done=self._confirm_retire)
+            self.run_db(get_offer, signed_in(self.app), int(key), done=self._confirm_retire)
 
     def _confirm_retire(self, record) -> None:
         if record.retired:
@@ -257,7 +258,7 @@ class CatalogueScreen(DbWorkerMixin, Screen):
             if confirmed:
                 self.run_db(
                     set_retired,
-                    self.app.scope,
+                    signed_in(self.app),
                     record.id,
                     not record.retired,
                     record.lock_version,

@@ -22,6 +22,7 @@ from screens.attachments import AttachmentsMixin, attachment_row
 from screens.navigation import announce_client
 from tui.toolkit.db_worker import DbWorkerMixin, still_shown
 from tui.toolkit.form_screen import LiveFieldsMixin, UnsavedEditsMixin
+from tui.toolkit.host import signed_in
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormField, FormSection, fill_form, read_form
@@ -124,7 +125,11 @@ class ClientAccountScreen(
         rum.placeholder = "généré si laissé vide"
         self._banner("Chargement…")
         self.run_db(
-            load_form, self.app.scope, self.quote_id, done=self._loaded, failed=self._load_refused
+            load_form,
+            signed_in(self.app),
+            self.quote_id,
+            done=self._loaded,
+            failed=self._load_refused,
         )
 
     def _loaded(self, result) -> None:
@@ -184,7 +189,7 @@ class ClientAccountScreen(
         self._banner("Enregistrement…")
         self.run_db(
             create_client_account,
-            self.app.scope,
+            signed_in(self.app),
             self.quote_id,
             parts["billing"],
             parts["ident"],

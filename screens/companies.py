@@ -12,6 +12,7 @@ from db.companies import CompanyFilters, count_companies, list_companies
 from db.core import CompanyKind, visible
 from db.exchange import COMPANY_LISTS, export_companies
 from screens.navigation import open_company
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.record_search import register_record_search
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
@@ -55,14 +56,14 @@ class CompanyListScreen(Screen):
             f"[b]{self.LABEL}[/b]  ·  Entreprises › GESTION DES ENTREPRISES",
             classes="screen-title",
         )
-        scope, kind = self.app.scope, self.KIND
+        scope, kind = signed_in(self.app), self.KIND
         yield RecordList(
             self.COLUMNS,
             self.FILTERS,
             fetch=lambda f, o, n: fetch_companies(scope, kind, f, o, n),
             to_cells=self.cells,
             row_key=lambda r: r.id,
-            page_size=self.app.settings.page_size,
+            page_size=host(self.app).settings.page_size,
             empty_text=self.EMPTY,
             open_label="Détail",
             export=lambda f, path, overwrite: export_companies(

@@ -17,6 +17,7 @@ from db.core import validation as v
 from db.quotes import step_label
 from screens.company_forms import BillingEditScreen, CompanyEditScreen
 from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.widgets.card import card, labelled_lines, plain
 from tui.toolkit.widgets.footer import AppFooter
@@ -118,7 +119,7 @@ class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         self.refresh_detail()
 
     def refresh_detail(self) -> None:
-        self.run_db(load_company, self.app.scope, self.company_id, done=self._show)
+        self.run_db(load_company, signed_in(self.app), self.company_id, done=self._show)
 
     # -- showing ----------------------------------------------------------------------------------
     def _show(self, detail) -> None:
@@ -264,10 +265,10 @@ class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
 
     def action_new_contact(self) -> None:
         if self.check_action("new_contact", ()):
-            self.app.open_screen("contact_form", self.company_id, None)
+            host(self.app).open_screen("contact_form", self.company_id, None)
 
     def _edit_prospect(self, step: int) -> None:
-        self.app.open_screen("prospect_wizard", self.company_id, step)
+        host(self.app).open_screen("prospect_wizard", self.company_id, step)
 
     def _current_key(self, key: str) -> int | None:
         table = self.query_one(f"#{key}-table", DataTable)
@@ -284,6 +285,6 @@ class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         if table_id == "billing-table":
             self.action_edit_billing(key)
         elif table_id == "contacts-table" and self.check_action("new_contact", ()):
-            self.app.open_screen("contact_form", self.company_id, key)
+            host(self.app).open_screen("contact_form", self.company_id, key)
         elif table_id == "quotes-table":
-            self.app.open_screen("quote_detail", key)
+            host(self.app).open_screen("quote_detail", key)

@@ -8,12 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
 from db.companies import CompanyHit, etat_label, search_companies
 from db.core import CompanyKind, visible
 from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.host import signed_in
 from tui.toolkit.widgets.option_list import OptionList  # Textual's, minus a crash
 
 DEBOUNCE_SECONDS = 0.12
@@ -55,7 +57,7 @@ class CompanySelector(DbWorkerMixin, ModalScreen[CompanyHit | None]):
         self.title_text = title
         self.hits: list[CompanyHit] = []
         self.shown_for = ""  # the text the shown hits were searched for
-        self._timer = None
+        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -90,7 +92,9 @@ class CompanySelector(DbWorkerMixin, ModalScreen[CompanyHit | None]):
             if then is not None:
                 then()
 
-        self.run_db(search_companies, self.app.scope, text, MAX_HITS, done=done, group="selector")
+        self.run_db(
+            search_companies, signed_in(self.app), text, MAX_HITS, done=done, group="selector"
+        )
 
     def _show(self, hits: list[CompanyHit], text: str) -> None:
         self.hits = list(hits)

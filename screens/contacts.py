@@ -12,6 +12,7 @@ from db.companies import ContactFilters, count_contacts, list_contacts, load_con
 from db.core import ADMIN_FIELDS
 from db.exchange import export_contacts
 from tui.toolkit.form_screen import RecordFormScreen
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormSection
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
@@ -64,14 +65,14 @@ class ContactsScreen(Screen):
         yield Static(
             "[b]Contacts[/b]  ·  Entreprises › GESTION DES ENTREPRISES", classes="screen-title"
         )
-        scope = self.app.scope
+        scope = signed_in(self.app)
         yield RecordList(
             COLUMNS,
             FILTERS,
             fetch=lambda f, o, n: fetch_contacts(scope, f, o, n),
             to_cells=contact_cells,
             row_key=lambda r: r.id,
-            page_size=self.app.settings.page_size,
+            page_size=host(self.app).settings.page_size,
             empty_text="Aucun contact ne correspond aux filtres.",
             open_label="Éditer",
             export=lambda f, path, overwrite: export_contacts(
@@ -106,7 +107,7 @@ class ContactsScreen(Screen):
             if hit is not None:
                 self.app.push_screen(ContactFormScreen(hit.id, None))
 
-        self.app.open_screen(
+        host(self.app).open_screen(
             "company_selector", "Nouveau contact : choisissez l'entreprise", callback=picked
         )
 

@@ -4,6 +4,7 @@ of their own operator's resellers (each operator has its own; db.documents.credi
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,6 +25,7 @@ from db.documents import (
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.form_screen import UnsavedEditsMixin
+from tui.toolkit.host import signed_in
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
 
@@ -130,7 +132,7 @@ class CreditorSettingsScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
                 text, error = f"✓ ICS valide : {validate_ics(value)}", False
             except FieldError as exc:
                 text, error = exc.message, True
-        check.first().update(text)
+        cast(Static, check.first()).update(text)
         check.first().set_class(error, "-error")
 
     @on(Button.Pressed, "#save")
@@ -138,7 +140,7 @@ class CreditorSettingsScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
         self._banner("Enregistrement…")
         self.run_db(
             set_creditor_settings,
-            self.app.scope,
+            signed_in(self.app),
             from_form(read_form(self)),
             expected=self.loaded,  # refused if another operator saved meanwhile
             done=self._saved,
@@ -167,7 +169,9 @@ class CreditorSettingsScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
     def action_reload(self, confirm: bool = True) -> None:
         def answer(yes: bool | None) -> None:
             if yes:
-                self.run_db(get_creditor_settings, self.app.scope.operator_id, done=self._loaded)
+                self.run_db(
+                    get_creditor_settings, signed_in(self.app).operator_id, done=self._loaded
+                )
 
         if confirm and self.dirty:
             self.app.push_screen(

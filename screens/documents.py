@@ -12,6 +12,7 @@ from db.core import format_moment
 from db.documents import DocumentFilters, count_documents, list_documents
 from db.exchange import export_documents
 from tui.toolkit.dialogs.file_picker import WriteDocumentDialog
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
@@ -64,14 +65,14 @@ class DocumentsScreen(Screen):
         yield Static(
             "[b]Formulaires[/b]  ·  mandats générés, mandats signés et RIB", classes="screen-title"
         )
-        scope = self.app.scope
+        scope = signed_in(self.app)
         yield RecordList(
             COLUMNS,
             FILTERS,
             fetch=lambda f, o, n: fetch_documents(scope, f, o, n),
             to_cells=document_cells,
             row_key=lambda r: r.id,
-            page_size=self.app.settings.page_size,
+            page_size=host(self.app).settings.page_size,
             empty_text="Aucun document ne correspond aux filtres.",
             open_label="Écrire le fichier",
             export=lambda f, path, overwrite: export_documents(

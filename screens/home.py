@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static, Tree
 
 from db.core import visible
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
 
@@ -37,7 +38,7 @@ class HomeScreen(Screen):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        scope = self.app.scope
+        scope = signed_in(self.app)
         portal = "MB / Opérateur" if scope.is_operator else "Revendeur"
         self.sub_title = visible(f"{scope.login} · {portal}")
         self.query_one("#home-welcome", Static).update(
@@ -77,4 +78,4 @@ class HomeScreen(Screen):
     @on(Tree.NodeSelected)
     def _open(self, event: Tree.NodeSelected) -> None:
         if event.node.data:
-            self.app.open_place(event.node.data)
+            host(self.app).open_place(event.node.data)

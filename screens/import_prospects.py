@@ -19,6 +19,7 @@ from db.files import Folder, check_name, open_file
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.file_picker import FilePickerScreen
 from tui.toolkit.dialogs.save_as import person_inbox
+from tui.toolkit.host import signed_in
 from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.option_list import Select  # Textual's, minus a crash
@@ -81,7 +82,7 @@ class ImportProspectsScreen(BannerMixin, DbWorkerMixin, Screen):
                     id="import-path",
                     compact=True,
                 )
-            if self.app.scope.is_operator:
+            if signed_in(self.app).is_operator:
                 with Horizontal(classes="import-row"):
                     yield Label("Ambassadeur propriétaire", classes="import-caption")
                     yield Select(
@@ -102,8 +103,8 @@ class ImportProspectsScreen(BannerMixin, DbWorkerMixin, Screen):
         table.add_column("Détail", key="detail", width=44)
         table.display = False
         self.query_one("#import-path", Input).focus()
-        if self.app.scope.is_operator:
-            self.run_db(owner_choices, self.app.scope, done=self._owners)
+        if signed_in(self.app).is_operator:
+            self.run_db(owner_choices, signed_in(self.app), done=self._owners)
 
     def _owners(self, choices: list[tuple[int, str]]) -> None:
         self.query_one("#import-owner", Select).set_options(
@@ -130,7 +131,7 @@ class ImportProspectsScreen(BannerMixin, DbWorkerMixin, Screen):
         self._status("Import en cours…")
         self.run_db(
             run_import,
-            self.app.scope,
+            signed_in(self.app),
             person_inbox(self.app),
             name,
             self._owner(),

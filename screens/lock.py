@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from db.accounts import LOGIN_FAILED, LoginPolicy, check_password
 from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
 
@@ -27,7 +28,7 @@ class LockScreen(DbWorkerMixin, ModalScreen[bool]):
     ]
 
     def compose(self) -> ComposeResult:
-        scope = self.app.scope
+        scope = signed_in(self.app)
         with Vertical(id="lock-box"):
             yield Label("Session verrouillée", id="lock-title")
             yield Static(
@@ -50,11 +51,16 @@ class LockScreen(DbWorkerMixin, ModalScreen[bool]):
         password = self.query_one("#lock-password", Input).value
         if not password:
             return
-        settings = self.app.settings
+        settings = host(self.app).settings
         policy = LoginPolicy.from_settings(settings)
         self.query_one("#lock-error", Static).update("Vérification…")
         self.run_db(
-            check_password, self.app.scope, password, policy, done=self._checked, group="unlock"
+            check_password,
+            signed_in(self.app),
+            password,
+            policy,
+            done=self._checked,
+            group="unlock",
         )
 
     def _checked(self, ok: bool) -> None:

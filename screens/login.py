@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Label, Static, Tab, Tabs
 
 from db.core import DomainError, Portal
 from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.host import host
 from tui.toolkit.widgets.footer import AppFooter
 
 PORTALS = (
@@ -68,12 +69,12 @@ class LoginScreen(DbWorkerMixin, Screen):
             tabs.can_focus = False
             yield tabs
             yield Label("Login", classes="caption")
-            fixed = self.app.settings.ssh_login
+            fixed = host(self.app).settings.ssh_login
             login = Input(fixed, id="login", compact=True, disabled=bool(fixed))
             yield login
             if fixed:
                 # Over SSH the key says who connects: only that person's password is asked.
-                self.AUTO_FOCUS = "#password"
+                self.AUTO_FOCUS = "#password"  # type: ignore[misc]  # this screen only: Textual declares it a ClassVar
                 yield Static(
                     f"[dim]Connexion par clé SSH ({self._key_label()})[/dim]", id="login-key"
                 )
@@ -81,16 +82,16 @@ class LoginScreen(DbWorkerMixin, Screen):
             yield Input(id="password", password=True, compact=True)
             yield Static("", id="login-error")
             yield Button("✓ Valider", id="validate", variant="primary", compact=True)
-            if self.app.demo_banner:
-                yield Static(self.app.demo_banner, id="demo-banner")
+            if host(self.app).demo_banner:
+                yield Static(host(self.app).demo_banner, id="demo-banner")
         yield AppFooter()
 
     def _key_label(self) -> str:
-        source = self.app.settings.ssh_key
+        source = host(self.app).settings.ssh_key
         return source.removeprefix("key:") if source.startswith("key:") else source
 
     def on_mount(self) -> None:
-        settings = self.app.settings
+        settings = host(self.app).settings
         if settings.ssh_portal == Portal.OPERATOR:
             self.query_one(Tabs).active = PORTALS[1][0]
         if settings.ssh_login and settings.ssh_key_only:
@@ -121,7 +122,7 @@ class LoginScreen(DbWorkerMixin, Screen):
     @on(Input.Submitted, "#password")
     @on(Button.Pressed, "#validate")
     def submit(self) -> None:
-        login = self.app.settings.ssh_login or self.query_one("#login", Input).value
+        login = host(self.app).settings.ssh_login or self.query_one("#login", Input).value
         password = self.query_one("#password", Input).value
         self.query_one("#login-error", Static).update("Vérification…")
         self.run_db(
@@ -129,14 +130,14 @@ class LoginScreen(DbWorkerMixin, Screen):
             login,
             password,
             self.portal,
-            self.app.settings,
+            host(self.app).settings,
             done=self._success,
             failed=self._failure,
             group="login",
         )
 
     def _success(self, scope) -> None:
-        self.app.logged_in(scope)
+        host(self.app).logged_in(scope)
 
     def _failure(self, exc: DomainError) -> None:
         self.query_one("#login-error", Static).update(exc.message)

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Header, Static
 from db.core import format_amount
 from db.orders import get_order
 from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.card import labelled_lines, plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Cell
@@ -59,7 +60,7 @@ class OrderDetailScreen(DbWorkerMixin, Screen):
         table = self.query_one("#order-lines", DataTable)
         for key, label in LINE_COLUMNS:
             table.add_column(label, key=key)
-        self.run_db(get_order, self.app.scope, self.order_id, done=self._show)
+        self.run_db(get_order, signed_in(self.app), self.order_id, done=self._show)
 
     def _show(self, order) -> None:
         self.order = order
@@ -99,4 +100,6 @@ class OrderDetailScreen(DbWorkerMixin, Screen):
 
     def action_services(self) -> None:
         if self.order is not None:
-            self.app.open_place("services", client=self.order.client_number or self.order.client)
+            host(self.app).open_place(
+                "services", client=self.order.client_number or self.order.client
+            )

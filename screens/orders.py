@@ -16,6 +16,7 @@ from textual.widgets import Button, Header, Input, Static
 
 from db.core import DomainError, FieldError, crop, parse_date_range, visible
 from db.exchange import export_orders
+from db.files import FolderFile
 from db.orders import (
     OrderFilters,
     count_orders,
@@ -28,6 +29,7 @@ from db.orders import (
 )
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.record_search import register_record_search
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
@@ -81,7 +83,7 @@ def fetch_orders(scope, filters: dict, offset: int, limit: int):
     return list_orders(scope, wanted, offset, limit), count_orders(scope, wanted)
 
 
-def export_filtered(scope, filters: dict, path: str, overwrite: bool) -> int:
+def export_filtered(scope, filters: dict, path: FolderFile, overwrite: bool) -> int:
     if _impossible(filters):
         raise DomainError("Corrigez les filtres avant d'exporter.")
     return export_orders(scope, _wanted(filters), path, overwrite=overwrite)
@@ -238,14 +240,14 @@ class OrdersScreen(DbWorkerMixin, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("[b]Commandes[/b]  ·  commandes des devis signés", classes="screen-title")
-        scope = self.app.scope
+        scope = signed_in(self.app)
         yield RecordList(
             COLUMNS,
             FILTERS,
             fetch=lambda f, o, n: fetch_orders(scope, f, o, n),
             to_cells=order_cells,
             row_key=lambda r: r.id,
-            page_size=self.app.settings.page_size,
+            page_size=host(self.app).settings.page_size,
             empty_text="Aucune commande ne correspond aux filtres.",
             open_label="Détail",
             table_options={"cell_padding": 0},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,6 +19,7 @@ from db.documents import DocumentFilters, count_documents, list_documents
 from screens.navigation import announce_client
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.widgets.card import card, labelled_lines, plain
 from tui.toolkit.widgets.footer import AppFooter
@@ -127,10 +129,10 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
             self.refresh_record()
 
     def refresh_record(self) -> None:
-        self.run_db(load_details, self.app.scope, self.company_id, done=self._show)
+        self.run_db(load_details, signed_in(self.app), self.company_id, done=self._show)
         self.run_db(
             load_documents,
-            self.app.scope,
+            signed_in(self.app),
             self.company_id,
             done=self._show_documents,
             group="documents",
@@ -162,7 +164,7 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
     @on(DataTable.RowSelected, "#documents-table")
     def _document_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self._write(int(event.row_key.value))
+        self._write(int(cast(str, event.row_key.value)))
 
     def action_write_document(self) -> None:
         table = self.query_one("#documents-table", DataTable)
@@ -251,7 +253,7 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
         self.action_edit(3)
 
     def action_edit(self, step: int) -> None:
-        self.app.open_screen("prospect_wizard", self.company_id, step)
+        host(self.app).open_screen("prospect_wizard", self.company_id, step)
 
     @on(Button.Pressed, "#transform")
     def action_transform(self) -> None:
@@ -264,7 +266,7 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
                 version = self.record.versions["company"]
                 self.run_db(
                     convert_to_client,
-                    self.app.scope,
+                    signed_in(self.app),
                     self.company_id,
                     version,
                     done=self._converted,

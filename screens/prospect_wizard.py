@@ -19,6 +19,7 @@ from tui.toolkit.db_worker import DbWorkerMixin, still_shown
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.dialogs.file_picker import WriteDocumentDialog
 from tui.toolkit.form_screen import LiveFieldsMixin, UnsavedEditsMixin
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormField, fill_form, read_form
@@ -97,7 +98,7 @@ class ProspectWizardScreen(
 
     # -- loading and showing a step ---------------------------------------------------------------
     def _load(self) -> None:
-        self.run_db(load_prospect, self.app.scope, self.company_id, done=self._loaded)
+        self.run_db(load_prospect, signed_in(self.app), self.company_id, done=self._loaded)
 
     async def _loaded(self, record) -> None:
         self.record = record
@@ -184,7 +185,7 @@ class ProspectWizardScreen(
         self._banner("Enregistrement…")
         self.run_db(
             STEP_SAVERS[self.step],
-            self.app.scope,
+            signed_in(self.app),
             self.company_id,
             read_form(self),
             versions,
@@ -204,12 +205,12 @@ class ProspectWizardScreen(
         if self._generate_after_save:
             self._generate_after_save = False  # stay on step 2, then generate
             self.run_db(
-                load_prospect, self.app.scope, self.company_id, done=self._saved_then_generate
+                load_prospect, signed_in(self.app), self.company_id, done=self._saved_then_generate
             )
             return
         next_step = self.step + 1
         if next_step >= 4:
-            self.app.open_screen("prospect_details", self.company_id, replace=True)
+            host(self.app).open_screen("prospect_details", self.company_id, replace=True)
             return
         self.step = next_step
         self._load()
@@ -229,7 +230,7 @@ class ProspectWizardScreen(
 
     def _step_keys_hint(self) -> str:
         """'F6…F9 : étapes 1 à 4', or the keys config.toml gave them."""
-        keymap = self.app.settings.keymap
+        keymap = host(self.app).settings.keymap
         keys = [
             key_name(keymap.get(f"wizard.step_{n}", f"f{5 + n}").split(",")[0])
             for n in (1, 2, 3, 4)
@@ -250,7 +251,7 @@ class ProspectWizardScreen(
 
     def _go_to(self, step: int) -> None:
         if step >= 4:
-            self.app.open_screen("prospect_details", self.company_id, replace=True)
+            host(self.app).open_screen("prospect_details", self.company_id, replace=True)
             return
         self.step = step
         self._load()
@@ -291,7 +292,7 @@ class ProspectWizardScreen(
         self._banner("Génération du mandat…")
         self.run_db(
             generate_mandate,
-            self.app.scope,
+            signed_in(self.app),
             self.company_id,
             done=self._generated,
             failed=self._document_refused,
@@ -302,7 +303,7 @@ class ProspectWizardScreen(
         self._banner("")
         self.notify(f"Mandat généré : {plain(document.filename)}", timeout=5)
         # The RUM may have just been assigned: show it, and take the billing point's new version.
-        self.run_db(load_prospect, self.app.scope, self.company_id, done=self._refresh_rum)
+        self.run_db(load_prospect, signed_in(self.app), self.company_id, done=self._refresh_rum)
         self.app.push_screen(
             WriteDocumentDialog(
                 self.app,

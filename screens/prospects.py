@@ -11,6 +11,7 @@ from textual.widgets import Header, Static
 
 from db.companies import ProspectFilters, page_prospects
 from db.exchange import export_prospects
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
@@ -79,7 +80,7 @@ class ProspectsScreen(Screen):
         yield Static(
             "[b]Prospects[/b]  ·  Entreprises › GESTION DES ENTREPRISES", classes="screen-title"
         )
-        scope = self.app.scope
+        scope = signed_in(self.app)
         operator = scope.is_operator
         yield RecordList(
             OPERATOR_COLUMNS if operator else COLUMNS,
@@ -87,7 +88,7 @@ class ProspectsScreen(Screen):
             fetch=lambda f, o, n: fetch_prospects(scope, f, o, n),
             to_cells=operator_prospect_cells if operator else prospect_cells,
             row_key=lambda r: r.id,
-            page_size=self.app.settings.page_size,
+            page_size=host(self.app).settings.page_size,
             empty_text="Aucun prospect ne correspond aux filtres.",
             open_label="Reprendre >",
             export=lambda f, path, overwrite: export_prospects(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -23,6 +25,7 @@ from db.quotes import (
 )
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.widgets.card import labelled_lines
 from tui.toolkit.widgets.footer import AppFooter
@@ -106,7 +109,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
 
     # -- showing --------------------------------------------------------------------------------
     def action_reload(self) -> None:
-        self.run_db(get_quote, self.app.scope, self.quote_id, done=self._show, group="load")
+        self.run_db(get_quote, signed_in(self.app), self.quote_id, done=self._show, group="load")
 
     def _show(self, detail) -> None:
         self.detail = detail
@@ -189,7 +192,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
             return
         self.run_db(
             move,
-            self.app.scope,
+            signed_in(self.app),
             self.quote_id,
             self.detail.lock_version,
             done=self._moved,
@@ -225,7 +228,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
             if yes:
                 self.run_db(
                     new_revision,
-                    self.app.scope,
+                    signed_in(self.app),
                     self.quote_id,
                     done=self._revised,
                     failed=self._refused,
@@ -247,7 +250,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
     @on(DataTable.RowSelected, "#quote-revisions")
     def _open_revision(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        quote_id = int(event.row_key.value)
+        quote_id = int(cast(str, event.row_key.value))
         if quote_id != self.quote_id:
             self.app.switch_screen(QuoteDetailScreen(quote_id))
 
@@ -261,7 +264,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
     def action_client_account(self) -> None:
         if self.detail is None or not self.detail.can_create_client_account:
             return
-        self.app.open_screen("client_account", self.quote_id)
+        host(self.app).open_screen("client_account", self.quote_id)
 
     def action_order(self) -> None:
         if self.detail is None:
@@ -294,7 +297,7 @@ class QuoteLinesDialog(BannerMixin, DbWorkerMixin, ModalScreen[bool]):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        self.run_db(offers, self.app.scope, done=self._catalogue, group="catalogue")
+        self.run_db(offers, signed_in(self.app), done=self._catalogue, group="catalogue")
 
     def _catalogue(self, rows) -> None:
         editor = self.query_one(QuoteLinesEditor)
@@ -305,7 +308,7 @@ class QuoteLinesDialog(BannerMixin, DbWorkerMixin, ModalScreen[bool]):
         self.query_one("#banner", Static).display = False
         self.run_db(
             update_lines,
-            self.app.scope,
+            signed_in(self.app),
             self.detail.id,
             self.query_one(QuoteLinesEditor).lines,
             self.detail.lock_version,

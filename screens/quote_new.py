@@ -15,6 +15,7 @@ from db.core import CompanyKind, DomainError
 from db.quotes import commercials, create_quote, offers
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.host import signed_in
 from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
@@ -61,8 +62,8 @@ class QuoteNewScreen(BannerMixin, DbWorkerMixin, Screen):
 
     def on_mount(self) -> None:
         self.sub_title = "Nouveau devis"
-        scope = self.app.scope
-        self.run_db(offers, self.app.scope, done=self._catalogue, group="catalogue")
+        scope = signed_in(self.app)
+        self.run_db(offers, signed_in(self.app), done=self._catalogue, group="catalogue")
         self.run_db(commercials, scope, active_only=True, done=self._commercials, group="users")
         self._chosen(None)
         self.query_one("#company-search", Input).focus()
@@ -88,7 +89,7 @@ class QuoteNewScreen(BannerMixin, DbWorkerMixin, Screen):
         # Exclusive group: a newer keystroke cancels the older query.
         self.run_db(
             search_companies,
-            self.app.scope,
+            signed_in(self.app),
             text,
             MATCHES,
             QUOTABLE,
@@ -163,7 +164,7 @@ class QuoteNewScreen(BannerMixin, DbWorkerMixin, Screen):
         self._banner("Création du devis…")
         self.run_db(
             create_quote,
-            self.app.scope,
+            signed_in(self.app),
             self.company.id,
             editor.lines,
             None if commercial is Select.NULL else commercial,

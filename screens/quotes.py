@@ -25,6 +25,7 @@ from db.quotes import (
     parse_reference,
 )
 from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.record_search import register_record_search
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.option_list import Select  # Textual's, minus a crash
@@ -253,14 +254,14 @@ class QuotesScreen(DbWorkerMixin, Screen):
                 with Vertical(classes="quote-filter search"):
                     yield Label(" ", classes="caption")
                     yield Button("Rechercher", id="search", variant="error", compact=True)
-        scope = self.app.scope
+        scope = signed_in(self.app)
         yield RecordList(
             quote_columns(self.widths),
             (),
             fetch=lambda f, o, n: fetch_quotes(scope, f, o, n),
             to_cells=lambda row: quote_cells(row, self.widths),
             row_key=lambda row: row.id,
-            page_size=self.app.settings.page_size,
+            page_size=host(self.app).settings.page_size,
             empty_text="Aucun devis ne correspond aux filtres.",
             open_label="Ouvrir",
             fit_columns=self._fit,
@@ -276,7 +277,7 @@ class QuotesScreen(DbWorkerMixin, Screen):
     def on_mount(self) -> None:
         self.sub_title = "Mes devis"
         self.query_one(RecordList).focus_table()
-        self.run_db(commercials, self.app.scope, done=self._commercials, group="commercials")
+        self.run_db(commercials, signed_in(self.app), done=self._commercials, group="commercials")
 
     def on_screen_resume(self) -> None:
         if self._resumed:  # the first time, the list loads itself

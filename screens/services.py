@@ -13,6 +13,7 @@ from db.core import crop, format_amount
 from db.exchange import export_services
 from db.orders import ServiceFilters, count_services, list_services, service_totals
 from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
@@ -69,14 +70,14 @@ class ServicesScreen(DbWorkerMixin, Screen):
             "[b]Mes services[/b]  ·  services souscrits par vos clients, d'après leurs commandes",
             classes="screen-title",
         )
-        scope = self.app.scope
+        scope = signed_in(self.app)
         yield RecordList(
             COLUMNS,
             FILTERS,
             fetch=lambda f, o, n: fetch_services(scope, f, o, n),
             to_cells=service_cells,
             row_key=lambda r: r.key,
-            page_size=self.app.settings.page_size,
+            page_size=host(self.app).settings.page_size,
             empty_text="Aucun service ne correspond aux filtres.",
             open_label="Commandes",
             table_options={"cell_padding": 0},
@@ -105,7 +106,7 @@ class ServicesScreen(DbWorkerMixin, Screen):
     def _load_totals(self) -> None:
         self.run_db(
             service_totals,
-            self.app.scope,
+            signed_in(self.app),
             _wanted(self.records.filter_values()),
             done=self._show_totals,
             group="services-totals",
@@ -130,4 +131,4 @@ class ServicesScreen(DbWorkerMixin, Screen):
     def action_orders(self) -> None:
         client = self._current_client()
         if client:
-            self.app.open_place("orders", client=client)
+            host(self.app).open_place("orders", client=client)

@@ -7,6 +7,7 @@ import contextlib
 import gc
 import threading
 from time import monotonic
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
@@ -17,6 +18,7 @@ from db.core import Scope
 from tui.commands import PlacesProvider, RecordsProvider
 from tui.places import HOME, MENUS, is_place, parent_place, place, route, visible_places
 from tui.settings import Settings
+from tui.toolkit.host import Host
 from tui.wire import no_full_repaint_on_focus, redraw_terminal, screen_diff_driver
 
 PAINT_HOLD_MAX = 0.5  # seconds a new screen's first frame may wait for its mount
@@ -406,3 +408,10 @@ class MyOpenIPApp(App):
             self.screen.dismiss(None)
         else:
             self.push_screen(HelpScreen(self.screen))
+
+
+if TYPE_CHECKING:
+
+    def _is_a_host(app: MyOpenIPApp) -> Host:
+        """mypy checks here that the app is what screens expect of it (tui.toolkit.host)."""
+        return app

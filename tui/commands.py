@@ -13,6 +13,7 @@ from textual.widgets.option_list import OptionDoesNotExist
 
 from db.core import database_proxy
 from tui.places import visible_places
+from tui.toolkit.host import host
 from tui.toolkit.record_search import RECORD_SEARCHES
 
 
@@ -20,7 +21,7 @@ class PlacesProvider(Provider):
     """Opens any screen of the menu tree by its label."""
 
     async def discover(self) -> Hits:
-        app = self.app
+        app = host(self.app)
         if app.scope is None:
             return
         for place in visible_places(app.scope.is_operator):
@@ -31,7 +32,7 @@ class PlacesProvider(Provider):
             )
 
     async def search(self, query: str) -> Hits:
-        app = self.app
+        app = host(self.app)
         if app.scope is None:
             return
         matcher = self.matcher(query)
@@ -105,7 +106,7 @@ class RecordsProvider(Provider):
         load_record_searches()
 
     async def search(self, query: str) -> Hits:
-        app = self.app
+        app = host(self.app)
         if app.scope is None or len(query.strip()) < 2:
             return
         try:
@@ -132,7 +133,7 @@ class RecordsProvider(Provider):
                     # One search that fails (a bug, a query the database refuses) is logged
                     # and the others still answer.
                     try:
-                        found.extend(search(self.app.scope, query, 8))
+                        found.extend(search(host(self.app).scope, query, 8))
                     except Exception:  # noqa: BLE001
                         log.exception("Recherche de la palette en échec : %s", search.__name__)
             return found

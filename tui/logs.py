@@ -96,7 +96,7 @@ def configure_logging(log_file: str, level: int = logging.INFO) -> logging.Handl
                 _INSTALLED.remove(handler)
                 handler.close()
     try:
-        handler: logging.Handler = PrivateFileHandler(Path(log_file).expanduser(), encoding="utf-8")
+        handler = PrivateFileHandler(Path(log_file).expanduser(), encoding="utf-8")
     except OSError:
         handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter(FORMAT))

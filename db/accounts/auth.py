@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,7 +26,7 @@ from db.core.scope import Scope
 # argon2id with OWASP's lighter parameter set (m=19 MiB, t=2, p=1): the same resistance as
 # argon2-cffi's default (m=64 MiB, t=3, p=4) by OWASP's table, at a third of the memory per
 # login. A hash made with other parameters still verifies and is rehashed at its next login.
-ARGON2_PARAMETERS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+ARGON2_PARAMETERS: dict[str, Any] = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
 _hasher = PasswordHasher(**ARGON2_PARAMETERS)
 
 LOGIN_FAILED = "Identifiants incorrects ou compte indisponible."
@@ -86,7 +87,7 @@ LOCAL_SOURCE = "local"
 class LoginThrottled(DomainError):
     """Too many failures from this source: `retry_after` seconds before the next attempt."""
 
-    def __init__(self, retry_after: int):
+    def __init__(self, retry_after: int) -> None:
         super().__init__(
             f"Trop d'essais infructueux depuis ce poste : réessayez dans {wait_text(retry_after)}."
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from db.companies.editing import company_form_values, main_site, may_edit_company
 from db.companies.lists import format_place, own_operator, phone_text
@@ -99,7 +100,7 @@ class CompanyDetail:
     def kind_label(self) -> str:
         return CompanyKind.LABELS.get(self.company.kind, self.company.kind)
 
-    def company_values(self) -> dict:
+    def company_values(self) -> dict[str, Any]:
         return company_form_values(self.company, self.site)
 
 

@@ -116,7 +116,7 @@ def _company_query(scope: Scope, kind: str, filters: CompanyFilters, *columns):
     filters = search_filters(filters)  # any text: rows or none, never a store error
     ident = filters.identifiant
     if ident:
-        number = bounded_int(ident)
+        number: int | str | None = bounded_int(ident)
         query = query.where(Company.id == number) if number is not None else query.where(False)
     number = filters.client_number.strip().upper()
     if number:

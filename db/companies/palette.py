@@ -43,7 +43,7 @@ def find_companies(scope: Scope, text: str, limit: int = 8) -> list[CompanyFound
         )
         owner_of = {row.id: row.reseller_id for row in owned}
     owner_ids = {rid for rid in owner_of.values() if rid}
-    names = {}
+    names: dict[int | None, str] = {}
     if owner_ids:
         rows = Company.select(Company.id, Company.name).where(Company.id.in_(list(owner_ids)))
         names = {row.id: row.name for row in rows}

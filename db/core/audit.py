@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from typing import Any
 
 from db.core.models import AuditLog
 
@@ -44,7 +45,7 @@ def _registered(compact: str) -> bool:
     return True
 
 
-def _mask(match: re.Match) -> str:
+def _mask(match: re.Match[str]) -> str:
     from db.core.validation import mask_iban  # noqa: PLC0415 - validation pulls heavy imports
 
     text = match.group(0)
@@ -75,7 +76,7 @@ def redact(text: str) -> str:
     return _IBAN.sub(_mask, text) if text else text
 
 
-def _clean(key: str, value):
+def _clean(key: str, value: Any) -> Any:
     if _SECRET_KEY.search(key):
         return MASKED
     if isinstance(value, str):
@@ -87,7 +88,13 @@ def _clean(key: str, value):
     return value
 
 
-def record(scope, action: str, entity: str = "", entity_id: int | None = None, **details) -> None:
+def record(
+    scope: object,  # a Scope, or anything with `user_id` and `login` (read if present)
+    action: str,
+    entity: str = "",
+    entity_id: int | None = None,
+    **details: Any,
+) -> None:
     """Write one audit row. Callers never pass passwords or whole IBANs in `details`."""
     details = {key: _clean(key, value) for key, value in details.items()}
     AuditLog.create(
@@ -100,7 +107,9 @@ def record(scope, action: str, entity: str = "", entity_id: int | None = None, *
     )
 
 
-def record_many(scope, action: str, entity: str, entity_ids: list[int], **details) -> None:
+def record_many(
+    scope: object, action: str, entity: str, entity_ids: list[int], **details: Any
+) -> None:
     """One audit row per id, the same as `record` would write, in one statement per 100."""
     details = {key: _clean(key, value) for key, value in details.items()}
     text = redact(json.dumps(details, ensure_ascii=False, default=str)) if details else ""

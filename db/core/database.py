@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from typing import Any
 
 import peewee
 from playhouse.db_url import connect as connect_url
@@ -52,7 +53,9 @@ def open_database(target: str | Path) -> peewee.Database:
         # No `autorollback`: peewee >= 3.17 runs psycopg2 in autocommit mode outside atomic(),
         # so a failed statement never leaves the connection in an aborted transaction.
         # Unquoting: a password holding "@", ":" or "/" is written percent-encoded in a URL.
-        database = connect_url(url, unquote_password=True, unquote_user=True, **defaults)
+        database: peewee.Database = connect_url(
+            url, unquote_password=True, unquote_user=True, **defaults
+        )
     else:
         path = Path(target).expanduser()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,12 +83,12 @@ def is_postgresql() -> bool:
     return isinstance(database_proxy.obj, peewee.PostgresqlDatabase)
 
 
-def atomic():
+def atomic() -> peewee._atomic:
     """One write transaction (nested calls become savepoints)."""
     return database_proxy.atomic()
 
 
-def contains_folded(field, folded: str) -> peewee.Expression:
+def contains_folded(field: Any, folded: str) -> peewee.Expression:
     """`field` contains `folded`, for a pre-folded `search_*` column and a folded filter text.
 
     Peewee's `.contains()` is ILIKE on PostgreSQL, which lower-cases every row: 2-3x slower

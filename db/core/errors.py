@@ -6,7 +6,7 @@ from __future__ import annotations
 class DomainError(Exception):
     """Base class: the message is French and meant for the user."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
@@ -18,7 +18,7 @@ class FieldError(DomainError):
 class ValidationErrors(DomainError):
     """Several fields refused at once: `errors` maps field name -> French message."""
 
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, str]) -> None:
         self.errors = dict(errors)
         super().__init__("Le formulaire contient des erreurs : " + ", ".join(self.errors))
 
@@ -32,7 +32,7 @@ class ValidationErrors(DomainError):
 class ConcurrentEditError(DomainError):
     """The record changed since it was loaded: the second save is refused."""
 
-    def __init__(self, who: str | None, when: str | None):
+    def __init__(self, who: str | None, when: str | None) -> None:
         self.who, self.when = who, when
         detail = f" par {who}" if who else ""
         detail += f" le {when}" if when else ""
@@ -49,6 +49,6 @@ class NotFound(DomainError):
 class ConversionRefused(DomainError):
     """'Transformer en client' refused: `missing` lists what is absent or invalid."""
 
-    def __init__(self, message: str, missing: list[str] | None = None):
+    def __init__(self, message: str, missing: list[str] | None = None) -> None:
         self.missing = list(missing or [])
         super().__init__(message)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Any
 
 from db.core import text
 from db.core import validation as v
@@ -20,7 +22,7 @@ class Field:
     name: str
     label: str
     required: bool = False
-    check: Callable[[str], object] | None = None
+    check: Callable[[str], Any] | None = None
     choices: tuple[str, ...] = ()
     kind: str = "text"  # text | select | bool
     column: object = None  # the Peewee field it is stored in: its max_length is the limit
@@ -137,8 +139,10 @@ FIELDS_BY_NAME = {
 }
 
 
-def _clean(fields, data: dict, required: set[str] = frozenset()) -> tuple[dict, dict]:
-    values: dict = {}
+def _clean(
+    fields: Any, data: dict[str, Any], required: AbstractSet[str] = frozenset()
+) -> tuple[dict[str, Any], dict[str, str]]:
+    values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for field in fields:
         raw = data.get(field.name, "")
@@ -166,7 +170,9 @@ def _clean(fields, data: dict, required: set[str] = frozenset()) -> tuple[dict, 
     return values, errors
 
 
-def _check(values: dict, errors: dict, name: str, rule: Callable[[], object]) -> None:
+def _check(
+    values: dict[str, Any], errors: dict[str, str], name: str, rule: Callable[[], object]
+) -> None:
     """Run a cross-field rule on `name` unless that field already has an error."""
     if name in errors or not values.get(name):
         return
@@ -176,7 +182,7 @@ def _check(values: dict, errors: dict, name: str, rule: Callable[[], object]) ->
         errors[name] = exc.message
 
 
-def clean_company(data: dict) -> tuple[dict, dict]:
+def clean_company(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     values, errors = _clean(COMPANY_FIELDS, data)
     siren = values.get("siren") if "siren" not in errors else None
     _check(values, errors, "siret", lambda: v.validate_siret(values["siret"], siren=siren or None))
@@ -193,7 +199,9 @@ def clean_company(data: dict) -> tuple[dict, dict]:
     return values, errors
 
 
-def clean_billing(data: dict, *, rum_required: bool = False) -> tuple[dict, dict]:
+def clean_billing(
+    data: dict[str, Any], *, rum_required: bool = False
+) -> tuple[dict[str, Any], dict[str, str]]:
     values, errors = _clean(BILLING_FIELDS, data, {"rum"} if rum_required else set())
     direct_debit = values.get("payment_mode") == "Prélèvement"
     if values.get("payment_terms") == "Autres":
@@ -223,5 +231,7 @@ def clean_billing(data: dict, *, rum_required: bool = False) -> tuple[dict, dict
     return values, errors
 
 
-def clean_admin(data: dict, *, phone_required: bool = False) -> tuple[dict, dict]:
+def clean_admin(
+    data: dict[str, Any], *, phone_required: bool = False
+) -> tuple[dict[str, Any], dict[str, str]]:
     return _clean(ADMIN_FIELDS, data, {"phone"} if phone_required else set())

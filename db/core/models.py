@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from typing import TYPE_CHECKING, Any
 
 from peewee import (
     AutoField,
@@ -16,6 +17,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    ModelSelect,
     TextField,
 )
 
@@ -43,7 +45,7 @@ class LimitedTextField(TextField):
     """TEXT in the schema; `max_length` is the limit db/core/text.py checks before the store (the
     same verdict on SQLite, which keeps anything, and PostgreSQL)."""
 
-    def __init__(self, *args, max_length: int, **kwargs):
+    def __init__(self, *args: Any, max_length: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.max_length = max_length
 
@@ -64,7 +66,7 @@ class BaseModel(Model):
         legacy_table_names = False
 
     @classmethod
-    def search_columns(cls, values: dict) -> dict:
+    def search_columns(cls, values: dict[str, Any]) -> dict[str, str]:
         """The search_* columns of these column values (those whose sources are all given)."""
         return {
             column: search_key(" ".join(f"{values[name]}" for name in sources))
@@ -74,7 +76,7 @@ class BaseModel(Model):
             if all(name in values for name in sources)
         }
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> int:
         values = {name: getattr(self, name) for sources in self.SEARCH.values() for name in sources}
         for column, value in self.search_columns(values).items():
             setattr(self, column, value)
@@ -87,6 +89,9 @@ class Versioned(BaseModel):
     lock_version = IntegerField(default=1)
     updated_at = DateTimeField(default=now)
     updated_by = CharField(null=True)
+
+    if TYPE_CHECKING:
+        id: AutoField[int]  # every versioned table's key (rows.update_checked reads it)
 
 
 class SchemaMeta(BaseModel):
@@ -110,6 +115,14 @@ class Company(Versioned):
     # operator, so "who sees what" is one indexed comparison in every query.
     reseller = ForeignKeyField("self", null=True, backref="owned", on_delete="RESTRICT")
     operator = ForeignKeyField("self", null=True, backref="operated", on_delete="RESTRICT")
+    # peewee makes each foreign key's `<name>_id` and each backref at class creation: declared
+    # here for mypy only.
+    if TYPE_CHECKING:
+        reseller_id: int | None
+        operator_id: int | None
+        sites: ModelSelect[Site]
+        contacts: ModelSelect[Contact]
+        billing_points: ModelSelect[BillingPoint]
     # Number of wizard steps saved (0..3); ETAT shows "Création - étape N" with N = this + 1.
     creation_step = IntegerField(default=0)
     client_number = CharField(null=True, unique=True)
@@ -155,6 +168,10 @@ class User(Versioned):
     password_hash = CharField()
     portal = CharField()
     company = ForeignKeyField(Company, backref="users", on_delete="RESTRICT")
+    # peewee makes each foreign key's `<name>_id` and each backref at class creation: declared
+    # here for mypy only.
+    if TYPE_CHECKING:
+        company_id: int
     display_name = CharField(default="")
     is_commercial = BooleanField(default=True)
     disabled = BooleanField(default=False)
@@ -239,6 +256,10 @@ class Document(BaseModel):
 
     id = AutoField()
     company = ForeignKeyField(Company, backref="documents", on_delete="CASCADE")
+    # peewee makes each foreign key's `<name>_id` and each backref at class creation: declared
+    # here for mypy only.
+    if TYPE_CHECKING:
+        company_id: int
     billing_point = ForeignKeyField(
         BillingPoint, null=True, backref="documents", on_delete="SET NULL"
     )
@@ -280,6 +301,15 @@ class Quote(Versioned):
     reseller = ForeignKeyField(Company, backref="+", null=True, on_delete="RESTRICT")
     operator = ForeignKeyField(Company, backref="+", null=True, on_delete="RESTRICT")
     commercial = ForeignKeyField(User, null=True, backref="quotes", on_delete="SET NULL")
+    # peewee makes each foreign key's `<name>_id` and each backref at class creation: declared
+    # here for mypy only.
+    if TYPE_CHECKING:
+        company_id: int
+        reseller_id: int | None
+        operator_id: int | None
+        commercial_id: int | None
+        lines: ModelSelect[QuoteLine]
+        partners: ModelSelect[QuotePartner]
     created_on = DateField(index=True)
     step = IntegerField(default=1, index=True)
     offer_names = TextField(default="")  # denormalised for the "Nom des offres" column/filter
@@ -307,6 +337,10 @@ class QuotePartner(BaseModel):
     id = AutoField()
     quote = ForeignKeyField(Quote, backref="partners", on_delete="CASCADE")
     company = ForeignKeyField(Company, backref="+", on_delete="RESTRICT")
+    # peewee makes each foreign key's `<name>_id` and each backref at class creation: declared
+    # here for mypy only.
+    if TYPE_CHECKING:
+        company_id: int
 
 
 class QuoteLine(BaseModel):
@@ -315,6 +349,10 @@ class QuoteLine(BaseModel):
     id = AutoField()
     quote = ForeignKeyField(Quote, backref="lines", on_delete="CASCADE")
     offer = ForeignKeyField(Offer, backref="+", on_delete="RESTRICT")
+    # peewee makes each foreign key's `<name>_id` and each backref at class creation: declared
+    # here for mypy only.
+    if TYPE_CHECKING:
+        offer_id: int
     label = CharField()
     quantity = IntegerField(default=1)
     setup_fee = DecimalField(max_digits=12, decimal_places=2, auto_round=True)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from peewee import Cast, fn
 
 CENT = Decimal("0.01")
 
 
-def money(value) -> Decimal:
+def money(value: object) -> Decimal:
     """An amount to the cent; None is 0.00.
 
     SQLite hands DECIMAL columns back without trailing zeros (82.8): this normalises them.
@@ -17,26 +19,26 @@ def money(value) -> Decimal:
     return Decimal(str(value if value is not None else 0)).quantize(CENT)
 
 
-def format_amount(value) -> str:
+def format_amount(value: object) -> str:
     """'82.80 €': two decimals with a dot, as the guide shows M.E.S. / ABO."""
     return f"{money(value)} €"
 
 
-def format_amounts(setup, monthly) -> str:
+def format_amounts(setup: object, monthly: object) -> str:
     """The M.E.S. / ABO. column: '82.80 € / 5.76 €'."""
     return f"{format_amount(setup)} / {format_amount(monthly)}"
 
 
-def cents(column):
+def cents(column: Any) -> Cast:
     """An amount column as whole cents, so sums are exact integers on SQLite and PostgreSQL."""
     return Cast(fn.ROUND(column * 100), "BIGINT")
 
 
-def from_cents(value) -> Decimal:
+def from_cents(value: Any) -> Decimal:
     return (Decimal(int(value or 0)) / 100).quantize(CENT)
 
 
-def totals(lines) -> tuple[Decimal, Decimal]:
+def totals(lines: Iterable[Any]) -> tuple[Decimal, Decimal]:
     """(M.E.S., ABO.) of priced lines: the sums of their line totals."""
     setup = sum((line.setup_total for line in lines), Decimal(0)).quantize(CENT)
     monthly = sum((line.monthly_total for line in lines), Decimal(0)).quantize(CENT)
@@ -50,6 +52,11 @@ class LineTotals:
     `monthly_fee` (frozen unit prices) and `quantity`.
     """
 
+    if TYPE_CHECKING:  # given by the class it is mixed into (a model's fields or a dataclass's)
+        setup_fee: Decimal
+        monthly_fee: Decimal
+        quantity: int
+
     @property
     def setup_total(self) -> Decimal:
         return (self.setup_fee * self.quantity).quantize(CENT)
@@ -61,6 +68,10 @@ class LineTotals:
 
 class Amounts:
     """`amounts`, the M.E.S. / ABO. column, of a record with `setup_total` and `monthly_total`."""
+
+    if TYPE_CHECKING:  # given by the class it is mixed into
+        setup_total: Decimal
+        monthly_total: Decimal
 
     @property
     def amounts(self) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime
+from typing import TYPE_CHECKING, Any
 
 from db.core.dates import format_moment
 from db.core.errors import ConcurrentEditError, DomainError, NotFound
@@ -13,12 +14,16 @@ if TYPE_CHECKING:
     from db.core.scope import Scope
 
 
-def _when(moment) -> str | None:
+def _when(moment: datetime.datetime | None) -> str | None:
     return format_moment(moment) or None
 
 
 def update_checked(
-    model: type[Versioned], record_id: int, expected_version: int, values: dict, login: str
+    model: type[Versioned],
+    record_id: int,
+    expected_version: int,
+    values: dict[str, Any],
+    login: str,
 ) -> int:
     """UPDATE one row only if it is still at `expected_version`; returns the new version.
 
@@ -44,7 +49,7 @@ def update_checked(
 class AlreadyConverted(ConcurrentEditError):
     """A wizard step was saved on a prospect someone converted to a client meanwhile."""
 
-    def __init__(self, company: Company):
+    def __init__(self, company: Company) -> None:
         self.who, self.when = company.converted_by, _when(company.converted_at)
         detail = f" par {self.who}" if self.who else ""
         detail += f" le {self.when}" if self.when else ""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from peewee import ModelSelect
 
 from db.core.errors import NotFound
 from db.core.models import Company, User
@@ -28,13 +31,13 @@ class Scope:
     def is_operator(self) -> bool:
         return self.portal == User.PORTAL_OPERATOR
 
-    def owner_condition(self, model=Company):
+    def owner_condition(self, model: Any = Company) -> Any:
         """The WHERE clause restricting any model with `reseller`/`operator` columns to this scope."""
         if self.is_operator:
             return model.operator == self.company_id
         return model.reseller == self.company_id
 
-    def companies(self, query=None):
+    def companies(self, query: ModelSelect[Company] | None = None) -> ModelSelect[Company]:
         query = query if query is not None else Company.select()
         return query.where(self.owner_condition(Company))
 
@@ -43,7 +46,7 @@ class Scope:
         query = self.companies().where(Company.id == company_id)
         if kind is not None:
             query = query.where(Company.kind == kind)
-        company = query.first()
+        company: Company | None = query.first()
         if company is None:
             raise NotFound(f"Entreprise {company_id} introuvable.")
         return company

@@ -35,8 +35,14 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
+from typing import TYPE_CHECKING, TypeVar
 
 from db.core.errors import FieldError
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_F = TypeVar("_F", bound="DataclassInstance")  # a filters dataclass
 
 DEFAULT_MAX_LENGTH = 255  # a Peewee CharField without max_length is VARCHAR(255)
 INT32_MAX = 2**31 - 1  # PostgreSQL `integer` (AutoField ids, IntegerField columns)
@@ -102,12 +108,12 @@ def clean(
     return text
 
 
-def column_limit(field) -> int | None:
+def column_limit(field: object) -> int | None:
     """The length limit of a Peewee field (CharField: its VARCHAR size; None: no limit)."""
     return getattr(field, "max_length", None)
 
 
-def clean_for(field, value: object, *, multiline: bool = False) -> str:
+def clean_for(field: object, value: object, *, multiline: bool = False) -> str:
     """`clean` with the maximum length of the Peewee column `field`."""
     return clean(value, max_length=column_limit(field), multiline=multiline)
 
@@ -181,7 +187,7 @@ def visible(value: object, *, multiline: bool = False, pictures: bool = True) ->
     return "".join(out)
 
 
-def search_filters(filters):
+def search_filters(filters: _F) -> _F:
     """A frozen filters dataclass with every str field passed through `search_text`."""
     changes = {
         f.name: search_text(getattr(filters, f.name))

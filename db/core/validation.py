@@ -246,7 +246,7 @@ _MOBILE_TYPES = (
 _PHONE_CHARS = re.compile(r"[0-9\s+().\-/]+")
 
 
-def _parse_phone(value: str):
+def _parse_phone(value: str) -> phonenumbers.PhoneNumber:
     text = require(value)
     if not _PHONE_CHARS.fullmatch(text):
         raise FieldError(PHONE_INVALID)

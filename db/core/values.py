@@ -5,14 +5,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any, Self
+from typing import Self, overload
+
+from peewee import Model
 
 
 class RowValues:
     """Built from a row with `of(row)` (None stays None)."""
 
+    @overload
     @classmethod
-    def of(cls, row: Any) -> Self | None:
+    def of(cls, row: None) -> None: ...
+    @overload
+    @classmethod
+    def of(cls, row: Model) -> Self: ...
+    @classmethod
+    def of(cls, row: Model | None) -> Self | None:
         if row is None:
             return None
         data = row.__data__

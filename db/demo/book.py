@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any, cast
 
 from db.core.database import atomic
 from db.core.kinds import CompanyKind
@@ -150,11 +152,11 @@ def seed_quotes(
 ) -> None:
     """`count` quotes over several steps, dates and commercials, numbered from 95001, past
     `reserved_number`; the quote counter is left past both."""
-    commercials = {}
+    commercials: dict[int, list[User | None]] = {}
     for user in users.values():
         if user.password_hash == "!disabled":
             commercials.setdefault(user.company_id, []).append(user)
-    companies = list(
+    companies: list[Any] = list(  # (id, reseller, operator) rows
         Company.select(Company.id, Company.reseller, Company.operator)
         .where(
             Company.kind.in_((CompanyKind.PROSPECT, CompanyKind.CLIENT))
@@ -200,10 +202,13 @@ def seed_quotes(
             partners.append(reseller)
         with atomic():
             bulk_insert(Quote, rows)
-            ids = dict(
-                Quote.select(Quote.number, Quote.id)
-                .where(Quote.number.between(rows[0]["number"], rows[-1]["number"]))
-                .tuples()
+            ids: dict[int, int] = dict(
+                cast(
+                    Iterable[tuple[int, int]],  # peewee's stubs type .tuples() rows as models
+                    Quote.select(Quote.number, Quote.id)
+                    .where(Quote.number.between(rows[0]["number"], rows[-1]["number"]))
+                    .tuples(),
+                )
             )
             bulk_insert(
                 QuoteLine,

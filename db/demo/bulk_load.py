@@ -3,13 +3,15 @@ PostgreSQL's id sequences moved past the ids given."""
 
 from __future__ import annotations
 
-from peewee import AutoField
+from typing import Any
+
+from peewee import AutoField, Model
 
 from db.core.database import database_proxy, is_sqlite
 from db.core.models import ALL_MODELS, Sequence
 
 
-def bulk_insert(model, rows: list[dict]) -> None:
+def bulk_insert(model: type[Model], rows: list[dict[str, Any]]) -> None:
     """`model.insert_many(rows).execute()` for rows that all have the same keys, ~10x cheaper.
 
     Peewee builds a query node per value, which costs more than SQLite's whole insert at 100,000
@@ -41,7 +43,7 @@ def bulk_insert(model, rows: list[dict]) -> None:
     per_statement = max(1, 30_000 // len(converters))
     for start in range(0, len(rows), per_statement):
         chunk = rows[start : start + per_statement]
-        params = []
+        params: list[Any] = []
         for row in chunk:
             values = [row[name] for name in names]
             values.extend(default() if call else default for _, default, call in fillers)

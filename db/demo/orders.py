@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from db.core.errors import DomainError
 from db.core.kinds import CompanyKind
@@ -30,7 +31,9 @@ def seed_demo_orders(limit: int = 40) -> int:
     )
     made = 0
     for quote in quotes:
-        staff = Scope(None, "démo", User.PORTAL_OPERATOR, quote.operator_id, quote.operator_id)
+        staff = Scope(
+            None, "démo", User.PORTAL_OPERATOR, cast(int, quote.operator_id), quote.operator_id
+        )
         try:
             create_order(staff, quote.id, quote.created_on + dt.timedelta(days=7 + quote.id % 21))
         except DomainError:

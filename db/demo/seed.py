@@ -111,7 +111,16 @@ def seed_demo(prospects: int = 300, quotes: int = 200, seed: int = 1743) -> None
     seed_demo_orders()
 
 
-def _company(cid, kind, name, owner, address, *, ids=None, step=3) -> Company:
+def _company(
+    cid: int,
+    kind: str,
+    name: str,
+    owner: tuple[int | None, int | None],
+    address: tuple[str, str, str, str],
+    *,
+    ids: tuple[str, str] | None = None,
+    step: int = 3,
+) -> Company:
     """Company `cid` owned by `owner` = (reseller id, operator id), with its main site at
     `address` = (postcode, city, street, number); its SIREN and SIRET are `ids` (a pair) or,
     without them, made up from `cid`."""
@@ -136,7 +145,7 @@ def _company(cid, kind, name, owner, address, *, ids=None, step=3) -> Company:
     return company
 
 
-def _operator(cid, name, address) -> Company:
+def _operator(cid: int, name: str, address: tuple[str, str, str, str]) -> Company:
     """An operator: a company that is its own operator."""
     operator = _company(cid, CompanyKind.OPERATOR, name, (None, None), address)
     Company.update(operator=operator.id).where(Company.id == operator.id).execute()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
+from typing import Any
 
 from db.core import audit
 from db.core.database import atomic
@@ -110,7 +111,7 @@ def rum_prefix(operator_id: int | None) -> str:
     return row.value if row else ""
 
 
-def clean_creditor(data: dict) -> tuple[dict[str, str], dict[str, str]]:
+def clean_creditor(data: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
     """(values, errors) for the creditor form; the address keeps its lines, trimmed."""
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
@@ -142,7 +143,7 @@ def clean_creditor(data: dict) -> tuple[dict[str, str], dict[str, str]]:
 
 def set_creditor_settings(
     scope: Scope,
-    data: CreditorSettings | dict,
+    data: CreditorSettings | dict[str, Any],
     expected: CreditorSettings | None = None,
     operator_id: int | None = None,
 ) -> CreditorSettings:

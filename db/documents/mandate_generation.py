@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import cast
 
 from db.core.database import atomic
 from db.core.errors import DomainError
@@ -104,6 +105,7 @@ def generate_mandate(scope: Scope, company_id: int) -> StoredDocument:
         billing = billing_point_of(company)
         creditor = get_creditor_settings(company.operator_id)  # its operator's own
         _refuse_if_missing(billing, creditor)
+        assert billing is not None  # for mypy: _refuse_if_missing refused a company without one
         if not billing.rum:
             assign_rum(billing.id, None, needed=True)
             billing = BillingPoint.get_by_id(billing.id)
@@ -127,7 +129,7 @@ def generate_mandate(scope: Scope, company_id: int) -> StoredDocument:
             company.id,
             billing.id,
             Document.KIND_MANDATE_GENERATED,
-            f"mandat-{_file_safe(billing.rum)}.pdf",
+            f"mandat-{_file_safe(cast(str, billing.rum))}.pdf",  # assigned above when missing
             pdf,
             digest,
             "mandate_generated",

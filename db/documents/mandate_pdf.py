@@ -6,6 +6,7 @@ import dataclasses
 import datetime
 import functools
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -63,7 +64,7 @@ def _drawable() -> frozenset[int]:
 
 def printable_data(data: MandateData) -> MandateData:
     """`data` as it is printed: a control character that slipped into the store shows as "�"."""
-    changes = {
+    changes: dict[str, Any] = {
         name: visible(getattr(data, name), multiline=True, pictures=False) for name in FIELD_LABELS
     }
     return dataclasses.replace(data, **changes)
@@ -147,7 +148,7 @@ class _MandatePdf(FPDF):
         top = self.get_y()
         self.font(9)
         self.set_text_color(*_MUTED)
-        label_lines = self.multi_cell(
+        label_lines: list[str] = self.multi_cell(  # type: ignore[assignment]  # output="LINES": fpdf2 types every output's union
             _LABEL_W - 2, self.lh, label, align="L", dry_run=True, output="LINES"
         )
         self.multi_cell(_LABEL_W - 2, self.lh, label, align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)

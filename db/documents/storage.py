@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from peewee import JOIN
 
@@ -58,7 +59,7 @@ def document_without_content(doc_id: int) -> StoredDocument:
 
 def billing_point_of(company: Company) -> BillingPoint | None:
     """The company's billing point documents are stored with (its first one)."""
-    return company.billing_points.order_by(BillingPoint.id).first()
+    return cast(BillingPoint | None, company.billing_points.order_by(BillingPoint.id).first())
 
 
 def store_document(
@@ -70,7 +71,7 @@ def store_document(
     content: bytes,
     digest: str,
     event: str,
-    details: dict,
+    details: dict[str, Any],
 ) -> StoredDocument:
     """Store `content` (its SHA-256 `digest`) as a document of the company, audited as `event`
     with `details`; returned without its content. Run inside the caller's transaction."""
@@ -128,7 +129,8 @@ def _kinds_matching(text: str) -> list[str]:
     ]
 
 
-def _document_query(scope: Scope, filters: DocumentFilters, *columns):
+# Any: its rows are read as tuples, which peewee's stubs type as models.
+def _document_query(scope: Scope, filters: DocumentFilters, *columns: Any) -> Any:
     query = (
         Document.select(*columns)
         .join(Company, on=(Document.company == Company.id))
@@ -186,7 +188,7 @@ def list_documents(
 
 
 def count_documents(scope: Scope, filters: DocumentFilters) -> int:
-    return _document_query(scope, filters, Document.id).count()
+    return cast(int, _document_query(scope, filters, Document.id).count())
 
 
 def get_document_content(scope: Scope, doc_id: int) -> tuple[str, bytes]:

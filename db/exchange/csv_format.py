@@ -17,8 +17,9 @@ quote from such cells (`restore_cell`), gives back every exported value unchange
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
+from typing import IO, Any
 
 from db.core import audit
 from db.core.scope import Scope
@@ -38,7 +39,7 @@ def _quoted_formula(text: str) -> bool:
     return text.lstrip("'").startswith(FORMULA_STARTS)
 
 
-def neutralise_cell(value) -> str:
+def neutralise_cell(value: object) -> str:
     """The cell as written to a CSV file: None -> '', '=1+1' -> "'=1+1" (see module doc)."""
     text = "" if value is None else str(value)
     return "'" + text if _quoted_formula(text) else text
@@ -49,7 +50,7 @@ def restore_cell(text: str) -> str:
     return text[1:] if text.startswith("'") and _quoted_formula(text) else text
 
 
-def french_amount(value) -> str:
+def french_amount(value: object) -> str:
     """82.8 -> '82,80': a number French spreadsheets read as a number."""
     return f"{Decimal(str(value if value is not None else 0)).quantize(Decimal('0.01'))}".replace(
         ".", ","
@@ -59,7 +60,7 @@ def french_amount(value) -> str:
 def export_rows(
     target: FolderFile,
     header: Sequence[str],
-    rows: Iterable[Sequence],
+    rows: Iterable[Sequence[object]],
     *,
     overwrite: bool = False,
 ) -> int:
@@ -69,7 +70,7 @@ def export_rows(
     `overwrite`, an existing file is never replaced).
     """
 
-    def fill(stream) -> int:
+    def fill(stream: IO[str]) -> int:
         writer = csv.writer(stream, delimiter=SEPARATOR, lineterminator="\r\n")
         writer.writerow([neutralise_cell(cell) for cell in header])
         count = 0
@@ -81,7 +82,7 @@ def export_rows(
     return target.write(fill, overwrite=overwrite, text=True, encoding=ENCODING)
 
 
-def pages(page: Callable[[int, int], list], chunk: int | None = None) -> Iterable:
+def pages(page: Callable[[int, int], list[Any]], chunk: int | None = None) -> Iterator[Any]:
     """Every row of a paged query, one page of `chunk` rows in memory at a time."""
     chunk = chunk or CHUNK
     offset = 0
@@ -98,8 +99,8 @@ def export_pages(
     list_name: str,
     target: FolderFile,
     header: Sequence[str],
-    page: Callable[[int, int], list],
-    to_row: Callable,
+    page: Callable[[int, int], list[Any]],
+    to_row: Callable[[Any], Sequence[object]],
     *,
     overwrite: bool = False,
 ) -> int:

@@ -9,6 +9,8 @@ shows it (db.core.validation.mask_iban).
 
 from __future__ import annotations
 
+from typing import Any
+
 from db.companies.lists import CompanyFilters, ContactFilters, list_companies, list_contacts
 from db.companies.prospects import ProspectFilters, list_prospects
 from db.core.kinds import CompanyKind
@@ -55,14 +57,14 @@ def export_companies(
 ) -> int:
     """Clients (with their N° client), Opérateurs, Ambassadeurs or Entreprises autres."""
     if kind == CompanyKind.CLIENT:
-        header = CLIENT_HEADER
+        header: tuple[str, ...] = CLIENT_HEADER
 
-        def to_row(r) -> tuple:
+        def to_row(r: Any) -> tuple[object, ...]:
             return (r.id, r.client_number, r.name, r.place, r.siren)
     else:
         header = COMPANY_HEADER
 
-        def to_row(r) -> tuple:
+        def to_row(r: Any) -> tuple[object, ...]:
             return (r.id, r.name, r.place, r.siren)
 
     return export_pages(
@@ -164,7 +166,9 @@ def export_documents(
 OFFER_HEADER = ("Offre", "M.E.S.", "ABO.", "Statut")
 
 
-def export_offers(scope: Scope, filters: OfferFilters, path, *, overwrite: bool = False) -> int:
+def export_offers(
+    scope: Scope, filters: OfferFilters, path: FolderFile, *, overwrite: bool = False
+) -> int:
     """The filtered catalogue to a CSV file, read from the database page by page."""
     return export_pages(
         scope,
@@ -180,7 +184,9 @@ def export_offers(scope: Scope, filters: OfferFilters, path, *, overwrite: bool 
 ORDER_HEADER = ("N° commande", "Client", "N° client", "Devis", "Date", "Statut", "M.E.S.", "ABO.")
 
 
-def export_orders(scope: Scope, filters: OrderFilters, path, *, overwrite: bool = False) -> int:
+def export_orders(
+    scope: Scope, filters: OrderFilters, path: FolderFile, *, overwrite: bool = False
+) -> int:
     return export_pages(
         scope,
         "orders",
@@ -212,7 +218,9 @@ SERVICE_HEADER = (
 )
 
 
-def export_services(scope: Scope, filters: ServiceFilters, path, *, overwrite: bool = False) -> int:
+def export_services(
+    scope: Scope, filters: ServiceFilters, path: FolderFile, *, overwrite: bool = False
+) -> int:
     return export_pages(
         scope,
         "services",

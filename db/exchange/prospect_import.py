@@ -18,9 +18,10 @@ import io
 import os
 import stat
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any, cast
 
 from db.companies.editing import company_columns, site_columns
 from db.core import audit
@@ -63,7 +64,7 @@ class ImportRefused(DomainError):
 class ImportInterrupted(DomainError):
     """The import stopped after some chunks were written; `report` says what was imported."""
 
-    def __init__(self, message: str, report: ImportReport):
+    def __init__(self, message: str, report: ImportReport) -> None:
         super().__init__(message)
         self.report = report
 
@@ -129,7 +130,7 @@ def owner_choices(scope: Scope) -> list[tuple[int, str]]:
         .where((Company.kind == CompanyKind.RESELLER) & (Company.operator == scope.company_id))
         .order_by(Company.search_name, Company.id)
     )
-    return [(cid, name) for cid, name in query.tuples()]
+    return [(cid, name) for cid, name in cast(Iterable[tuple[int, str]], query.tuples())]
 
 
 def _owner(scope: Scope, reseller_id: int | None) -> _Owner:
@@ -206,7 +207,7 @@ class _Row:
     values: dict
 
 
-def _read_text(stream: BinaryIO) -> str:
+def _read_text(stream: IO[bytes]) -> str:
     """The stream's content as text, at most MAX_IMPORT_BYTES read (stdin has no size)."""
     try:
         data = stream.read(MAX_IMPORT_BYTES + 1)
@@ -227,7 +228,7 @@ def _read_text(stream: BinaryIO) -> str:
         ) from None
 
 
-def _read_rows(stream: BinaryIO, report: ImportReport) -> list[_Row]:
+def _read_rows(stream: IO[bytes], report: ImportReport) -> list[_Row]:
     """Every data row cleaned by the wizard's rules; refused rows go straight to the report."""
     text = _read_text(stream)
     if "\0" in text:
@@ -316,7 +317,7 @@ def _key(values: dict) -> tuple:
 
 def _keys(values: dict) -> list[tuple]:
     """Every key a later row could match this one by (its SIREN even when it has a SIRET)."""
-    keys = [("name", fold(values["name"]), values["site_postcode"])]
+    keys: list[tuple[Any, ...]] = [("name", fold(values["name"]), values["site_postcode"])]
     if values["siren"]:
         keys.append(("siren", values["siren"]))
     if values["siret"]:
@@ -336,7 +337,7 @@ def _existing(owner: _Owner, keys: set[tuple]) -> dict[tuple, int]:
         wanted = sorted(k[1] for k in keys if k[0] == kind)
         for chunk in _chunks(wanted):
             query = Company.select(Company.id, column).where(owner.condition() & column.in_(chunk))
-            for cid, value in query.order_by(Company.id).tuples():
+            for cid, value in cast(Iterable[tuple[int, str]], query.order_by(Company.id).tuples()):
                 found.setdefault((kind, value), cid)
     names = sorted({k[1] for k in keys if k[0] == "name"})
     for chunk in _chunks(names):
@@ -346,7 +347,7 @@ def _existing(owner: _Owner, keys: set[tuple]) -> dict[tuple, int]:
             .where(owner.condition() & Company.search_name.in_(chunk))
             .order_by(Company.id)
         )
-        for cid, search_name, postcode in query.tuples():
+        for cid, search_name, postcode in cast(Iterable[tuple[int, str, str]], query.tuples()):
             found.setdefault(("name", search_name, postcode), cid)
     return found
 
@@ -355,7 +356,7 @@ _IMPORT_LOCK = 0x4D594950  # PostgreSQL advisory lock: one import per owner at a
 
 
 def import_prospects(
-    scope: Scope, stream: BinaryIO, name: str, reseller_id: int | None = None
+    scope: Scope, stream: IO[bytes], name: str, reseller_id: int | None = None
 ) -> ImportReport:
     """Import the prospects of a CSV read from `stream` (see the module's docstring).
 

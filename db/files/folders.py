@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, Any, TypeVar
 
 from db.core.errors import DomainError, FieldError
 from db.files.writes import OutputExists
@@ -234,7 +234,7 @@ def _unreadable(name: str, exc: OSError) -> str:
 def write_file(
     folder: Folder,
     name: str,
-    fill: Callable[[IO], T],
+    fill: Callable[[IO[Any]], T],
     *,
     overwrite: bool = False,
     text: bool = False,
@@ -302,7 +302,7 @@ def copy_in(
 ) -> int:
     """Write what `source` gives (stdin of `ssh … put NAME`) as `name`; refused past the cap."""
 
-    def fill(stream) -> int:
+    def fill(stream: IO[bytes]) -> int:
         total = 0
         while chunk := source.read(1 << 16):
             total += len(chunk)
@@ -323,11 +323,11 @@ class FolderFile:
     folder: Folder
     name: str
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "name", check_name(self.name))
 
     def __str__(self) -> str:
         return self.name
 
-    def write(self, fill: Callable[[IO], T], **options) -> T:
+    def write(self, fill: Callable[[IO[Any]], T], **options: Any) -> T:
         return write_file(self.folder, self.name, fill, **options)

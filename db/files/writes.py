@@ -12,7 +12,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, Any, TypeVar
 
 from db.core.errors import DomainError
 
@@ -22,7 +22,7 @@ T = TypeVar("T")
 class OutputExists(DomainError):
     """Writing would replace an existing file: the caller asks before passing overwrite."""
 
-    def __init__(self, path: Path | str, where: str = ""):
+    def __init__(self, path: Path | str, where: str = "") -> None:
         self.path = path
         super().__init__(f"Le fichier « {path} » existe déjà{' ' + where if where else ''}.")
 
@@ -47,7 +47,7 @@ def check_output_path(path: str | Path, overwrite: bool = False, what: str = "fi
 
 def write_new_file(
     out: Path,
-    fill: Callable[[IO], T],
+    fill: Callable[[IO[Any]], T],
     *,
     overwrite: bool = False,
     text: bool = False,
@@ -67,6 +67,7 @@ def write_new_file(
         raise DomainError(f"Impossible d'écrire dans « {folder} » (droits insuffisants).") from None
     except OSError as exc:
         raise DomainError(f"Impossible d'écrire dans « {folder} » ({exc.strerror}).") from None
+    stream: IO[Any]
     try:
         if text:
             stream = os.fdopen(handle, "w", encoding=encoding, newline="")

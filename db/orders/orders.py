@@ -11,8 +11,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, cast
 
-from peewee import fn
+from peewee import ModelSelect, fn
 
 from db.companies.lists import client_condition
 from db.core import audit
@@ -114,7 +115,7 @@ def preview_quote_order(scope: Scope, quote_id: int) -> OrderPreview:
     )
 
 
-def _line_totals(model, where) -> tuple[Decimal, Decimal]:
+def _line_totals(model: Any, where: Any) -> tuple[Decimal, Decimal]:
     setup, monthly = (
         model.select(
             fn.SUM(cents(model.setup_fee) * model.quantity),
@@ -214,7 +215,8 @@ def parse_order_number(text: str | None) -> str | None:
     return format_order_number(int(match[1]))
 
 
-def _order_query(scope: Scope, filters: OrderFilters, *columns):
+# Any: its rows are read as tuples, which peewee's stubs type as models.
+def _order_query(scope: Scope, filters: OrderFilters, *columns: Any) -> Any:
     query = (
         Order.select(*columns)
         .join(Company, on=(Order.company == Company.id))
@@ -237,7 +239,7 @@ def _order_query(scope: Scope, filters: OrderFilters, *columns):
     return query
 
 
-def _total(kind: str):
+def _total(kind: str) -> ModelSelect[OrderLine]:
     """A scalar subquery: the order's M.E.S. or ABO. total in cents."""
     line = OrderLine.alias()
     column = line.setup_fee if kind == "setup" else line.monthly_fee
@@ -284,7 +286,7 @@ def list_orders(
 
 
 def count_orders(scope: Scope, filters: OrderFilters) -> int:
-    return _order_query(scope, filters, Order.id).count()
+    return cast(int, _order_query(scope, filters, Order.id).count())
 
 
 # --- detail ----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, cast
 
 from peewee import fn
 
@@ -64,7 +65,8 @@ class ServiceTotals:
         )
 
 
-def _base(scope: Scope, filters: ServiceFilters, *columns):
+# Any: its rows are read as tuples, which peewee's stubs type as models.
+def _base(scope: Scope, filters: ServiceFilters, *columns: Any) -> Any:
     query = (
         OrderLine.select(*columns)
         .join(Order, on=(OrderLine.order == Order.id))
@@ -91,7 +93,7 @@ _GROUP = (
 )
 
 
-def _monthly():
+def _monthly() -> Any:
     return fn.SUM(cents(OrderLine.monthly_fee) * OrderLine.quantity)
 
 
@@ -134,13 +136,15 @@ def list_services(
     ]
 
 
-def _date(value) -> dt.date:
+def _date(value: Any) -> dt.date:
     # MIN() loses the column's type on SQLite: the date comes back as its ISO text.
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def count_services(scope: Scope, filters: ServiceFilters) -> int:
-    return _base(scope, filters, OrderLine.offer).group_by(Order.company, OrderLine.offer).count()
+    return cast(
+        int, _base(scope, filters, OrderLine.offer).group_by(Order.company, OrderLine.offer).count()
+    )
 
 
 def service_totals(scope: Scope, filters: ServiceFilters) -> ServiceTotals:

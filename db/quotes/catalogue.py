@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any, cast
 
 from db.core import audit
 from db.core.database import atomic
@@ -65,7 +66,7 @@ OFFER_FIELDS = (
 )
 
 
-def clean_offer(data: dict) -> tuple[dict, dict]:
+def clean_offer(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """(values, errors) of the offer form, errors keyed by field name, in French."""
     return _clean(OFFER_FIELDS, data)
 
@@ -111,7 +112,8 @@ def _operator_of(scope: Scope) -> int | None:
     return scope.operator_id
 
 
-def _offer_query(scope: Scope, filters: OfferFilters, *columns):
+# Any: its rows are read as tuples, which peewee's stubs type as models.
+def _offer_query(scope: Scope, filters: OfferFilters, *columns: Any) -> Any:
     query = Offer.select(*columns).where(Offer.operator == _operator_of(scope))
     for word in search_words(fold(search_text(filters.name))):  # any text: rows or none
         query = query.where(Offer.search_name.contains(word))
@@ -142,7 +144,7 @@ def offers(scope: Scope, include_retired: bool = False) -> list[OfferRow]:
 
 
 def count_offers(scope: Scope, filters: OfferFilters) -> int:
-    return _offer_query(scope, filters, Offer.id).count()
+    return cast(int, _offer_query(scope, filters, Offer.id).count())
 
 
 # --- one offer, and its edits ----------------------------------------------------------------
@@ -159,7 +161,7 @@ class OfferRecord:
     lock_version: int
     updated_by: str | None
 
-    def form_values(self) -> dict:
+    def form_values(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "description": self.description,
@@ -202,7 +204,7 @@ def _name_taken(scope: Scope, name: str, offer_id: int | None) -> bool:
 
 
 def save_offer(
-    scope: Scope, offer_id: int | None, data: dict, expected_version: int | None = None
+    scope: Scope, offer_id: int | None, data: dict[str, Any], expected_version: int | None = None
 ) -> int:
     """Add (offer_id None) or edit an offer; returns its id. Operator staff only.
 

@@ -21,6 +21,7 @@ from db.core.validation import (
     validate_siren,
     validate_siret,
 )
+from db.core.values import ContactValues
 from db.documents.rum import assign_rum
 from db.quotes.detail import visible_quote
 from db.quotes.lists import SIGNED_STEP, step_label
@@ -84,7 +85,7 @@ def client_account_prefill(scope: Scope, quote_id: int) -> dict:
     billing["payment_terms"] = billing["payment_terms"] or "À réception"
     billing["iban"] = format_iban(billing["iban"]) if billing["iban"] else ""
     versions = dict(record.versions)
-    contact = record.admin
+    contact: ContactValues | Contact | None = record.admin
     if contact is None:
         contact = _promotable_contact(company)
         versions["admin"] = contact.lock_version if contact else 0

@@ -82,7 +82,9 @@ class QuoteDetail(Amounts):
 
 
 def visible_quote(scope: Scope, quote_id: int) -> Quote:
-    quote = Quote.select().where((Quote.id == quote_id) & scope.owner_condition(Quote)).first()
+    quote: Quote | None = (
+        Quote.select().where((Quote.id == quote_id) & scope.owner_condition(Quote)).first()
+    )
     if quote is None:
         raise NotFound("Devis introuvable.")
     return quote

@@ -41,6 +41,7 @@ def parse_quantity(value) -> int | None:
     """A quantity typed or given: a whole number from 1 to MAX_QUANTITY, else None."""
     if isinstance(value, bool):
         return None
+    number: int | None
     if isinstance(value, int):
         number = value
     else:

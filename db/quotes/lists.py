@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from peewee import JOIN
 
@@ -167,7 +169,7 @@ def partner_names(quote_ids: list[int]) -> dict[int, str]:
         .order_by(QuotePartner.id)
         .tuples()
     )
-    for quote_id, name in query:
+    for quote_id, name in cast(Iterable[tuple[int, str]], query):
         names.setdefault(quote_id, []).append(name)
     return {quote_id: ", ".join(items) for quote_id, items in names.items()}
 
@@ -260,7 +262,10 @@ def commercials(scope: Scope, *, active_only: bool = False) -> list[tuple[int, s
     )
     if active_only:
         query = query.where(User.disabled == False)  # noqa: E712
-    users = [(uid, name or login) for uid, name, login in query.tuples()]
+    users = [
+        (uid, name or login)
+        for uid, name, login in cast(Iterable[tuple[int, str, str]], query.tuples())
+    ]
     return sorted(users, key=lambda item: (fold(item[1]), item[0]))
 
 

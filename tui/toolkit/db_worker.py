@@ -9,6 +9,7 @@ from textual.dom import NoScreen
 from textual.worker import get_current_worker
 
 from db.core import DomainError, database_proxy
+from tui.toolkit.host import WidgetMixin, host
 
 log = logging.getLogger("myopenip")
 
@@ -27,7 +28,7 @@ def still_shown(node) -> bool:
         return False
 
 
-class DbWorkerMixin:
+class DbWorkerMixin(WidgetMixin):
     """For screens and widgets: `self.run_db(fn, *args, done=...)` runs `fn` in a thread worker.
 
     An exclusive group cancels the older query when a newer one starts (filter-as-you-type);
@@ -64,7 +65,7 @@ class DbWorkerMixin:
                     ended = getattr(app, "account_disabled", None)
                     message = ended() if ended is not None else None
                     if message:
-                        app.call_from_thread(app.end_session, message)
+                        app.call_from_thread(host(app).end_session, message)
                         return None
                     result = fn(*args, **kwargs)
             except DomainError as exc:

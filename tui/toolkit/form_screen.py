@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Select, Static
 
@@ -27,6 +27,7 @@ from db.core import (
 from db.core import validation as v
 from tui.toolkit.db_worker import DbWorkerMixin, still_shown
 from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.host import HandlersScreenMixin, host
 from tui.toolkit.refusal import BannerMixin, summary
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import (
@@ -39,7 +40,11 @@ from tui.toolkit.widgets.form import (
 )
 
 RELOAD_HINT = "  Ctrl+R : recharger (vos saisies seront perdues)."
-CLEANERS = {"company": clean_company, "billing": clean_billing, "admin": clean_admin}
+CLEANERS: dict[str, Callable[[dict[str, Any]], tuple[dict[str, Any], dict[str, str]]]] = {
+    "company": clean_company,
+    "billing": clean_billing,
+    "admin": clean_admin,
+}
 
 
 class UnsavedEditsMixin(BannerMixin):
@@ -67,7 +72,7 @@ class UnsavedEditsMixin(BannerMixin):
 
     def action_leave(self) -> None:
         self._unless_kept(
-            self.app.go_up,
+            host(self.app).go_up,
             "Des modifications ne sont pas enregistrées.\nLes abandonner ?",
             yes="Abandonner",
             no="Rester",
@@ -79,7 +84,7 @@ class UnsavedEditsMixin(BannerMixin):
         )
 
     @property
-    def CONCURRENT_HINT(self) -> str:  # noqa: N802 - BannerMixin's class attribute, per screen here
+    def CONCURRENT_HINT(self) -> str:  # type: ignore[override]  # noqa: N802 - BannerMixin's class attribute; read only, per screen here (RELOADS)
         return RELOAD_HINT if self.RELOADS else ""
 
     def _save_refused(self, exc: DomainError) -> None:
@@ -143,11 +148,15 @@ def form_errors(fields: dict[str, FormField]) -> dict[str, str]:
 
 
 # A MessagePump (the base of every screen) so that Textual registers this mixin's @on handlers.
-class LiveFieldsMixin(MessagePump):
+class LiveFieldsMixin(HandlersScreenMixin):
     """What a form built from db.core.forms fields works out as the user types: each field checked
     when the cursor leaves it and its message gone as soon as it is right, the days of "Autres"
     délais, the N° TVA from the SIREN, the Code Bic from the IBAN, Iban * / Code Bic * for
     Prélèvement only."""
+
+    if TYPE_CHECKING:  # BannerMixin's, mixed in by the same screens
+
+        def _banner(self, text: str, error: bool = False) -> None: ...
 
     _summary_shown = False  # the banner holds the "N champ(s) à corriger" of a refused save
 
@@ -198,7 +207,7 @@ class LiveFieldsMixin(MessagePump):
         except FieldError:
             text = "—"
         # Laid out as a field's row (a 28-cell caption), so that it fits at 80 columns.
-        tva.first().update(
+        cast(Static, tva.first()).update(
             f"[dim]{'N° TVA intracommunautaire':<28}[/dim]{text}  [dim](calculé)[/dim]"
         )
 
@@ -309,7 +318,7 @@ class RecordFormScreen(LiveFieldsMixin, UnsavedEditsMixin, DbWorkerMixin, Screen
     async def on_mount(self) -> None:
         if self.SHOW_TVA:
             await self._mount_tva()
-        self.run_db(self.load, self.app.scope, done=self._loaded, failed=self._load_failed)
+        self.run_db(self.load, host(self.app).scope, done=self._loaded, failed=self._load_failed)
 
     def _loaded(self, result) -> None:
         values, versions, subtitle = result
@@ -338,7 +347,7 @@ class RecordFormScreen(LiveFieldsMixin, UnsavedEditsMixin, DbWorkerMixin, Screen
         self._banner("Enregistrement…")
         self.run_db(
             self.save,
-            self.app.scope,
+            host(self.app).scope,
             read_form(self),
             dict(self.versions),
             done=self._saved,
@@ -356,4 +365,4 @@ class RecordFormScreen(LiveFieldsMixin, UnsavedEditsMixin, DbWorkerMixin, Screen
 
     def _reload(self) -> None:
         self._banner("")
-        self.run_db(self.load, self.app.scope, done=self._loaded)
+        self.run_db(self.load, host(self.app).scope, done=self._loaded)

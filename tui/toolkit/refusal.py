@@ -6,6 +6,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from db.core import ConcurrentEditError, DomainError, ValidationErrors, visible
+from tui.toolkit.host import ScreenMixin
 from tui.toolkit.widgets.form import FormField, show_errors
 
 
@@ -13,7 +14,7 @@ def summary(count: int) -> str:
     return f"{count} champ(s) à corriger : rien n'a été enregistré."
 
 
-class BannerMixin:
+class BannerMixin(ScreenMixin):
     """One way to show a refusal, on every screen: the fields' own messages, one line in the
     banner (`BANNER`: a Static under the title, hidden when empty, red for a refusal), and the
     cursor on the first field to correct. Screens call `show_refusal(exc)` from a save's

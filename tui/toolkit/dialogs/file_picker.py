@@ -3,6 +3,8 @@ document to their outbox (both through db.files.folders: names only, never a pat
 
 from __future__ import annotations
 
+from typing import cast
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -107,7 +109,7 @@ class FilePickerScreen(ModalScreen[str | None]):
     @on(OptionList.OptionSelected, "#picker-list")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(self.entries[int(event.option.id)].name)
+        self.dismiss(self.entries[int(cast(str, event.option.id))].name)
 
     def action_focus_filter(self) -> None:
         self.query_one("#picker-filter", Input).focus()

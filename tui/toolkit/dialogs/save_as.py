@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import Any, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -72,7 +73,7 @@ class SaveAsDialog(BannerMixin, DbWorkerMixin, ModalScreen):
         title: str,
         summary: str = "",
         what: str = "Nom du fichier",
-        told: Callable[[object, FolderFile], str] | None = None,
+        told: Callable[[Any, FolderFile], str] | None = None,
     ):
         super().__init__()
         self.save = save
@@ -127,7 +128,9 @@ class SaveAsDialog(BannerMixin, DbWorkerMixin, ModalScreen):
         if self.busy:
             return
         try:
-            self.target = FolderFile(self.folder, check_name(self.query_one("#save-name").value))
+            self.target = FolderFile(
+                self.folder, check_name(self.query_one("#save-name", Input).value)
+            )
         except FieldError as exc:
             self._status(exc.message)
             self.query_one("#save-name", Input).focus()
@@ -156,7 +159,7 @@ class SaveAsDialog(BannerMixin, DbWorkerMixin, ModalScreen):
 
     def _written(self, result) -> None:
         self.busy = False
-        self.app.notify(self.told(result, self.target), timeout=6)
+        self.app.notify(self.told(result, cast(FolderFile, self.target)), timeout=6)
         self.dismiss(result)
 
     BANNER = "#save-error"

@@ -8,13 +8,20 @@ Textual's SelectOverlay by other projects). Use these classes wherever one can b
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.widgets import OptionList as _TextualOptionList
 from textual.widgets import Select as _TextualSelect
 from textual.widgets._select import SelectCurrent, SelectOverlay
 
+if TYPE_CHECKING:
+    _OptionListMixin = _TextualOptionList  # what the mix-in uses, for mypy (object at run time)
+else:
+    _OptionListMixin = object
 
-class _PagesOnlyWhenLaidOut:
+
+class _PagesOnlyWhenLaidOut(_OptionListMixin):
     def _can_page(self) -> bool:
         # Nothing laid out or nothing listed: no page to move by.
         return bool(self.scrollable_content_region) and self.option_count > 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, cast
 
 from rich.text import Text
 from textual import on
@@ -135,7 +136,7 @@ class QuoteLinesEditor(Vertical):
             for line in lines
         ]
         self.initial = self.lines
-        self.offers: dict[int, object] = {}
+        self.offers: dict[int, Any] = {}
 
     def compose(self) -> ComposeResult:
         yield Label("Catalogue · Entrée : ajouter l'offre", classes="editor-caption")
@@ -181,7 +182,7 @@ class QuoteLinesEditor(Vertical):
     @on(OptionList.OptionSelected, "#catalogue")
     def _add(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        offer = self.offers[int(event.option.id)]
+        offer = self.offers[int(cast(str, event.option.id))]
         index = next(
             (i for i, line in enumerate(self.edit_lines) if line.offer_id == offer.id), None
         )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from rich.cells import cell_len, set_cell_size
 from rich.measure import Measurement
 from rich.segment import Segment
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -89,7 +90,7 @@ class Column:
     amount, the action). `short` is the header shown when the column is narrower than `label`."""
 
     key: str
-    label: str
+    label: str | Text
     width: int | None = None
     min_width: int | None = None
     priority: int = 0
