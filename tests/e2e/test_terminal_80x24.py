@@ -1,0 +1,421 @@
+"""Issue 13 through a real terminal: the app (`myopenip --db` on a copy of a store made by
+`myopenip seed-demo`) runs in a tmux pane of 80×24, gets its keys from `tmux send-keys` and is
+read back with `capture-pane -p`, as a person at a terminal would see it.
+
+* keys sent in one write (a paste, a password manager, a laggy link) land where they would typed
+  slowly: `revendeur` Tab `demo` Enter logs in; `/` Tab `duval` Tab Tab `bretagne` fills the
+  Prospects filters and the table shows the matching row only; a failed login keeps the Connexion
+  box on the screen;
+* every list, for a reseller and for the operator, shows exactly the columns
+  tests/ui/test_lists_80x24.py expects (identifier, state or amount, action), whole cells in
+  those columns, and a footer of whole keys; scrolling sideways keeps IDENTIFIANT.
+
+Needs tmux: outside CI a missing tmux skips, in CI (CI=true) it fails.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.tmux import Tmux, tool, wait
+
+pytestmark = pytest.mark.slow
+
+APP_BIN = Path(sys.executable).parent / "myopenip"
+SIZE = (80, 24)
+F2 = "\x1bOQ"  # what an xterm sends for F2 (Connexion: switch to the MB / Opérateur portal)
+LOGIN_ERROR = "Identifiants incorrects ou compte indisponible."
+# The keys of the footer's right-hand block, in their order (tui/widgets/footer.py); F1 always.
+GLOBAL_KEYS = re.compile(
+    r"f1 Touches( \^q Quitter)?( f3 Sélectionner\.\.\.)?( \^l Déconnexion)?( \^p palette)?"
+)
+LOGINS = {  # portal -> (its login's keys, sent in one write; the menu's title)
+    "revendeur": ("revendeur\tdemo\r", "MyOpenIP — revendeur · Revendeur"),
+    "operateur": ("operateur\tdemo" + F2 + "\r", "MyOpenIP — operateur · MB / Opérateur"),
+}
+_sessions = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory) -> Path:
+    """A demo store made as a user makes one: `myopenip seed-demo --path`."""
+    path = tmp_path_factory.mktemp("store") / "demo.db"
+    done = subprocess.run(
+        [str(APP_BIN), "seed-demo", "--path", str(path), "--prospects", "60", "--quotes", "40"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+def start_app(demo_store: Path, home: Path) -> Tmux:
+    """The app on a fresh copy of the demo store, in an 80×24 pane of a private tmux server."""
+    tool("tmux")
+    home.mkdir(parents=True, exist_ok=True)
+    database = home / "myopenip.db"
+    shutil.copyfile(demo_store, database)
+    tmux = Tmux(f"mo80x24-{os.getpid()}-{next(_sessions)}", size=SIZE)
+    env = f"HOME={home} XDG_CONFIG_HOME={home}/.config LANG=C.UTF-8 TERM=xterm-256color"
+    tmux.start(f"env -u MYOPENIP_CONFIG {env} {APP_BIN} --db {database}")
+    tmux.wait_for("Connexion", "Mot de passe", "Valider")
+    return tmux
+
+
+@pytest.fixture
+def terminal(demo_store, tmp_path):
+    tmux = start_app(demo_store, tmp_path / "home")
+    yield tmux
+    tmux.kill()
+
+
+def joined(screen: str) -> str:
+    """The screen's words with box borders and line breaks dropped (messages wrap in the box)."""
+    return " ".join(re.sub(r"[│╭╮╰╯─]", " ", screen).split())
+
+
+def stable(tmux: Tmux, predicate, what: str, timeout: float = 30.0) -> list[str]:
+    """The pane's rows once `predicate(rows)` holds on two identical captures in a row, 0.15 s
+    apart (a capture taken while the app repaints can mix two screens)."""
+    previous: list[str] = []
+
+    def settled():
+        nonlocal previous
+        rows = tmux.lines()
+        same = rows == previous
+        previous = rows
+        return same and predicate(rows) and rows
+
+    found = wait(settled, timeout, interval=0.15)
+    assert found, f"{what}: not so after {timeout} s:\n" + "\n".join(tmux.lines())
+    return found
+
+
+def log_in(tmux: Tmux, login: str) -> list[str]:
+    keys, title = LOGINS[login]
+    tmux.write(keys)  # one write
+    return stable(tmux, lambda rows: title in rows[0], f"{title!r} after login")
+
+
+# -- keys sent in one write --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=list(LOGINS))
+def portal(request, demo_store, tmp_path_factory):
+    """One app per portal, logged in by one write, for the login test and all its lists; the
+    screen the login ended on is kept in `after_login` (the menu, or the login error)."""
+    tmux = start_app(demo_store, tmp_path_factory.mktemp(f"home-{request.param}"))
+    try:
+        tmux.login = request.param
+        keys, title = LOGINS[request.param]
+        tmux.write(keys)  # Login, Tab, Mot de passe, (F2,) Enter: all in one write
+        tmux.after_login = stable(
+            tmux,
+            lambda rows: title in rows[0] or LOGIN_ERROR in joined("\n".join(rows)),
+            "the menu or the login error",
+        )
+        yield tmux
+    finally:
+        tmux.kill()
+
+
+def test_login_typed_in_one_write_logs_in(portal):
+    login = portal.login
+    rows = portal.after_login
+    text = "\n".join(rows)
+    assert LOGIN_ERROR not in joined(text), text
+    assert rows[0].strip().startswith("⭘") and rows[0].strip().endswith(LOGINS[login][1])
+    assert f"Bienvenue {login} — portail" in joined(text)
+    assert "▼ Entreprises" in text and "└── Mes devis" in text, text  # the menu tree
+    assert "Connexion" not in text and "Mot de passe" not in text
+
+
+def test_a_failed_login_typed_in_one_write_keeps_the_connexion_box_on_screen(terminal):
+    terminal.write("revendeur\tmauvais\r")
+    rows = stable(terminal, lambda rows: LOGIN_ERROR in joined("\n".join(rows)), "the error")
+    tops = [i for i, row in enumerate(rows) if row.strip().startswith("╭")]
+    bottoms = [i for i, row in enumerate(rows) if row.strip().startswith("╰")]
+    assert len(tops) == 1 and len(bottoms) == 1, "\n".join(rows)
+    top, bottom = tops[0], bottoms[0]
+    assert 0 <= top < bottom < len(rows) - 1  # the whole box, above the footer's row
+    inside = rows[top : bottom + 1]
+    box = joined("\n".join(inside))
+    for text in ("open IP · MyOpenIP", "Connexion", "Login", "Mot de passe", "✓ Valider"):
+        assert text in box, "\n".join(rows)
+    assert LOGIN_ERROR in box
+    # The three parts landed in their places: "revendeur" alone in Login, nothing left over.
+    login_row = next(i for i, row in enumerate(rows) if row.strip("│ ") == "Login")
+    assert rows[login_row + 1].strip("│ ") == "revendeur"
+    assert "revendeurmauvais" not in "\n".join(rows)
+    assert "f1 Touches" in rows[-1]
+
+
+def test_prospect_filters_typed_in_one_write_land_in_their_boxes(terminal):
+    log_in(terminal, "operateur")
+    before = open_place(terminal, "Prospects", lambda rows: "sur" in rows[-2])
+    filters = next(row for row in before if row.split()[:2] == ["IDENTIFIANT", "RAISON"])
+    assert "REVENDEUR" in filters, "\n".join(before)  # the filter boxes' placeholders
+    boxes = {name: filters.index(name) for name in ("RAISON SOCIALE", "REVENDEUR")}
+    row_of_filters = before.index(filters)
+
+    terminal.write("/\tduval\t\tbretagne")  # `/` to the filters, Tab, Tab Tab: in one write
+    rows = stable(
+        terminal,
+        lambda rows: "bretagne" in rows[row_of_filters] and rows[-2].strip() == "1–1 sur 1",
+        "the filtered table",
+    )
+    filters = rows[row_of_filters]
+    # Each word in its box: where the box's placeholder was, the others still showing theirs.
+    assert filters[boxes["RAISON SOCIALE"] :].startswith("duval ")
+    assert filters[boxes["REVENDEUR"] :].rstrip() == "bretagne"
+    assert filters.split()[0] == "IDENTIFIANT" and "CODE POSTAL" in filters
+    # Name contains "duval" AND owner matches "bretagne": SAS DUVAL OUEST only (1743, CABINET
+    # DUVAL ET ASSOCIÉS, belongs to another reseller; without the owner box both would show).
+    table = table_rows(rows, PLACES["prospects"])
+    assert len(table) == 1, "\n".join(rows)
+    assert table[0].split()[:4] == ["1159", "SAS", "DUVAL", "OUEST"]
+
+
+# -- the lists at 80×24 --------------------------------------------------------------------------
+
+
+class Place:
+    def __init__(self, label, headers, row, keys, action=None):
+        self.label = label  # its palette entry and its title: "MyOpenIP — <label>"
+        self.headers = headers  # exactly the columns shown, in order (test_lists_80x24.KEPT)
+        self.row = re.compile(row)  # every row of the table, its state or amount whole
+        self.keys = keys  # footer keys both portals show
+        self.action = action  # the action column's text, on every row
+
+
+AMOUNTS = r"\d+\.\d\d € / \d+\.\d\d €"
+PLACES = {
+    "prospects": Place(
+        "Prospects",
+        ["IDENTIFIANT", "RAISON SOCIALE", "ETAT", "ACTION"],
+        r"^  \d{4} +\S.*\S +(Création - étape [1-4]|Prêt à transformer) +Reprendre >( |$)",
+        ["esc Retour", "^n Nouveau prospect", "⏎ Reprendre >"],
+        action="Reprendre >",
+    ),
+    "quotes": Place(
+        "Mes devis",
+        ["N° devis / Version", "Client", "Nom des offres", "Création", "Étape", "M.E.S. / ABO."],
+        r"^  DEV\d{9}/\d+ .+ \d\d/\d\d/\d{4} [1-4] +" + AMOUNTS + "( |$)",
+        ["esc Retour", "/ Filtrer", "^n Nouveau devis"],
+    ),
+    "clients": Place(
+        "Clients",
+        ["IDENTIFIANT", "N° client", "RAISON SOCIALE", "CP / VILLE", "SIREN"],
+        r"^  \d{4} +CL\d{7} +\S.*\S +\d{3} \d{3} \d{3}( |$)",
+        ["esc Retour", "⏎ Détail", "/ Filtrer"],
+    ),
+    "catalogue": Place(
+        "Catalogue",
+        ["Offre", "M.E.S.", "ABO.", "Statut"],
+        r"^  \S.*\S +\d+\.\d\d € +\d+\.\d\d € +Commercialisée( |$)",
+        ["esc Retour", "^t Offres retirées"],
+    ),
+    "orders": Place(
+        "Commandes",
+        ["N° commande", "Client", "Devis", "Statut", "M.E.S. / ABO."],
+        r"^  CMD\d{9} \S.*\S DEV\d{9}/\d+ En cours +" + AMOUNTS + "( |$)",
+        ["esc Retour", "^n Commande depuis un devis", "⏎ Détail"],
+    ),
+    "services": Place(
+        "Mes services",
+        ["Client", "N° client", "Offre", "Qté", "Mensuel", "Depuis le", "Total client"],
+        r"^  \S.*\S CL\d{7} \S.*\S +\d+ +\d+\.\d\d € \d\d/\d\d/\d{4} +\d+\.\d\d €( |$)",
+        ["esc Retour", "^d Commandes du client", "⏎ Commandes"],
+    ),
+}
+
+
+def open_place(tmux: Tmux, label: str, ready=lambda rows: True) -> list[str]:
+    """Ctrl+P, the place's name, Enter once the palette's first hit is that place; the screen
+    once it is the place's and `ready(rows)` holds."""
+    tmux.press("C-p")
+    tmux.wait_for("🔎")
+    tmux.write(label)
+
+    def first_hit(rows: list[str]) -> bool:
+        search = next((i for i, row in enumerate(rows) if "🔎" in row), None)
+        if search is None or label not in rows[search]:
+            return False
+        hits = [row.strip() for row in rows[search + 1 :] if row.strip()]
+        return len(hits) >= 2 and hits[0] == label and " › " in hits[1]
+
+    stable(tmux, first_hit, f"{label!r} first in the palette")
+    tmux.press("Enter")
+    return stable(
+        tmux, lambda rows: rows[0].strip().endswith(f"MyOpenIP — {label}") and ready(rows), label
+    )
+
+
+def table_rows(rows: list[str], place: Place) -> list[str]:
+    """The table's rows on screen: from the first row of the table to the line `1–n sur N`."""
+    first = next(i for i, row in enumerate(rows) if place.row.search(scrollbar_off(row)))
+    end = next(i for i, row in enumerate(rows) if re.match(r" \d+–\d+ sur \d+", row))
+    return [scrollbar_off(row) for row in rows[first:end] if row.strip()]
+
+
+def scrollbar_off(row: str) -> str:
+    """The row without the vertical scrollbar drawn at its right end."""
+    return re.sub(r"[ ▁▂▃▄▅▆▇█]+$", "", row)
+
+
+def header_block(rows: list[str], place: Place) -> list[str]:
+    """The table's header: the rows between the blank row above it and the table's first row."""
+    first = next(i for i, row in enumerate(rows) if place.row.search(scrollbar_off(row)))
+    top = first
+    while top > 0 and rows[top - 1].strip():
+        top -= 1
+    return rows[top:first]
+
+
+def read_headers(block: list[str], expected: list[str]) -> list[tuple[int, str]]:
+    """Find each expected header in the block, in order, as the table draws it: on one row, or
+    wrapped over the next rows from the same column ("N° devis /" above "Version"). Returns
+    (column, header) pairs; what is left of the block once they are blanked out must be blank."""
+    block = list(block)
+    found = []
+    column = 0
+    for header in expected:
+        place = _find_wrapped(block, header.split(), column)
+        assert place is not None, f"{header!r} not in the header:\n" + "\n".join(block)
+        column, spans = place
+        for line, start, end in spans:
+            block[line] = block[line][:start] + " " * (end - start) + block[line][end:]
+        found.append((column, header))
+        column += 1
+    assert not "".join(block).strip(), "other columns shown:\n" + "\n".join(block)
+    return found
+
+
+def _find_wrapped(block: list[str], words: list[str], after: int):
+    first = block[0]
+    for split in range(len(words), 0, -1):
+        head, rest = " ".join(words[:split]), words[split:]
+        for match in re.finditer(re.escape(head) + r"(?= |$)", first):
+            column = match.start()
+            if column < after or (column and first[column - 1] != " "):
+                continue
+            spans = [(0, column, match.end())]
+            line = 1
+            while rest and line < len(block):  # the rest wraps onto the next rows
+                taken = _leading_words(block[line], column, rest)
+                if not taken:
+                    break
+                spans.append((line, column, column + len(" ".join(rest[:taken]))))
+                rest, line = rest[taken:], line + 1
+            if not rest:
+                return column, spans
+    return None
+
+
+def _leading_words(row: str, column: int, words: list[str]) -> int:
+    """How many of `words` row holds from `column` on (then a space or the end), most first."""
+    if column and row[column - 1] != " ":
+        return 0
+    for count in range(len(words), 0, -1):
+        text = " ".join(words[:count])
+        if row[column:].startswith(text) and row[column + len(text) :][:1] in ("", " "):
+            return count
+    return 0
+
+
+def footer_keys(footer: str) -> tuple[str, str]:
+    """(the screen's keys, the right-hand block) of the footer row."""
+    assert footer.count("▏") == 1, footer
+    left, right = footer.split("▏")
+    return left, right
+
+
+@pytest.mark.parametrize("key", list(PLACES))
+def test_each_list_at_80x24_shows_identity_state_and_action_with_whole_footer_keys(portal, key):
+    place = PLACES[key]
+    open_place(portal, place.label)
+    rows = stable(
+        portal,
+        lambda rows: (
+            any(place.row.search(scrollbar_off(r)) for r in rows)
+            and any(re.match(r" \d+–\d+ sur \d+", row) for row in rows[-3:-1])
+        ),
+        f"{place.label}: a full row and its count",
+    )
+    screen = "\n".join(rows)
+    print(f"\n{place.label}, {portal.name}:\n{screen}")
+    assert len(rows) == 24 and all(len(row) == 80 for row in rows)
+
+    # Exactly the expected columns, in order (none cut: a cut header would not be found).
+    columns = read_headers(header_block(rows, place), place.headers)
+    assert [header for _column, header in columns] == place.headers
+
+    # Every row of the table shows its identifier, state or amount (and action) whole.
+    table = table_rows(rows, place)
+    assert table, screen
+    for row in table:
+        assert place.row.search(row), f"row cut or incomplete: {row!r}\n{screen}"
+        if place.action:
+            assert row.rstrip().endswith(place.action)
+    count = next(row for row in rows if re.match(r" \d+–\d+ sur \d+", row))
+    shown, total = re.match(r" 1–(\d+) sur (\d+)", count).groups()
+    assert int(shown) == int(total) >= len(table)
+
+    # The footer, last row: the screen's keys whole (none runs under the right-hand block), then
+    # whole global keys up to the edge, F1 first.
+    left, right = footer_keys(rows[-1])
+    assert left.startswith(" esc Retour ") and left.endswith(" "), rows[-1]
+    for footer_key in place.keys:
+        assert f" {footer_key} " in left, rows[-1]
+    assert GLOBAL_KEYS.fullmatch(right.strip()), rows[-1]
+
+
+def test_scrolling_sideways_keeps_the_identifier(terminal):
+    log_in(terminal, "revendeur")
+    open_place(terminal, "Prospects")
+    # 60 columns, as tests/ui/test_lists_80x24.py: the table is wider than the screen.
+    terminal.run("resize-window", "-t", terminal.name, "-x", "60", "-y", "24")
+    terminal.size = (60, 24)
+    place = PLACES["prospects"]
+    ids = re.compile(r"^  (\d{4})  ")
+
+    def header(rows: list[str]) -> str:
+        return next((row for row in rows if row.startswith("  IDENTIFIANT ")), "")
+
+    before = stable(
+        terminal,
+        lambda rows: (
+            header(rows).split() == ["IDENTIFIANT", "RAISON", "SOCIALE", "ETAT"]
+            and "f1 Touches" in rows[-1]
+        ),
+        "Prospects at 60 columns",
+    )
+    assert "Reprendre >" not in "\n".join(before)  # the action is off to the right
+    top = before.index(header(before))
+    first_ids = [m.group(1) for row in before[top + 1 :] if (m := ids.match(row))]
+    assert len(first_ids) > 5
+
+    terminal.press("Right", "Right", "Right")
+    after = stable(
+        terminal, lambda rows: header(rows) and header(rows) != header(before), "scrolled"
+    )
+    print("\n" + "\n".join(before) + "\n" + "\n".join(after))
+    scrolled = header(after)
+    # IDENTIFIANT stays in its place, the columns right of it moved left under it.
+    assert scrolled.startswith("  IDENTIFIANT ") and after.index(scrolled) == top
+    assert "RAISON SOCIALE" not in scrolled and "ETAT" in scrolled
+    assert scrolled.index("ETAT") < header(before).index("ETAT")
+    assert [m.group(1) for row in after[top + 1 :] if (m := ids.match(row))] == first_ids
+    # The action column comes into view (its start: 60 columns end inside it).
+    action = scrolled.index("ACT")
+    for row in after[top + 1 : top + 1 + len(first_ids)]:
+        assert row[action:].startswith(place.action[:3]), row
