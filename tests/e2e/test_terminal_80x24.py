@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.tmux import Tmux, tool, wait
+from tui.cli import DEMO_BANNER
 
 pytestmark = pytest.mark.slow
 
@@ -58,15 +59,23 @@ def demo_store(tmp_path_factory) -> Path:
     return path
 
 
-def start_app(demo_store: Path, home: Path) -> Tmux:
-    """The app on a fresh copy of the demo store, in an 80×24 pane of a private tmux server."""
+def start_app(demo_store: Path, home: Path, demo: bool = False) -> Tmux:
+    """The app on a fresh copy of the demo store, in an 80×24 pane of a private tmux server:
+    `myopenip --db COPY`, or `myopenip --demo` (its banner in the Connexion box) with the copy
+    where --demo keeps its store ($XDG_DATA_HOME/myopenip/demo.db)."""
     tool("tmux")
-    home.mkdir(parents=True, exist_ok=True)
-    database = home / "myopenip.db"
+    database = home / ("share/myopenip/demo.db" if demo else "myopenip.db")
+    database.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(demo_store, database)
     tmux = Tmux(f"mo80x24-{os.getpid()}-{next(_sessions)}", size=SIZE)
-    env = f"HOME={home} XDG_CONFIG_HOME={home}/.config LANG=C.UTF-8 TERM=xterm-256color"
-    tmux.start(f"env -u MYOPENIP_CONFIG {env} {APP_BIN} --db {database}")
+    env = " ".join(
+        [
+            f"HOME={home} XDG_CONFIG_HOME={home}/config XDG_DATA_HOME={home}/share",
+            f"XDG_STATE_HOME={home}/state LANG=C.UTF-8 TERM=xterm-256color",
+        ]
+    )
+    where = "--demo" if demo else f"--db {database}"
+    tmux.start(f"env -u MYOPENIP_CONFIG -u MYOPENIP_DB {env} {APP_BIN} {where}")
     tmux.wait_for("Connexion", "Mot de passe", "Valider")
     return tmux
 
@@ -139,9 +148,13 @@ def test_login_typed_in_one_write_logs_in(portal):
     assert "Connexion" not in text and "Mot de passe" not in text
 
 
-def test_a_failed_login_typed_in_one_write_keeps_the_connexion_box_on_screen(terminal):
-    terminal.write("revendeur\tmauvais\r")
-    rows = stable(terminal, lambda rows: LOGIN_ERROR in joined("\n".join(rows)), "the error")
+def test_a_failed_login_typed_in_one_write_keeps_the_connexion_box_on_screen(demo_store, tmp_path):
+    terminal = start_app(demo_store, tmp_path / "home", demo=True)  # its banner in the box
+    try:
+        terminal.write("revendeur\tmauvais\r")
+        rows = stable(terminal, lambda rows: LOGIN_ERROR in joined("\n".join(rows)), "the error")
+    finally:
+        terminal.kill()
     tops = [i for i, row in enumerate(rows) if row.strip().startswith("╭")]
     bottoms = [i for i, row in enumerate(rows) if row.strip().startswith("╰")]
     assert len(tops) == 1 and len(bottoms) == 1, "\n".join(rows)
@@ -152,6 +165,7 @@ def test_a_failed_login_typed_in_one_write_keeps_the_connexion_box_on_screen(ter
     for text in ("open IP · MyOpenIP", "Connexion", "Login", "Mot de passe", "✓ Valider"):
         assert text in box, "\n".join(rows)
     assert LOGIN_ERROR in box
+    assert " ".join(DEMO_BANNER.split()) in box  # --demo's logins, under Valider
     # The three parts landed in their places: "revendeur" alone in Login, nothing left over.
     login_row = next(i for i, row in enumerate(rows) if row.strip("│ ") == "Login")
     assert rows[login_row + 1].strip("│ ") == "revendeur"
