@@ -92,27 +92,51 @@ def joined(screen: str) -> str:
     return " ".join(re.sub(r"[│╭╮╰╯─]", " ", screen).split())
 
 
-def stable(tmux: Tmux, predicate, what: str, timeout: float = 30.0) -> list[str]:
-    """The pane's rows once `predicate(rows)` holds on two identical captures in a row, 0.15 s
-    apart (a capture taken while the app repaints can mix two screens)."""
+def expect(tmux: Tmux, check, what: str, timeout: float = 30.0) -> list[str]:
+    """The pane's rows once `check(rows)` passes (does not raise nor return False) on a capture
+    identical to the one 0.15 s before it. A capture can mix two screens while the app repaints
+    (tmux reads the frame in pieces): so a check is what the test expects of the whole screen,
+    polled until it holds; after `timeout` s the last failure is raised with the screen."""
     previous: list[str] = []
+    failure = "the screen kept changing"
 
     def settled():
-        nonlocal previous
+        nonlocal previous, failure
         rows = tmux.lines()
-        same = rows == previous
-        previous = rows
-        return same and predicate(rows) and rows
+        same, previous = rows == previous, rows
+        if not same:
+            return False
+        try:
+            if check(rows) is False:
+                failure = "not so"
+                return False
+        except Exception as error:  # noqa: BLE001 - a screen not there yet: polled again
+            failure = f"{type(error).__name__}: {error}"
+            return False
+        return rows
 
     found = wait(settled, timeout, interval=0.15)
-    assert found, f"{what}: not so after {timeout} s:\n" + "\n".join(tmux.lines())
+    assert found, f"{what}, after {timeout} s: {failure}\n" + "\n".join(tmux.lines())
     return found
 
 
+def menu_shown(login: str):
+    """The check of the menu after `login`'s login: its title, its welcome, its tree."""
+
+    def check(rows: list[str]) -> None:
+        text = "\n".join(rows)
+        assert LOGIN_ERROR not in joined(text)
+        assert rows[0].strip().startswith("⭘") and rows[0].strip().endswith(LOGINS[login][1])
+        assert f"Bienvenue {login} — portail" in joined(text)
+        assert "▼ Entreprises" in text and "└── Mes devis" in text  # the menu tree
+        assert "Connexion" not in text and "Mot de passe" not in text
+
+    return check
+
+
 def log_in(tmux: Tmux, login: str) -> list[str]:
-    keys, title = LOGINS[login]
-    tmux.write(keys)  # one write
-    return stable(tmux, lambda rows: title in rows[0], f"{title!r} after login")
+    tmux.write(LOGINS[login][0])  # one write
+    return expect(tmux, menu_shown(login), f"the menu after {login}'s login")
 
 
 # -- keys sent in one write --------------------------------------------------------------------
@@ -125,84 +149,82 @@ def portal(request, demo_store, tmp_path_factory):
     tmux = start_app(demo_store, tmp_path_factory.mktemp(f"home-{request.param}"))
     try:
         tmux.login = request.param
-        keys, title = LOGINS[request.param]
-        tmux.write(keys)  # Login, Tab, Mot de passe, (F2,) Enter: all in one write
-        tmux.after_login = stable(
-            tmux,
-            lambda rows: title in rows[0] or LOGIN_ERROR in joined("\n".join(rows)),
-            "the menu or the login error",
-        )
+        tmux.write(LOGINS[request.param][0])  # Login, Tab, Mot de passe, (F2,) Enter: one write
+
+        def menu_or_error(rows: list[str]) -> None:
+            if LOGIN_ERROR not in joined("\n".join(rows)):
+                menu_shown(request.param)(rows)
+
+        tmux.after_login = expect(tmux, menu_or_error, "the menu or the login error")
         yield tmux
     finally:
         tmux.kill()
 
 
 def test_login_typed_in_one_write_logs_in(portal):
-    login = portal.login
-    rows = portal.after_login
-    text = "\n".join(rows)
-    assert LOGIN_ERROR not in joined(text), text
-    assert rows[0].strip().startswith("⭘") and rows[0].strip().endswith(LOGINS[login][1])
-    assert f"Bienvenue {login} — portail" in joined(text)
-    assert "▼ Entreprises" in text and "└── Mes devis" in text, text  # the menu tree
-    assert "Connexion" not in text and "Mot de passe" not in text
+    menu_shown(portal.login)(portal.after_login)  # not "Identifiants incorrects…"
 
 
 def test_a_failed_login_typed_in_one_write_keeps_the_connexion_box_on_screen(demo_store, tmp_path):
     terminal = start_app(demo_store, tmp_path / "home", demo=True)  # its banner in the box
+
+    def box_whole_with_the_error(rows: list[str]) -> None:
+        tops = [i for i, row in enumerate(rows) if row.strip().startswith("╭")]
+        bottoms = [i for i, row in enumerate(rows) if row.strip().startswith("╰")]
+        assert len(tops) == 1 and len(bottoms) == 1, "the box's top and bottom borders"
+        top, bottom = tops[0], bottoms[0]
+        assert 0 <= top < bottom < len(rows) - 1  # the whole box, above the footer's row
+        box = joined("\n".join(rows[top : bottom + 1]))
+        for text in ("open IP · MyOpenIP", "Connexion", "Login", "Mot de passe", "✓ Valider"):
+            assert text in box, text
+        assert LOGIN_ERROR in box
+        assert " ".join(DEMO_BANNER.split()) in box  # --demo's logins, under Valider
+        # The three parts landed in their places: "revendeur" alone in Login.
+        login_row = next(i for i, row in enumerate(rows) if row.strip("│ ") == "Login")
+        assert rows[login_row + 1].strip("│ ") == "revendeur"
+        assert "f1 Touches" in rows[-1]
+
     try:
         terminal.write("revendeur\tmauvais\r")
-        rows = stable(terminal, lambda rows: LOGIN_ERROR in joined("\n".join(rows)), "the error")
+        expect(terminal, box_whole_with_the_error, "the error in the whole Connexion box")
     finally:
         terminal.kill()
-    tops = [i for i, row in enumerate(rows) if row.strip().startswith("╭")]
-    bottoms = [i for i, row in enumerate(rows) if row.strip().startswith("╰")]
-    assert len(tops) == 1 and len(bottoms) == 1, "\n".join(rows)
-    top, bottom = tops[0], bottoms[0]
-    assert 0 <= top < bottom < len(rows) - 1  # the whole box, above the footer's row
-    inside = rows[top : bottom + 1]
-    box = joined("\n".join(inside))
-    for text in ("open IP · MyOpenIP", "Connexion", "Login", "Mot de passe", "✓ Valider"):
-        assert text in box, "\n".join(rows)
-    assert LOGIN_ERROR in box
-    assert " ".join(DEMO_BANNER.split()) in box  # --demo's logins, under Valider
-    # The three parts landed in their places: "revendeur" alone in Login, nothing left over.
-    login_row = next(i for i, row in enumerate(rows) if row.strip("│ ") == "Login")
-    assert rows[login_row + 1].strip("│ ") == "revendeur"
-    assert "revendeurmauvais" not in "\n".join(rows)
-    assert "f1 Touches" in rows[-1]
+
+
+def filter_row(rows: list[str]) -> int:
+    """The row of the Prospects filter boxes (the operator's: with REVENDEUR)."""
+    return next(i for i, row in enumerate(rows) if row.startswith(" IDENTIFIANT "))
 
 
 def test_prospect_filters_typed_in_one_write_land_in_their_boxes(terminal):
     log_in(terminal, "operateur")
-    before = open_place(
-        terminal,
-        "Prospects",
-        lambda rows: (
-            "REVENDEUR" in "\n".join(rows) and "sur" in rows[-2] and "f1 Touches" in rows[-1]
-        ),
-    )
-    filters = next(row for row in before if row.split()[:2] == ["IDENTIFIANT", "RAISON"])
-    assert "REVENDEUR" in filters, "\n".join(before)  # the filter boxes' placeholders
-    boxes = {name: filters.index(name) for name in ("RAISON SOCIALE", "REVENDEUR")}
-    row_of_filters = before.index(filters)
+
+    def boxes_and_table(rows: list[str]) -> None:
+        placeholders = rows[filter_row(rows)]
+        assert placeholders.split()[:3] == ["IDENTIFIANT", "RAISON", "SOCIALE"]
+        assert placeholders.rstrip().endswith(" REVENDEUR")
+        assert re.match(r" 1–\d+ sur \d+", rows[-2]) and "▏ f1 Touches" in rows[-1]
+
+    before = open_place(terminal, "Prospects", boxes_and_table)
+    placeholders = before[filter_row(before)]
+    boxes = {name: placeholders.index(name) for name in ("RAISON SOCIALE", "REVENDEUR")}
 
     terminal.write("/\tduval\t\tbretagne")  # `/` to the filters, Tab, Tab Tab: in one write
-    rows = stable(
-        terminal,
-        lambda rows: "bretagne" in rows[row_of_filters] and rows[-2].strip() == "1–1 sur 1",
-        "the filtered table",
-    )
-    filters = rows[row_of_filters]
-    # Each word in its box: where the box's placeholder was, the others still showing theirs.
-    assert filters[boxes["RAISON SOCIALE"] :].startswith("duval ")
-    assert filters[boxes["REVENDEUR"] :].rstrip() == "bretagne"
-    assert filters.split()[0] == "IDENTIFIANT" and "CODE POSTAL" in filters
-    # Name contains "duval" AND owner matches "bretagne": SAS DUVAL OUEST only (1743, CABINET
-    # DUVAL ET ASSOCIÉS, belongs to another reseller; without the owner box both would show).
-    table = table_rows(rows, PLACES["prospects"])
-    assert len(table) == 1, "\n".join(rows)
-    assert table[0].split()[:4] == ["1159", "SAS", "DUVAL", "OUEST"]
+
+    def filtered(rows: list[str]) -> None:
+        filters = rows[filter_row(rows)]
+        # Each word in its box, where the box's placeholder was; the others still show theirs.
+        assert filters[boxes["RAISON SOCIALE"] :].startswith("duval "), filters
+        assert filters[boxes["REVENDEUR"] :].rstrip() == "bretagne", filters
+        assert filters[: boxes["RAISON SOCIALE"]].strip() == "IDENTIFIANT", filters
+        assert "CODE POSTAL" in filters[boxes["RAISON SOCIALE"] : boxes["REVENDEUR"]], filters
+        # Name contains "duval" AND owner matches "bretagne": SAS DUVAL OUEST only (1743,
+        # CABINET DUVAL ET ASSOCIÉS, is another reseller's: without the owner box both show).
+        table = table_rows(rows, PLACES["prospects"])
+        assert [row.split()[:4] for row in table] == [["1159", "SAS", "DUVAL", "OUEST"]]
+        assert rows[-2].strip() == "1–1 sur 1"
+
+    expect(terminal, filtered, "the filters and the filtered table")
 
 
 # -- the lists at 80×24 --------------------------------------------------------------------------
@@ -273,11 +295,15 @@ def open_place(tmux: Tmux, label: str, ready=lambda rows: True) -> list[str]:
         hits = [row.strip() for row in rows[search + 1 :] if row.strip()]
         return len(hits) >= 2 and hits[0] == label and " › " in hits[1]
 
-    stable(tmux, first_hit, f"{label!r} first in the palette")
+    expect(tmux, first_hit, f"{label!r} first in the palette")
     tmux.press("Enter")
-    return stable(
-        tmux, lambda rows: rows[0].strip().endswith(f"MyOpenIP — {label}") and ready(rows), label
-    )
+
+    def shown(rows: list[str]):
+        assert rows[0].strip().endswith(f"MyOpenIP — {label}")
+        assert not any("🔎" in row or "▔" in row for row in rows), "the palette still drawn"
+        return ready(rows)
+
+    return expect(tmux, shown, label)
 
 
 def table_rows(rows: list[str], place: Place) -> list[str]:
@@ -362,43 +388,32 @@ def footer_keys(footer: str) -> tuple[str, str]:
 @pytest.mark.parametrize("key", list(PLACES))
 def test_each_list_at_80x24_shows_identity_state_and_action_with_whole_footer_keys(portal, key):
     place = PLACES[key]
-    rows = open_place(
-        portal,
-        place.label,
-        lambda rows: (
-            any(place.row.search(scrollbar_off(row)) for row in rows)
-            and any(re.match(r" \d+–\d+ sur \d+", row) for row in rows[-3:-1])
-            # The footer is composed after the table, its keys once the table has the focus.
-            and "▏ f1 Touches" in rows[-1]
-            and all(f" {key} " in rows[-1] for key in place.keys)
-        ),
-    )
-    screen = "\n".join(rows)
-    print(f"\n{place.label}, {portal.name}:\n{screen}")
-    assert len(rows) == 24 and all(len(row) == 80 for row in rows)
 
-    # Exactly the expected columns, in order (none cut: a cut header would not be found).
-    columns = read_headers(header_block(rows, place), place.headers)
-    assert [header for _column, header in columns] == place.headers
+    def whole_list(rows: list[str]) -> None:
+        assert len(rows) == 24 and all(len(row) == 80 for row in rows)
+        # Exactly the expected columns, in order (a cut header would not be found).
+        read_headers(header_block(rows, place), place.headers)
+        # Every row of the table shows its identifier, state or amount (and action) whole.
+        table = table_rows(rows, place)
+        assert table
+        for row in table:
+            assert place.row.search(row), f"row cut or incomplete: {row!r}"
+            if place.action:
+                assert row.endswith(place.action), row
+        count = next(row for row in rows if re.match(r" \d+–\d+ sur \d+", row))
+        shown, total = re.match(r" 1–(\d+) sur (\d+)", count).groups()
+        assert int(shown) == int(total) >= len(table)
+        # The footer, last row: the screen's keys whole (none runs under the right-hand block),
+        # then whole global keys up to the edge, F1 first. (It is composed after the table, its
+        # keys once the table has the focus.)
+        left, right = footer_keys(rows[-1])
+        assert left.startswith(" esc Retour ") and left.endswith(" "), rows[-1]
+        for footer_key in place.keys:
+            assert f" {footer_key} " in left, rows[-1]
+        assert GLOBAL_KEYS.fullmatch(right.strip()), rows[-1]
 
-    # Every row of the table shows its identifier, state or amount (and action) whole.
-    table = table_rows(rows, place)
-    assert table, screen
-    for row in table:
-        assert place.row.search(row), f"row cut or incomplete: {row!r}\n{screen}"
-        if place.action:
-            assert row.rstrip().endswith(place.action)
-    count = next(row for row in rows if re.match(r" \d+–\d+ sur \d+", row))
-    shown, total = re.match(r" 1–(\d+) sur (\d+)", count).groups()
-    assert int(shown) == int(total) >= len(table)
-
-    # The footer, last row: the screen's keys whole (none runs under the right-hand block), then
-    # whole global keys up to the edge, F1 first.
-    left, right = footer_keys(rows[-1])
-    assert left.startswith(" esc Retour ") and left.endswith(" "), rows[-1]
-    for footer_key in place.keys:
-        assert f" {footer_key} " in left, rows[-1]
-    assert GLOBAL_KEYS.fullmatch(right.strip()), rows[-1]
+    rows = open_place(portal, place.label, whole_list)
+    print(f"\n{place.label}, {portal.login}:\n" + "\n".join(rows))
 
 
 def test_scrolling_sideways_keeps_the_identifier(terminal):
@@ -413,30 +428,29 @@ def test_scrolling_sideways_keeps_the_identifier(terminal):
     def header(rows: list[str]) -> str:
         return next((row for row in rows if row.startswith("  IDENTIFIANT ")), "")
 
-    before = stable(
-        terminal,
-        lambda rows: (
-            header(rows).split() == ["IDENTIFIANT", "RAISON", "SOCIALE", "ETAT"]
-            and len([row for row in rows if ids.match(row)]) > 5
-            and "f1 Touches" in rows[-1]
-        ),
-        "Prospects at 60 columns",
-    )
-    assert "Reprendre >" not in "\n".join(before)  # the action is off to the right
+    def not_scrolled(rows: list[str]) -> None:
+        assert header(rows).split() == ["IDENTIFIANT", "RAISON", "SOCIALE", "ETAT"]
+        assert len([row for row in rows if ids.match(row)]) > 5
+        assert "Reprendre >" not in "\n".join(rows)  # the action is off to the right
+        assert "f1 Touches" in rows[-1]
+
+    before = expect(terminal, not_scrolled, "Prospects at 60 columns")
     top = before.index(header(before))
     first_ids = [m.group(1) for row in before[top + 1 :] if (m := ids.match(row))]
-    assert len(first_ids) > 5
 
     terminal.press("Right", "Right", "Right")
-    after = stable(terminal, lambda rows: "ACT" in header(rows), "scrolled to ACTION")
+
+    def scrolled_to_action(rows: list[str]) -> None:
+        scrolled = header(rows)
+        # IDENTIFIANT stays in its place, the columns right of it moved left under it.
+        assert scrolled.startswith("  IDENTIFIANT ") and rows.index(scrolled) == top
+        assert "RAISON SOCIALE" not in scrolled and "ETAT" in scrolled
+        assert scrolled.index("ETAT") < header(before).index("ETAT")
+        assert [m.group(1) for row in rows[top + 1 :] if (m := ids.match(row))] == first_ids
+        # The action column comes into view (its start: 60 columns end inside it).
+        action = scrolled.index("ACT")
+        for row in rows[top + 1 : top + 1 + len(first_ids)]:
+            assert row[action:].startswith(place.action[:3]), row
+
+    after = expect(terminal, scrolled_to_action, "scrolled sideways")
     print("\n" + "\n".join(before) + "\n" + "\n".join(after))
-    scrolled = header(after)
-    # IDENTIFIANT stays in its place, the columns right of it moved left under it.
-    assert scrolled.startswith("  IDENTIFIANT ") and after.index(scrolled) == top
-    assert "RAISON SOCIALE" not in scrolled and "ETAT" in scrolled
-    assert scrolled.index("ETAT") < header(before).index("ETAT")
-    assert [m.group(1) for row in after[top + 1 :] if (m := ids.match(row))] == first_ids
-    # The action column comes into view (its start: 60 columns end inside it).
-    action = scrolled.index("ACT")
-    for row in after[top + 1 : top + 1 + len(first_ids)]:
-        assert row[action:].startswith(place.action[:3]), row
