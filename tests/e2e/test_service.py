@@ -408,11 +408,7 @@ def test_a_person_logs_in_by_key_and_reaches_prospects(service):
         tmux.type(PASSWORD)
         tmux.key("Enter")
         tmux.wait_for("Bienvenue alice")
-        tmux.key("C-p")
-        tmux.wait_for("Rechercher", timeout=10)
-        tmux.type("Prospects")
-        tmux.wait_for("Entreprises › GESTION DES ENTREPRISES", timeout=10)
-        tmux.key("Enter")
+        tmux.choose_in_palette("Prospects")
         tmux.wait_for("IDENTIFIANT", "RAISON SOCIALE", "CABINET DUVAL")
 
         # Exports by name only: ~/.bashrc, ../x, the database's own path are refused at the

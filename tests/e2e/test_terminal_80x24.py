@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.tmux import Tmux, tool, wait
+from tests.e2e.tmux import Tmux, tool
 from tui.cli import DEMO_BANNER
 
 pytestmark = pytest.mark.slow
@@ -92,34 +92,6 @@ def joined(screen: str) -> str:
     return " ".join(re.sub(r"[│╭╮╰╯─]", " ", screen).split())
 
 
-def expect(tmux: Tmux, check, what: str, timeout: float = 30.0) -> list[str]:
-    """The pane's rows once `check(rows)` passes (does not raise nor return False) on a capture
-    identical to the one 0.15 s before it. A capture can mix two screens while the app repaints
-    (tmux reads the frame in pieces): so a check is what the test expects of the whole screen,
-    polled until it holds; after `timeout` s the last failure is raised with the screen."""
-    previous: list[str] = []
-    failure = "the screen kept changing"
-
-    def settled():
-        nonlocal previous, failure
-        rows = tmux.lines()
-        same, previous = rows == previous, rows
-        if not same:
-            return False
-        try:
-            if check(rows) is False:
-                failure = "not so"
-                return False
-        except Exception as error:  # noqa: BLE001 - a screen not there yet: polled again
-            failure = f"{type(error).__name__}: {error}"
-            return False
-        return rows
-
-    found = wait(settled, timeout, interval=0.15)
-    assert found, f"{what}, after {timeout} s: {failure}\n" + "\n".join(tmux.lines())
-    return found
-
-
 def menu_shown(login: str):
     """The check of the menu after `login`'s login: its title, its welcome, its tree."""
 
@@ -136,7 +108,7 @@ def menu_shown(login: str):
 
 def log_in(tmux: Tmux, login: str) -> list[str]:
     tmux.write(LOGINS[login][0])  # one write
-    return expect(tmux, menu_shown(login), f"the menu after {login}'s login")
+    return tmux.expect(menu_shown(login), f"the menu after {login}'s login")
 
 
 # -- keys sent in one write --------------------------------------------------------------------
@@ -155,7 +127,7 @@ def portal(request, demo_store, tmp_path_factory):
             if LOGIN_ERROR not in joined("\n".join(rows)):
                 menu_shown(request.param)(rows)
 
-        tmux.after_login = expect(tmux, menu_or_error, "the menu or the login error")
+        tmux.after_login = tmux.expect(menu_or_error, "the menu or the login error")
         yield tmux
     finally:
         tmux.kill()
@@ -186,7 +158,7 @@ def test_a_failed_login_typed_in_one_write_keeps_the_connexion_box_on_screen(dem
 
     try:
         terminal.write("revendeur\tmauvais\r")
-        expect(terminal, box_whole_with_the_error, "the error in the whole Connexion box")
+        terminal.expect(box_whole_with_the_error, "the error in the whole Connexion box")
     finally:
         terminal.kill()
 
@@ -224,7 +196,7 @@ def test_prospect_filters_typed_in_one_write_land_in_their_boxes(terminal):
         assert [row.split()[:4] for row in table] == [["1159", "SAS", "DUVAL", "OUEST"]]
         assert rows[-2].strip() == "1–1 sur 1"
 
-    expect(terminal, filtered, "the filters and the filtered table")
+    terminal.expect(filtered, "the filters and the filtered table")
 
 
 # -- the lists at 80×24 --------------------------------------------------------------------------
@@ -282,28 +254,16 @@ PLACES = {
 
 
 def open_place(tmux: Tmux, label: str, ready=lambda rows: True) -> list[str]:
-    """Ctrl+P, the place's name, Enter once the palette's first hit is that place; the screen
-    once it is the place's and `ready(rows)` holds."""
-    tmux.press("C-p")
-    tmux.wait_for("🔎")
-    tmux.write(label)
-
-    def first_hit(rows: list[str]) -> bool:
-        search = next((i for i, row in enumerate(rows) if "🔎" in row), None)
-        if search is None or label not in rows[search]:
-            return False
-        hits = [row.strip() for row in rows[search + 1 :] if row.strip()]
-        return len(hits) >= 2 and hits[0] == label and " › " in hits[1]
-
-    expect(tmux, first_hit, f"{label!r} first in the palette")
-    tmux.press("Enter")
+    """The place chosen in the palette; the screen once it is the place's, the palette gone,
+    and `ready(rows)` holds."""
+    tmux.choose_in_palette(label)
 
     def shown(rows: list[str]):
         assert rows[0].strip().endswith(f"MyOpenIP — {label}")
         assert not any("🔎" in row or "▔" in row for row in rows), "the palette still drawn"
         return ready(rows)
 
-    return expect(tmux, shown, label)
+    return tmux.expect(shown, label)
 
 
 def table_rows(rows: list[str], place: Place) -> list[str]:
@@ -434,7 +394,7 @@ def test_scrolling_sideways_keeps_the_identifier(terminal):
         assert "Reprendre >" not in "\n".join(rows)  # the action is off to the right
         assert "f1 Touches" in rows[-1]
 
-    before = expect(terminal, not_scrolled, "Prospects at 60 columns")
+    before = terminal.expect(not_scrolled, "Prospects at 60 columns")
     top = before.index(header(before))
     first_ids = [m.group(1) for row in before[top + 1 :] if (m := ids.match(row))]
 
@@ -452,5 +412,5 @@ def test_scrolling_sideways_keeps_the_identifier(terminal):
         for row in rows[top + 1 : top + 1 + len(first_ids)]:
             assert row[action:].startswith(place.action[:3]), row
 
-    after = expect(terminal, scrolled_to_action, "scrolled sideways")
+    after = terminal.expect(scrolled_to_action, "scrolled sideways")
     print("\n" + "\n".join(before) + "\n" + "\n".join(after))

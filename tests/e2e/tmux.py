@@ -86,6 +86,50 @@ class Tmux:
         assert found, f"{what}: not so after {timeout} s:\n{self.screen()}"
         return found
 
+    def expect(self, check, what: str, timeout: float = 30.0) -> list[str]:
+        """The pane's rows once `check(rows)` passes (does not raise nor return False) on a
+        capture identical to the one 0.15 s before it. A capture can mix two screens while the
+        app repaints (tmux reads a frame in pieces, slowly under load): so `check` states what
+        is expected of the whole screen and is polled until it holds; after `timeout` s its last
+        failure is raised with the screen."""
+        previous: list[str] = []
+        failure = "the screen kept changing"
+
+        def settled():
+            nonlocal previous, failure
+            rows = self.lines()
+            same, previous = rows == previous, rows
+            if not same:
+                return False
+            try:
+                if check(rows) is False:
+                    failure = "not so"
+                    return False
+            except Exception as error:  # noqa: BLE001 - a screen not there yet: polled again
+                failure = f"{type(error).__name__}: {error}"
+                return False
+            return rows
+
+        found = wait(settled, timeout, interval=0.15)
+        assert found, f"{what}, after {timeout} s: {failure}\n" + "\n".join(self.lines())
+        return found
+
+    def choose_in_palette(self, label: str) -> None:
+        """Ctrl+P, `label`, then Enter once the palette's first hit is `label` (Enter before the
+        search has run would choose the first line of the unfiltered list)."""
+        self.press("C-p")
+        self.wait_for("🔎")
+        self.write(label)
+
+        def first_hit(rows: list[str]) -> None:
+            search = next(i for i, row in enumerate(rows) if "🔎" in row)
+            assert label in rows[search]
+            hits = [row.strip() for row in rows[search + 1 :] if row.strip()]
+            assert hits[0] == label and " › " in hits[1], hits[:2]  # its place in the menu
+
+        self.expect(first_hit, f"{label!r} first in the palette")
+        self.press("Enter")
+
     def write(self, text: str) -> None:
         """`text` in ONE write to the pane, as a paste, a password manager or a laggy link sends
         it: one `send-keys -l` (\\t is Tab, \\r is Enter, \\x1b starts an escape sequence)."""
