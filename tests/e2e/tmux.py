@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -149,4 +150,8 @@ class Tmux:
             time.sleep(0.2)
 
     def kill(self) -> None:
+        """End the server and everything in its panes; its socket file too (tmux leaves it)."""
+        socket = self.run("display-message", "-p", "#{socket_path}", check=False).strip()
         self.run("kill-server", check=False)
+        if socket:
+            Path(socket).unlink(missing_ok=True)
