@@ -50,7 +50,7 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 APP_BIN = Path(sys.executable).parent / "myopenip"
-PASSWORD = "Secret-de-test-42"  # 10 characters at least (db.auth)
+PASSWORD = "Secret-de-test-42"  # 10 characters at least (db.accounts.auth)
 
 # Lines of the README's sh blocks that cannot run here, each for a stated reason.
 DROPPED = (

@@ -34,7 +34,7 @@ APP_BIN = Path(sys.executable).parent / "myopenip"
 SIZE = (80, 24)
 F2 = "\x1bOQ"  # what an xterm sends for F2 (Connexion: switch to the MB / Opérateur portal)
 LOGIN_ERROR = "Identifiants incorrects ou compte indisponible."
-# The keys of the footer's right-hand block, in their order (tui/widgets/footer.py); F1 always.
+# The keys of the footer's right-hand block, in their order (tui/toolkit/widgets/footer.py); F1 always.
 GLOBAL_KEYS = re.compile(
     r"f1 Touches( \^q Quitter)?( f3 Sélectionner\.\.\.)?( \^l Déconnexion)?( \^p palette)?"
 )
