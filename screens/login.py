@@ -55,6 +55,9 @@ def _preload_auth() -> None:
 
 class LoginScreen(DbWorkerMixin, Screen):
     AUTO_FOCUS = "#login"
+    # Below 26 rows the box drops its blank top and bottom rows (app.tcss): at 80×24 it then
+    # holds a two-line error and --demo's banner above the footer.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (26, "-tall")]
     BINDINGS = [
         Binding("f2", "switch_portal", "Portail", id="login.portal", priority=True),
     ]

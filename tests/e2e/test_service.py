@@ -41,14 +41,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.tmux import IN_CI, Tmux
+from tests.e2e.tmux import tool as _tool
+from tests.e2e.tmux import wait as _wait
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 APP_BIN = Path(sys.executable).parent / "myopenip"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PASSWORD = "Secret-de-test-42"  # 10 characters at least (db.accounts.auth)
-SIZE = ("100", "30")
 
 # Lines of the README's sh blocks that cannot run here, each for a stated reason.
 DROPPED = (
@@ -58,26 +60,6 @@ DROPPED = (
     "systemctl reload ssh",  # the test starts its own sshd instead of the system's
     "sshd -T -C",  # checked below against the private sshd's own configuration
 )
-
-
-def _tool(name: str) -> str:
-    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/local/sbin:/sbin")
-    if found is None:
-        reason = f"`{name}` is missing (scripts/ensure-system-packages installs it)"
-        if IN_CI:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return found
-
-
-def _wait(predicate, timeout: float, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(interval)
-    return predicate()
 
 
 def _free_port() -> int:
@@ -116,43 +98,6 @@ def substitute(text: str, pairs, used: set[int]) -> str:
 def readme_blocks() -> list[str]:
     readme = (DEPLOY / "README.md").read_text(encoding="utf-8")
     return re.findall(r"```sh\n(.*?)```", readme, flags=re.S)
-
-
-class Tmux:
-    """A private tmux server (own socket, no user config) holding one session."""
-
-    def __init__(self, name: str):
-        self.base = [_tool("tmux"), "-L", name, "-f", "/dev/null"]
-        self.name = name
-
-    def run(self, *args: str, check: bool = True) -> str:
-        done = subprocess.run(
-            [*self.base, *args], capture_output=True, text=True, check=check, timeout=10
-        )
-        return done.stdout
-
-    def start(self, command: str) -> None:
-        self.run("new-session", "-d", "-s", self.name, "-x", SIZE[0], "-y", SIZE[1], command)
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", self.name, check=False)
-
-    def wait_for(self, *texts: str, timeout: float = 30.0) -> str:
-        found = _wait(lambda: all(t in (s := self.screen()) for t in texts) and s, timeout)
-        assert found, f"{texts} not on screen after {timeout} s:\n{self.screen()}"
-        return found
-
-    def type(self, text: str) -> None:
-        self.run("send-keys", "-t", self.name, "-l", text)
-        time.sleep(0.2)
-
-    def key(self, *keys: str) -> None:
-        for key in keys:
-            self.run("send-keys", "-t", self.name, key)
-            time.sleep(0.2)
-
-    def kill(self) -> None:
-        self.run("kill-server", check=False)
 
 
 class Service:
@@ -199,7 +144,7 @@ class Service:
         )
 
     def tmux_session(self, key: str, name: str) -> Tmux:
-        tmux = Tmux(f"moe2e-{name}-{os.getpid()}")
+        tmux = Tmux(f"moe2e-{name}-{os.getpid()}", size=(100, 30))
         ssh = " ".join([*self.ssh_args(key, "-tt"), f"{self.user}@127.0.0.1"])
         # The pane stays after ssh ends, so what the app printed last can be read.
         tmux.start(f"env LANG=C.UTF-8 TERM=xterm-256color {ssh}; echo SSH-ENDED $?; sleep 120")
@@ -463,11 +408,7 @@ def test_a_person_logs_in_by_key_and_reaches_prospects(service):
         tmux.type(PASSWORD)
         tmux.key("Enter")
         tmux.wait_for("Bienvenue alice")
-        tmux.key("C-p")
-        tmux.wait_for("Rechercher", timeout=10)
-        tmux.type("Prospects")
-        tmux.wait_for("Entreprises › GESTION DES ENTREPRISES", timeout=10)
-        tmux.key("Enter")
+        tmux.choose_in_palette("Prospects")
         tmux.wait_for("IDENTIFIANT", "RAISON SOCIALE", "CABINET DUVAL")
 
         # Exports by name only: ~/.bashrc, ../x, the database's own path are refused at the

@@ -68,9 +68,14 @@ async def test_the_identifier_stays_when_the_table_scrolls_sideways(app):
         assert "IDENTIFIANT" in "".join(s.text for s in table.render_line(0))
 
 
-async def test_a_failed_login_keeps_the_connexion_box_on_the_screen(app):
+@pytest.mark.parametrize("demo", [False, True], ids=["db", "demo-banner"])
+async def test_a_failed_login_keeps_the_connexion_box_on_the_screen(app, demo):
     from textual.widgets import Button, Static
 
+    from tui.cli import DEMO_BANNER
+
+    if demo:  # `myopenip --demo`: the logins are told under Valider, in the box
+        app.demo_banner = DEMO_BANNER
     async with app.run_test(size=SMALL) as pilot:
         await login(pilot, "revendeur", "mauvais")
         screen = app.screen
@@ -79,3 +84,5 @@ async def test_a_failed_login_keeps_the_connexion_box_on_the_screen(app):
         box = screen.query_one("#login-box").region
         assert box.y >= 0 and box.bottom <= 24 - 1  # above the footer
         assert screen.query_one("#validate", Button).region.bottom <= box.bottom
+        if demo:
+            assert screen.query_one("#demo-banner", Static).region.bottom <= box.bottom
