@@ -11,8 +11,6 @@ import json
 import logging
 import re
 
-from db.models import AuditLog
-
 # An IBAN however it is spelt: any case; compact or in groups of four separated by blanks of
 # any kind (space, tab, no-break and narrow no-break space...), dashes or dots. Country, key,
 # then 11 to 30 more letters or digits.
@@ -89,6 +87,8 @@ def _clean(key: str, value):
 
 def record(scope, action: str, entity: str = "", entity_id: int | None = None, **details) -> None:
     """Write one audit row. Callers never pass passwords or whole IBANs in `details`."""
+    from db.models import AuditLog  # noqa: PLC0415 - tui/logs.py needs redact() before the store
+
     details = {key: _clean(key, value) for key, value in details.items()}
     AuditLog.create(
         user=getattr(scope, "user_id", None),
@@ -102,6 +102,8 @@ def record(scope, action: str, entity: str = "", entity_id: int | None = None, *
 
 def record_many(scope, action: str, entity: str, entity_ids: list[int], **details) -> None:
     """One audit row per id, the same as `record` would write, in one statement per 100."""
+    from db.models import AuditLog  # noqa: PLC0415 - see record()
+
     details = {key: _clean(key, value) for key, value in details.items()}
     text = redact(json.dumps(details, ensure_ascii=False, default=str)) if details else ""
     rows = [

@@ -22,6 +22,7 @@ from db.catalogue import (
 )
 from db.errors import ConcurrentEditError, DomainError, ValidationErrors
 from db.money import format_amount
+from tui import style_sheet
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.card import plain
 from tui.widgets.dialogs import ConfirmDialog, MessageDialog
@@ -61,6 +62,8 @@ def offer_cells(row) -> tuple:
 
 class OfferDialog(DbWorkerMixin, ModalScreen[int | None]):
     """Nouvelle offre / Modifier l'offre: the form, saved with Ctrl+S, errors at the fields."""
+
+    CSS_PATH = style_sheet("catalogue_orders")
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer", id="offer.save"),

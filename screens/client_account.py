@@ -23,6 +23,7 @@ from db.quote_detail import get_quote
 from db.text import visible
 from screens.attachments import AttachmentsMixin, attachment_row
 from screens.prospect_details import announce_client
+from tui import style_sheet
 from tui.db_worker import DbWorkerMixin, still_shown
 from tui.form_screen import LiveFieldsMixin, UnsavedEditsMixin
 from tui.widgets.card import plain
@@ -81,6 +82,7 @@ def _prefixed(prefill: dict) -> dict:
 class ClientAccountScreen(
     LiveFieldsMixin, AttachmentsMixin, UnsavedEditsMixin, DbWorkerMixin, Screen
 ):
+    CSS_PATH = [style_sheet("documents"), style_sheet("quotes")]
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer", id="account.save", priority=True),
         Binding("escape", "leave", "Retour", id="account.back"),

@@ -18,6 +18,7 @@ from db.money import format_amount
 from db.quotes import step_label
 from db.text import visible
 from screens.company_forms import BillingEditScreen, CompanyEditScreen
+from tui import style_sheet
 from tui.db_worker import DbWorkerMixin
 from tui.form_screen import BannerMixin
 from tui.widgets.card import card, labelled_lines, plain
@@ -73,6 +74,7 @@ PARENT_BY_KIND = {
 
 
 class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("companies")
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="company.back"),
         Binding("ctrl+e", "edit_company", "Éditer société/site", id="company.edit"),

@@ -22,6 +22,7 @@ from db.creditor import (
 from db.errors import ConcurrentEditError, DomainError, FieldError, ValidationErrors
 from db.forms import Field
 from db.sepa import validate_ics
+from tui import style_sheet
 from tui.db_worker import DbWorkerMixin
 from tui.form_screen import UnsavedEditsMixin
 from tui.widgets.dialogs import ConfirmDialog
@@ -76,6 +77,7 @@ def from_form(values: dict) -> CreditorSettings:
 
 
 class CreditorSettingsScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("documents")
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer", id="creditor.save", priority=True),
         Binding("escape", "leave", "Retour", id="creditor.back"),

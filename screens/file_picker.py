@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from db.documents import format_size, write_document
 from db.errors import DomainError
 from db.folders import FileEntry, Folder, list_files
+from tui import style_sheet
 from tui.widgets.export_dialog import SaveAsDialog, person_outbox
 from tui.widgets.option_list import OptionList  # Textual's, minus a crash
 
@@ -26,6 +27,8 @@ class FilePickerScreen(ModalScreen[str | None]):
 
     Nothing else is reachable from here: no sub-folder, no parent, no link (db.folders.list_files).
     """
+
+    CSS_PATH = style_sheet("documents")
 
     BINDINGS = [
         Binding("escape", "cancel", "Annuler", id="picker.cancel"),
@@ -118,6 +121,8 @@ class FilePickerScreen(ModalScreen[str | None]):
 
 class WriteDocumentDialog(SaveAsDialog):
     """Write a stored document to the person's outbox under a name (prefilled with its own)."""
+
+    CSS_PATH = style_sheet("documents")
 
     def __init__(self, app, doc_id: int, default_name: str, title: str = "Écrire le fichier"):
         scope = app.scope

@@ -24,6 +24,7 @@ from db.errors import DomainError, FieldError
 from db.folders import Folder, check_name, open_file
 from db.text import visible
 from screens.file_picker import FilePickerScreen
+from tui import style_sheet
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.export_dialog import person_inbox
 from tui.widgets.footer import AppFooter
@@ -56,6 +57,7 @@ def run_import(scope, inbox: Folder, name: str, reseller_id: int | None) -> Impo
 
 
 class ImportProspectsScreen(DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("catalogue_orders")
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="import.back"),
         Binding("ctrl+s", "import", "Importer", id="import.run", priority=True),

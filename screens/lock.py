@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from db.auth import LOGIN_FAILED, LoginPolicy, check_password
+from tui import style_sheet
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.card import plain
 from tui.widgets.footer import AppFooter
@@ -21,6 +22,8 @@ from tui.widgets.footer import AppFooter
 
 class LockScreen(DbWorkerMixin, ModalScreen[bool]):
     """Dismissed with True once the password of the logged-in user is given again."""
+
+    CSS_PATH = style_sheet("lock")
 
     BINDINGS = [
         Binding("ctrl+q", "app.quit", "Quitter", id="lock.quit", priority=True),

@@ -1,8 +1,9 @@
 """Connexion: Login, Mot de passe and the portal (Revendeur | MB / Opérateur), then Valider.
 
-The first screen of every session, so it paints as early as it can: `db.auth` (argon2 and its
-C bindings) is imported in a thread once the screen is up, while the user types, not before the
-first paint; the focus is on Login
+The first screen of every session, so it paints as early as it can: it imports nothing of the
+database layer (the store is opened in a thread once it is painted, tui/app.py, and a store
+that cannot be opened is told here, in French); `db.auth` (argon2 and its C bindings) is
+imported in a thread once the screen is up, while the user types; the focus is on Login
 from the start (AUTO_FOCUS), so no focus change repaints the whole screen after it opens.
 """
 
@@ -16,14 +17,21 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static, Tab, Tabs
 
 from db.errors import DomainError
-from db.models import User
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.footer import AppFooter
 
+# (tab id, label, name of the portal's constant on db.models.User: read when the user logs in,
+# so that the models are not imported before Connexion is painted)
 PORTALS = (
-    ("tab-revendeur", "Revendeur", User.PORTAL_RESELLER),
-    ("tab-operateur", "MB / Opérateur", User.PORTAL_OPERATOR),
+    ("tab-revendeur", "Revendeur", "PORTAL_RESELLER"),
+    ("tab-operateur", "MB / Opérateur", "PORTAL_OPERATOR"),
 )
+
+
+def portal_value(constant: str) -> str:
+    from db.models import User
+
+    return getattr(User, constant)
 
 
 # The user needs a second or more to type a login: argon2 loads meanwhile, off the UI thread.
@@ -55,6 +63,7 @@ def _preload_auth() -> None:
 
 class LoginScreen(DbWorkerMixin, Screen):
     AUTO_FOCUS = "#login"
+    _store_status = ""
     BINDINGS = [
         Binding("f2", "switch_portal", "Portail", id="login.portal", priority=True),
     ]
@@ -92,8 +101,11 @@ class LoginScreen(DbWorkerMixin, Screen):
 
     def on_mount(self) -> None:
         settings = self.app.settings
-        if settings.ssh_portal == User.PORTAL_OPERATOR:
+        # Over SSH only (the store is opened before, tui/ssh_session.py): the user's portal.
+        if settings.ssh_portal and settings.ssh_portal == portal_value(PORTALS[1][2]):
             self.query_one(Tabs).active = PORTALS[1][0]
+        if self.app.store_error:
+            self.store_failed(self.app.store_error)
         if settings.ssh_login and settings.ssh_key_only:
             # The configuration says the key is enough: straight in, no password.
             self.query_one("#login-error", Static).update("Connexion par clé…")
@@ -109,7 +121,20 @@ class LoginScreen(DbWorkerMixin, Screen):
     @property
     def portal(self) -> str:
         active = self.query_one(Tabs).active
-        return next(portal for tab_id, _, portal in PORTALS if tab_id == active)
+        return next(portal_value(portal) for tab_id, _, portal in PORTALS if tab_id == active)
+
+    def store_failed(self, message: str) -> None:
+        """The store could not be opened (tui/app.py): its French sentence, where a refused
+        login is told; Ctrl+Q leaves (the terminal then shows it again, exit code 2)."""
+        self.query_one("#login-error", Static).update(message)
+
+    def store_status(self, message: str) -> None:
+        """What the store is doing while it opens (the demo store being created), or "" once
+        done (which clears it unless something else was written there since)."""
+        line = self.query_one("#login-error", Static)
+        if message or str(line.content) == self._store_status:
+            line.update(message)
+        self._store_status = message
 
     def action_switch_portal(self) -> None:
         tabs = self.query_one(Tabs)

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Header, Static
 
 from db.money import format_amount
 from db.orders import get_order
+from tui import style_sheet
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.card import labelled_lines, plain
 from tui.widgets.footer import AppFooter
@@ -31,6 +32,7 @@ def _right(text: str) -> Text:
 
 
 class OrderDetailScreen(DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("catalogue_orders")
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="order.back"),
         Binding("ctrl+v", "services", "Services du client", id="order.services"),

@@ -28,6 +28,7 @@ from db.orders import (
     preview_quote_order,
 )
 from db.text import visible
+from tui import style_sheet
 from tui.commands import register_record_search
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.card import plain
@@ -232,6 +233,7 @@ def order_quote(screen, quote_id: int) -> None:
 
 
 class OrdersScreen(DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("catalogue_orders")
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="orders.back"),
         Binding("ctrl+n", "new", "Commande depuis un devis", id="orders.new"),

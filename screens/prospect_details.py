@@ -17,6 +17,7 @@ from db.documents import DocumentFilters, count_documents, list_documents
 from db.errors import DomainError
 from db.prospects import load_prospect
 from db.text import visible
+from tui import style_sheet
 from tui.db_worker import DbWorkerMixin
 from tui.form_screen import BannerMixin
 from tui.widgets.card import card, labelled_lines, plain
@@ -73,6 +74,7 @@ def crumb_labels(width: int) -> tuple[str, str]:
 
 
 class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("documents")
     parent_place = "prospects"  # Escape goes up the menu tree (tui/places.py)
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="details.back"),

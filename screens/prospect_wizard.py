@@ -18,6 +18,7 @@ from db.text import visible
 from screens.attachments import AttachmentsMixin, attachment_row
 from screens.file_picker import WriteDocumentDialog
 from screens.help import key_name
+from tui import style_sheet
 from tui.db_worker import DbWorkerMixin, still_shown
 from tui.form_screen import LiveFieldsMixin, UnsavedEditsMixin
 from tui.widgets.card import plain
@@ -84,6 +85,7 @@ def open_prospect_at(app, company_id: int, step: int | None = None) -> None:
 class ProspectWizardScreen(
     LiveFieldsMixin, AttachmentsMixin, UnsavedEditsMixin, DbWorkerMixin, Screen
 ):
+    CSS_PATH = style_sheet("documents")
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer et continuer", id="wizard.save", priority=True),
         # Step 2 only (check_action); listed before Retour so they are not cut off at 100 columns.

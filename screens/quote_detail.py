@@ -16,6 +16,7 @@ from db.models import CompanyKind
 from db.quote_detail import get_quote, new_revision, next_step, previous_step, update_lines
 from db.quotes import STEPS, step_label
 from db.text import visible
+from tui import style_sheet
 from tui.db_worker import DbWorkerMixin
 from tui.form_screen import BannerMixin
 from tui.widgets.card import labelled_lines
@@ -41,6 +42,7 @@ def step_names(current: int) -> Text:
 
 
 class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("quotes")
     parent_place = "quotes"  # Escape goes up the menu tree (tui/places.py)
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="quote.back"),
@@ -263,6 +265,8 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
 
 class QuoteLinesDialog(DbWorkerMixin, ModalScreen[bool]):
     """Modifier les lignes of an unsigned quote: quantities, offers added or removed."""
+
+    CSS_PATH = style_sheet("quotes")
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer", id="lines.save", priority=True),

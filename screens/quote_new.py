@@ -14,6 +14,7 @@ from db.catalogue import offers
 from db.errors import DomainError, ValidationErrors
 from db.quote_detail import create_quote, search_companies
 from db.quotes import commercials
+from tui import style_sheet
 from tui.db_worker import DbWorkerMixin
 from tui.form_screen import BannerMixin
 from tui.widgets.card import plain
@@ -27,6 +28,7 @@ MATCHES = 8
 
 
 class QuoteNewScreen(BannerMixin, DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("quotes")
     BINDINGS = [
         Binding("ctrl+s", "save", "Créer le devis", id="quote_new.save", priority=True),
         Binding("escape", "leave", "Retour", id="quote_new.back"),

@@ -17,6 +17,7 @@ from db.services import (
     list_services,
     service_totals,
 )
+from tui import style_sheet
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.footer import AppFooter
 from tui.widgets.record_list import Column, FilterSpec, RecordList
@@ -63,6 +64,7 @@ def service_cells(row) -> tuple:
 
 
 class ServicesScreen(DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("catalogue_orders")
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="services.back"),
         Binding("ctrl+d", "orders", "Commandes du client", id="services.orders"),

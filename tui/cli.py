@@ -2,16 +2,20 @@
 
 Whatever stops it from starting (a bad configuration file, a file that is not a database,
 PostgreSQL unreachable, a folder it may not write in) is told in one French sentence on the
-terminal, with exit code 2; the traceback goes to the log file only.
+terminal, with exit code 2; the traceback goes to the log file only. The app paints Connexion
+before it opens the store: a store that cannot be opened is told there, in the same sentence,
+and again on the terminal when the user leaves (Ctrl+Q), with exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import sys
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from tui import __version__
@@ -182,13 +186,41 @@ def _log_failure(log_file: str | None, exc: BaseException) -> None:
     )
 
 
-def ensure_demo(settings: Settings) -> None:
+def ensure_demo(settings: Settings, status=None) -> None:
+    """Seed the demo store if it is empty; `status(text)` says so (the terminal by default)."""
     from db.models import Company
     from db.seed import seed_demo
 
     if not Company.select().exists():
-        print("Création de la base de démonstration…", file=sys.stderr)
+        if status is None:
+            print("Création de la base de démonstration…", file=sys.stderr)
+        else:
+            status("Création de la base de démonstration…")
         seed_demo()
+        if status is not None:
+            status("")
+
+
+def open_app_store(settings: Settings, demo: bool, status) -> None:
+    """The app's store, opened in a thread once Connexion is painted (MyOpenIPApp.open_store):
+    StartupError (its French sentence) if it cannot be."""
+    from db.database import database_proxy
+
+    try:
+        open_store(settings)
+        if demo:
+            try:
+                ensure_demo(settings, status)
+            except Exception as exc:  # noqa: BLE001 - a sentence on Connexion, detail logged
+                raise StartupError(
+                    "La base de démonstration ne peut pas être créée "
+                    f"({type(exc).__name__}) : le détail est dans le journal."
+                ) from exc
+    finally:
+        # This thread ends here: its connection is closed (returned to the pool on
+        # PostgreSQL); the screens' workers open their own (tui/db_worker.py).
+        with contextlib.suppress(Exception):
+            database_proxy.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -219,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def run_app(settings: Settings, demo: bool = False) -> int:
+def run_app(settings: Settings, demo: bool = False, store_open: bool = False) -> int:
+    """Run the app; the store is opened once Connexion is painted (`store_open`: already is)."""
     # Textual reads these once, when first imported (textual.constants), hence before it is:
     # low bandwidth = the terminal's 16 colours and at most 15 frames a second (60 otherwise);
     # no animation either way. Mouse tracking is off in low bandwidth (run(mouse=...) below).
@@ -230,17 +263,19 @@ def run_app(settings: Settings, demo: bool = False) -> int:
     from tui.logs import configure_logging
 
     configure_logging(settings.log_file)  # a file, never the user's terminal
-    open_store(settings)
     banner = ""
     if demo:
-        ensure_demo(settings)
         banner = DEMO_BANNER
         print(DEMO_BANNER)
     from tui.app import MyOpenIPApp
 
-    app = MyOpenIPApp(settings, demo_banner=banner)
+    opener = None if store_open else partial(open_app_store, settings, demo)
+    app = MyOpenIPApp(settings, demo_banner=banner, open_store=opener)
     tune_garbage_collector()
     app.run(mouse=not settings.low_bandwidth)
+    if app.store_error:  # told on Connexion; the terminal keeps it once the app has left
+        print(f"Erreur : {app.store_error}", file=sys.stderr)
+        return 2
     return app.return_code or 0  # 3: the session ended because the account was disabled
 
 

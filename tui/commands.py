@@ -11,7 +11,6 @@ from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits
 from textual.timer import Timer
 from textual.widgets.option_list import OptionDoesNotExist
 
-from db.database import database_proxy
 from tui.places import visible_places
 
 
@@ -134,6 +133,8 @@ class RecordsProvider(Provider):
         import asyncio
 
         def run():
+            from db.database import database_proxy  # noqa: PLC0415 - the store opens after Connexion
+
             found = []
             with database_proxy.connection_context():
                 for search in RECORD_SEARCHES:

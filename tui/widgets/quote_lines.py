@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from db.money import LineTotals, format_amount, format_amounts, totals
 from db.quote_lines import MAX_QUANTITY, QUANTITY_INVALID, parse_quantity
+from tui import style_sheet
 from tui.widgets.option_list import OptionList  # Textual's, minus a crash
 from tui.widgets.record_list import Cell
 
@@ -70,6 +71,8 @@ def totals_text(lines) -> str:
 
 class QuantityDialog(ModalScreen[int | None]):
     """Quantité of one line: typed, checked (1 to 999), Entrée to apply, Échap to cancel."""
+
+    CSS_PATH = style_sheet("quotes")
 
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="quantity.cancel")]
 
