@@ -73,7 +73,7 @@ class MyOpenIPApp(App):
         super().__init__()
         self.settings = settings or Settings()
         self._open_store = open_store
-        self._store_opening = False
+        self._first_painted = False
         self.store_ready = threading.Event()  # set once open_store has returned or failed
         self.store_error: str | None = None  # the French sentence if it failed
         if open_store is None:
@@ -119,8 +119,6 @@ class MyOpenIPApp(App):
         self.screen_change_signal.subscribe(self, self._paint_once_mounted, immediate=True)
         self.push_screen(LoginScreen())
         self._collected_at = self._last_activity
-        if self.settings.keymap:
-            self._say_unknown_key_ids()
         if gc.get_freeze_count():  # tuned for a session (tui/cli.py run_app), not in tests
             self.set_interval(GC_IDLE_SECONDS, self._collect_garbage_when_idle)
         idle = self.settings.idle_lock_minutes * 60
@@ -164,19 +162,22 @@ class MyOpenIPApp(App):
                 pass
             finally:
                 batch.__exit__(None, None, None)
-                if self._open_store is not None and not self._store_opening:
-                    # Connexion, the first screen: its frame goes out at the next refresh,
-                    # then the store opens (call_after_refresh runs after that paint).
-                    screen.call_after_refresh(self._start_opening_store)
+                if not self._first_painted:
+                    # Connexion, the first screen: its frame goes out at the next refresh;
+                    # what it does not need runs after that paint (call_after_refresh).
+                    self._first_painted = True
+                    screen.call_after_refresh(self._after_first_paint)
 
         self.run_worker(release, group="paint-once", exclusive=False, exit_on_error=False)
 
-    # -- the store, opened once Connexion is painted -------------------------------------------
-    def _start_opening_store(self) -> None:
-        if self._store_opening:
-            return
-        self._store_opening = True
-        self.run_worker(self._open_store_now, thread=True, group="open-store", exit_on_error=False)
+    # -- after Connexion is painted: the store, and the check of config.toml's [touches] --------
+    def _after_first_paint(self) -> None:
+        if self._open_store is not None:
+            self.run_worker(
+                self._open_store_now, thread=True, group="open-store", exit_on_error=False
+            )
+        if self.settings.keymap:
+            self._say_unknown_key_ids()  # imports every screen to know their keys
 
     def _open_store_now(self) -> None:
         """Worker thread: open the store; a failure becomes its French sentence on Connexion."""

@@ -50,9 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--low-bandwidth", action="store_true", help="liaison lente : 16 couleurs, pas d'animation"
     )
     parser.add_argument("--config", metavar="FILE", type=Path, help="fichier de configuration TOML")
-    sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
-    for name, (help_text, configure, _) in sorted(COMMANDS.items()):
-        configure(sub.add_parser(name, help=help_text, description=help_text))
+    parser.set_defaults(command=None)
+    if COMMANDS:  # registered by _load_command_modules, when the command line may name one
+        sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
+        for name, (help_text, configure, _) in sorted(COMMANDS.items()):
+            configure(sub.add_parser(name, help=help_text, description=help_text))
     return parser
 
 
@@ -223,8 +225,31 @@ def open_app_store(settings: Settings, demo: bool, status) -> None:
             database_proxy.close()
 
 
+def names_a_command(argv: list[str]) -> bool:
+    """Whether the command line may name a sub-command (or ask for --help): only then are the
+    modules that register them imported; `myopenip [--db …]` starts the app without them.
+
+    In doubt (a word that is no option nor an option's value, an option it does not know,
+    `--`), True: the full parser then reads the line, as it always did."""
+    actions = build_parser()._actions
+    known = {option for action in actions for option in action.option_strings}
+    takes_value = {o for action in actions if action.nargs != 0 for o in action.option_strings}
+    value_next = False
+    for token in argv:
+        if value_next:
+            value_next = False
+            continue
+        name = token.split("=", 1)[0]
+        if token in ("-h", "--help", "--") or not token.startswith("-") or name not in known:
+            return True
+        value_next = token in takes_value
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
-    _load_command_modules()
+    argv = sys.argv[1:] if argv is None else argv
+    if names_a_command(argv):
+        _load_command_modules()
     args = build_parser().parse_args(argv)
     settings = None
     try:

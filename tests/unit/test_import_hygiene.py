@@ -51,30 +51,23 @@ from tui.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 
-# Of ours, what the first frame needs: the CLI (and the sub-commands its parser lists), the app
-# shell (settings, log, palette providers, wire), the Connexion screen and its footer. Every
-# other screen, and the database layer beyond its errors and the log's IBAN masking, load later.
+# Of ours, what the first frame needs: the CLI (without its sub-commands: the line names none),
+# the app shell (settings, log, palette providers, wire), the Connexion screen and its footer.
+# Every other screen, and the database layer beyond its errors, load later.
 OURS_AT_FIRST_FRAME = {
     "db",
-    "db.audit",
     "db.errors",
     "screens",
     "screens.login",
     "tui",
-    "tui.admin_commands",
     "tui.app",
     "tui.cli",
     "tui.commands",
-    "tui.csv_commands",
     "tui.db_worker",
-    "tui.document_commands",
-    "tui.key_commands",
-    "tui.keymap",
     "tui.logs",
     "tui.places",
     "tui.screen_diff",
     "tui.settings",
-    "tui.ssh_session",
     "tui.widgets",
     "tui.widgets.footer",
     "tui.wire",
