@@ -218,10 +218,10 @@ def measure_terminal(
 
 
 def measure_lists_report(db: str, args, tmp: str, table: Table, figures: targets.Figures) -> None:
-    from db.models import User
-    from db.prospects import ProspectFilters, count_prospects
-    from db.quotes import QuoteFilters, count_quotes
-    from db.scope import Scope
+    from db.companies.prospects import ProspectFilters, count_prospects
+    from db.core.models import User
+    from db.core.scope import Scope
+    from db.quotes.lists import QuoteFilters, count_quotes
 
     scope = Scope.for_user(User.get(User.login == args.login))
     visible = {
@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = []
     figures = targets.Figures()  # issue 14's table, printed last
 
-    from db.database import open_database
+    from db.core.database import open_database
 
     if needs_big_store:
         open_database(db)

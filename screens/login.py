@@ -2,7 +2,7 @@
 
 The first screen of every session, so it paints as early as it can: it imports nothing of the
 database layer (the store is opened in a thread once it is painted, tui/app.py, and a store
-that cannot be opened is told here, in French); `db.auth` (argon2 and its C bindings) is
+that cannot be opened is told here, in French); `db.accounts.auth` (argon2 and its C bindings) is
 imported in a thread once the screen is up, while the user types; the focus is on Login
 from the start (AUTO_FOCUS), so no focus change repaints the whole screen after it opens.
 """
@@ -16,11 +16,11 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static, Tab, Tabs
 
-from db.errors import DomainError
-from tui.db_worker import DbWorkerMixin
-from tui.widgets.footer import AppFooter
+from db.core.errors import DomainError
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.widgets.footer import AppFooter
 
-# (tab id, label, name of the portal's constant on db.models.User: read when the user logs in,
+# (tab id, label, name of the portal's constant on db.core.models.User: read when the user logs in,
 # so that the models are not imported before Connexion is painted)
 PORTALS = (
     ("tab-revendeur", "Revendeur", "PORTAL_RESELLER"),
@@ -29,7 +29,7 @@ PORTALS = (
 
 
 def portal_value(constant: str) -> str:
-    from db.models import User
+    from db.core.models import User
 
     return getattr(User, constant)
 
@@ -39,26 +39,26 @@ PRELOAD_AUTH_AFTER = 0.5
 
 
 def _authenticate(login: str, password: str, portal: str, settings) -> object:
-    from db.auth import LoginPolicy, authenticate
+    from db.accounts.auth import LoginPolicy, authenticate
 
     policy = LoginPolicy.from_settings(settings)
     return authenticate(login, password, portal, policy, source=login_source(settings))
 
 
 def login_source(settings) -> str:
-    """Where this session's logins come from, as db.auth counts failures: "local", or over SSH
+    """Where this session's logins come from, as db.accounts.auth counts failures: "local", or over SSH
     "key:SHA256:…" (tui/ssh_session.py sets it)."""
     return settings.ssh_key or "local"
 
 
 def _key_login(settings) -> object:
-    from db.key_login import key_login
+    from db.accounts.key_login import key_login
 
     return key_login(settings.ssh_login, login_source(settings))
 
 
 def _preload_auth() -> None:
-    import db.auth  # noqa: F401 - imported for its side effect (argon2 loaded)
+    import db.accounts.auth  # noqa: F401 - imported for its side effect (argon2 loaded)
 
 
 class LoginScreen(DbWorkerMixin, Screen):

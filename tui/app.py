@@ -31,7 +31,7 @@ from tui.settings import Settings
 from tui.wire import no_full_repaint_on_focus, redraw_terminal, screen_diff_driver
 
 if TYPE_CHECKING:
-    from db.scope import Scope
+    from db.core.scope import Scope
 
 PAINT_HOLD_MAX = 0.5  # seconds a new screen's first frame may wait for its mount
 KEY_HOLD_MAX = 2.0  # seconds a key typed ahead may wait for the screen it lands on to mount
@@ -195,18 +195,18 @@ class MyOpenIPApp(App):
                 "détail est dans le journal."
             )
         finally:
-            self.store_ready.set()  # a login waiting for the store goes on (tui/db_worker.py)
+            self.store_ready.set()  # a login waiting for the store goes on (tui/toolkit/db_worker.py)
         if self.store_error:
             self.call_from_thread(self._tell_store_failed)
         elif gc.get_freeze_count():  # what the store loaded is frozen too (tui/cli.py)
             self.call_from_thread(gc.freeze)
 
     def wait_for_store(self) -> None:
-        """Worker threads (tui/db_worker.py): return once the store is open; DomainError with
+        """Worker threads (tui/toolkit/db_worker.py): return once the store is open; DomainError with
         the French sentence if it could not be opened."""
         self.store_ready.wait()
         if self.store_error:
-            from db.errors import DomainError
+            from db.core.errors import DomainError
 
             raise DomainError(self.store_error)
 
@@ -350,7 +350,7 @@ class MyOpenIPApp(App):
         """
         if self.scope is None:
             return None
-        from db.auth import session_ended
+        from db.accounts.auth import session_ended
 
         return session_ended(self.scope.user_id)
 
@@ -362,7 +362,7 @@ class MyOpenIPApp(App):
         self._session_checked_at = monotonic()
 
         def check() -> None:
-            from db.database import database_proxy
+            from db.core.database import database_proxy
 
             with database_proxy.connection_context():
                 message = self.account_disabled()
@@ -472,7 +472,7 @@ class MyOpenIPApp(App):
         if not any(getattr(screen, "dirty", False) for screen in self.screen_stack):
             self._logout()
             return
-        from tui.widgets.dialogs import ConfirmDialog
+        from tui.toolkit.dialogs.confirm import ConfirmDialog
 
         def answer(yes: bool | None) -> None:
             if yes:

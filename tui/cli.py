@@ -165,7 +165,7 @@ def _store_failure(target: str, exc: BaseException) -> str:
 
 def open_store(settings: Settings) -> None:
     """Open the store and bring its schema up to date; StartupError in French otherwise."""
-    from db.database import init_schema, open_database
+    from db.core.database import init_schema, open_database
 
     try:
         open_database(settings.database)
@@ -190,8 +190,8 @@ def _log_failure(log_file: str | None, exc: BaseException) -> None:
 
 def ensure_demo(settings: Settings, status=None) -> None:
     """Seed the demo store if it is empty; `status(text)` says so (the terminal by default)."""
-    from db.models import Company
-    from db.seed import seed_demo
+    from db.core.models import Company
+    from db.demo.seed import seed_demo
 
     if not Company.select().exists():
         if status is None:
@@ -206,7 +206,7 @@ def ensure_demo(settings: Settings, status=None) -> None:
 def open_app_store(settings: Settings, demo: bool, status) -> None:
     """The app's store, opened in a thread once Connexion is painted (MyOpenIPApp.open_store):
     StartupError (its French sentence) if it cannot be."""
-    from db.database import database_proxy
+    from db.core.database import database_proxy
 
     try:
         open_store(settings)
@@ -220,7 +220,7 @@ def open_app_store(settings: Settings, demo: bool, status) -> None:
                 ) from exc
     finally:
         # This thread ends here: its connection is closed (returned to the pool on
-        # PostgreSQL); the screens' workers open their own (tui/db_worker.py).
+        # PostgreSQL); the screens' workers open their own (tui/toolkit/db_worker.py).
         with contextlib.suppress(Exception):
             database_proxy.close()
 
@@ -259,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
             return run(args, settings) or 0
         return run_app(settings, demo=args.demo)
     except Exception as exc:  # noqa: BLE001 - a sentence on the terminal, never a traceback
-        from db.errors import DomainError
+        from db.core.errors import DomainError
 
         if isinstance(exc, DomainError):
             print(f"Erreur : {exc.message}", file=sys.stderr)

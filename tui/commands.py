@@ -133,7 +133,7 @@ class RecordsProvider(Provider):
         import asyncio
 
         def run():
-            from db.database import database_proxy  # noqa: PLC0415 - the store opens after Connexion
+            from db.core.database import database_proxy  # noqa: PLC0415 - the store opens after Connexion
 
             found = []
             with database_proxy.connection_context():

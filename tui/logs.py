@@ -2,7 +2,7 @@
 
 Over SSH the terminal *is* the user's screen: a log line or a traceback written to stderr would
 land in the middle of the interface, in front of whoever is logged in. So the log goes to a file
-(settings.log_file, MYOPENIP_LOG_FILE), through db.audit's RedactingFilter, and if that file
+(settings.log_file, MYOPENIP_LOG_FILE), through db.core.audit's RedactingFilter, and if that file
 cannot be opened the log is dropped rather than printed.
 
 One file per person (the SSH wrapper sets MYOPENIP_LOG_FILE per login; locally the user's
@@ -39,14 +39,14 @@ class _UnixUser(logging.Filter):
 
 
 class _Redacting(logging.Filter):
-    """db.audit's RedactingFilter, imported with the first record rather than at start-up
+    """db.core.audit's RedactingFilter, imported with the first record rather than at start-up
     (its IBAN masking is not needed to paint Connexion; it is before any line is written)."""
 
     _filter: logging.Filter | None = None
 
     def filter(self, record: logging.LogRecord) -> bool:
         if self._filter is None:
-            from db.audit import RedactingFilter
+            from db.core.audit import RedactingFilter
 
             self._filter = RedactingFilter()
         return self._filter.filter(record)
@@ -141,7 +141,7 @@ def log_crash(error: BaseException | None) -> None:
         return
     import traceback
 
-    from db.audit import redact
+    from db.core.audit import redact
 
     text = "".join(traceback.format_exception(error))
     logging.getLogger("myopenip").critical("Arrêt sur erreur inattendue\n%s", redact(text))
