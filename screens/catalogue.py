@@ -25,6 +25,7 @@ from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog, MessageDialog
 from tui.toolkit.host import host, signed_in
 from tui.toolkit.refusal import BannerMixin
+from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormField, fill_form, read_form
@@ -62,6 +63,8 @@ def offer_cells(row) -> tuple:
 
 class OfferDialog(BannerMixin, DbWorkerMixin, ModalScreen[int | None]):
     """Nouvelle offre / Modifier l'offre: the form, saved with Ctrl+S, errors at the fields."""
+
+    CSS_PATH = style_sheet("catalogue_orders")
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer", id="offer.save"),

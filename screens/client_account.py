@@ -23,6 +23,7 @@ from screens.navigation import announce_client
 from tui.toolkit.db_worker import DbWorkerMixin, still_shown
 from tui.toolkit.form_screen import LiveFieldsMixin, UnsavedEditsMixin
 from tui.toolkit.host import signed_in
+from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormField, FormSection, fill_form, read_form
@@ -79,6 +80,7 @@ def _prefixed(prefill: dict) -> dict:
 class ClientAccountScreen(
     LiveFieldsMixin, AttachmentsMixin, UnsavedEditsMixin, DbWorkerMixin, Screen
 ):
+    CSS_PATH = [style_sheet("documents"), style_sheet("quotes")]
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer", id="account.save", priority=True),
         Binding("escape", "leave", "Retour", id="account.back"),

@@ -19,6 +19,7 @@ from screens.company_forms import BillingEditScreen, CompanyEditScreen
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.host import host, signed_in
 from tui.toolkit.refusal import BannerMixin
+from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import card, labelled_lines, plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Cell, RecordTable
@@ -62,6 +63,7 @@ PARENT_BY_KIND = {
 
 
 class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("companies")
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="company.back"),
         Binding("ctrl+e", "edit_company", "Éditer société/site", id="company.edit"),

@@ -26,6 +26,7 @@ from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.form_screen import UnsavedEditsMixin
 from tui.toolkit.host import signed_in
+from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
 
@@ -77,6 +78,7 @@ def from_form(values: dict) -> CreditorSettings:
 
 
 class CreditorSettingsScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("documents")
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer", id="creditor.save", priority=True),
         Binding("escape", "leave", "Retour", id="creditor.back"),

@@ -21,6 +21,7 @@ from tui.toolkit.dialogs.file_picker import FilePickerScreen
 from tui.toolkit.dialogs.save_as import person_inbox
 from tui.toolkit.host import signed_in
 from tui.toolkit.refusal import BannerMixin
+from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.option_list import Select  # Textual's, minus a crash
 from tui.toolkit.widgets.record_list import Cell
@@ -51,6 +52,7 @@ def run_import(scope, inbox: Folder, name: str, reseller_id: int | None) -> Impo
 
 
 class ImportProspectsScreen(BannerMixin, DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("catalogue_orders")
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="import.back"),
         Binding("ctrl+s", "import", "Importer", id="import.run", priority=True),

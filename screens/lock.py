@@ -16,12 +16,15 @@ from textual.widgets import Button, Input, Label, Static
 from db.accounts import LOGIN_FAILED, LoginPolicy, check_password
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.host import host, signed_in
+from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
 
 
 class LockScreen(DbWorkerMixin, ModalScreen[bool]):
     """Dismissed with True once the password of the logged-in user is given again."""
+
+    CSS_PATH = style_sheet("lock")
 
     BINDINGS = [
         Binding("ctrl+q", "app.quit", "Quitter", id="lock.quit", priority=True),

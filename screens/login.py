@@ -1,8 +1,9 @@
 """Connexion: Login, Mot de passe and the portal (Revendeur | MB / Opérateur), then Valider.
 
-The first screen of every session, so it paints as early as it can: `db.accounts.auth` (argon2 and its
-C bindings) is imported in a thread once the screen is up, while the user types, not before the
-first paint; the focus is on Login
+The first screen of every session, so it paints as early as it can: it imports nothing of the
+database layer (the store is opened in a thread once it is painted, tui/app.py, and a store
+that cannot be opened is told here, in French); `db.accounts.auth` (argon2 and its C bindings) is
+imported in a thread once the screen is up, while the user types; the focus is on Login
 from the start (AUTO_FOCUS), so no focus change repaints the whole screen after it opens.
 """
 
@@ -20,6 +21,8 @@ from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.host import host
 from tui.toolkit.widgets.footer import AppFooter
 
+# (tab id, label, portal: db.core.kinds, which holds no ORM, so nothing of the store is imported
+# before Connexion is painted)
 PORTALS = (
     ("tab-revendeur", "Revendeur", Portal.RESELLER),
     ("tab-operateur", "MB / Opérateur", Portal.OPERATOR),
@@ -58,6 +61,7 @@ class LoginScreen(DbWorkerMixin, Screen):
     # Below 26 rows the box drops its blank top and bottom rows (app.tcss): at 80×24 it then
     # holds a two-line error and --demo's banner above the footer.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (26, "-tall")]
+    _store_status = ""
     BINDINGS = [
         Binding("f2", "switch_portal", "Portail", id="login.portal", priority=True),
     ]
@@ -95,8 +99,11 @@ class LoginScreen(DbWorkerMixin, Screen):
 
     def on_mount(self) -> None:
         settings = host(self.app).settings
+        # Over SSH only (the store is opened before, tui/ssh_session.py): the user's portal.
         if settings.ssh_portal == Portal.OPERATOR:
             self.query_one(Tabs).active = PORTALS[1][0]
+        if host(self.app).store_error:
+            self.store_failed(host(self.app).store_error or "")
         if settings.ssh_login and settings.ssh_key_only:
             # The configuration says the key is enough: straight in, no password.
             self.query_one("#login-error", Static).update("Connexion par clé…")
@@ -113,6 +120,19 @@ class LoginScreen(DbWorkerMixin, Screen):
     def portal(self) -> str:
         active = self.query_one(Tabs).active
         return next(portal for tab_id, _, portal in PORTALS if tab_id == active)
+
+    def store_failed(self, message: str) -> None:
+        """The store could not be opened (tui/app.py): its French sentence, where a refused
+        login is told; Ctrl+Q leaves (the terminal then shows it again, exit code 2)."""
+        self.query_one("#login-error", Static).update(message)
+
+    def store_status(self, message: str) -> None:
+        """What the store is doing while it opens (the demo store being created), or "" once
+        done (which clears it unless something else was written there since)."""
+        line = self.query_one("#login-error", Static)
+        if message or str(line.content) == self._store_status:
+            line.update(message)
+        self._store_status = message
 
     def action_switch_portal(self) -> None:
         tabs = self.query_one(Tabs)

@@ -13,6 +13,7 @@ from db.core import format_amount
 from db.orders import get_order
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.host import host, signed_in
+from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import labelled_lines, plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Cell
@@ -32,6 +33,7 @@ def _right(text: str) -> Text:
 
 
 class OrderDetailScreen(DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("catalogue_orders")
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="order.back"),
         Binding("ctrl+v", "services", "Services du client", id="order.services"),

@@ -31,6 +31,7 @@ from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.host import host, signed_in
 from tui.toolkit.record_search import register_record_search
+from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
@@ -228,6 +229,7 @@ def order_quote(screen, quote_id: int) -> None:
 
 
 class OrdersScreen(DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("catalogue_orders")
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="orders.back"),
         Binding("ctrl+n", "new", "Commande depuis un devis", id="orders.new"),

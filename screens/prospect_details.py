@@ -21,6 +21,7 @@ from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.host import host, signed_in
 from tui.toolkit.refusal import BannerMixin
+from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import card, labelled_lines, plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Cell
@@ -56,6 +57,7 @@ def crumb_labels(width: int) -> tuple[str, str]:
 
 
 class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("documents")
     parent_place = "prospects"  # Escape goes up the menu tree (tui/places.py)
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="details.back"),

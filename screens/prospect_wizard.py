@@ -20,6 +20,7 @@ from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.dialogs.file_picker import WriteDocumentDialog
 from tui.toolkit.form_screen import LiveFieldsMixin, UnsavedEditsMixin
 from tui.toolkit.host import host, signed_in
+from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormField, fill_form, read_form
@@ -45,6 +46,7 @@ def document_rows() -> list[Horizontal]:
 class ProspectWizardScreen(
     LiveFieldsMixin, AttachmentsMixin, UnsavedEditsMixin, DbWorkerMixin, Screen
 ):
+    CSS_PATH = style_sheet("documents")
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer et continuer", id="wizard.save", priority=True),
         # Step 2 only (check_action); listed before Retour so they are not cut off at 100 columns.

@@ -27,6 +27,7 @@ from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.host import host, signed_in
 from tui.toolkit.refusal import BannerMixin
+from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import labelled_lines
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.quote_lines import (
@@ -54,6 +55,7 @@ def step_names(current: int) -> Text:
 
 
 class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("quotes")
     parent_place = "quotes"  # Escape goes up the menu tree (tui/places.py)
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="quote.back"),
@@ -276,6 +278,8 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
 
 class QuoteLinesDialog(BannerMixin, DbWorkerMixin, ModalScreen[bool]):
     """Modifier les lignes of an unsigned quote: quantities, offers added or removed."""
+
+    CSS_PATH = style_sheet("quotes")
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer", id="lines.save", priority=True),

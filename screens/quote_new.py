@@ -17,6 +17,7 @@ from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.dialogs.confirm import ConfirmDialog
 from tui.toolkit.host import signed_in
 from tui.toolkit.refusal import BannerMixin
+from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.option_list import OptionList, Select  # Textual's, minus a crash
@@ -28,6 +29,7 @@ QUOTABLE = (CompanyKind.PROSPECT, CompanyKind.CLIENT)  # a quote is for one of t
 
 
 class QuoteNewScreen(BannerMixin, DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("quotes")
     BINDINGS = [
         Binding("ctrl+s", "save", "Créer le devis", id="quote_new.save", priority=True),
         Binding("escape", "leave", "Retour", id="quote_new.back"),

@@ -14,6 +14,7 @@ from db.exchange import export_services
 from db.orders import ServiceFilters, count_services, list_services, service_totals
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.host import host, signed_in
+from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
@@ -55,6 +56,7 @@ def service_cells(row) -> tuple:
 
 
 class ServicesScreen(DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("catalogue_orders")
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="services.back"),
         Binding("ctrl+d", "orders", "Commandes du client", id="services.orders"),

@@ -3,16 +3,20 @@ opening the store, and running the app (the entry point, tui/main.py, loads the 
 
 Whatever stops it from starting (a bad configuration file, a file that is not a database,
 PostgreSQL unreachable, a folder it may not write in) is told in one French sentence on the
-terminal, with exit code 2; the traceback goes to the log file only.
+terminal, with exit code 2; the traceback goes to the log file only. The app paints Connexion
+before it opens the store: a store that cannot be opened is told there, in the same sentence,
+and again on the terminal when the user leaves (Ctrl+Q), with exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import sys
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from tui import __version__
@@ -47,9 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--low-bandwidth", action="store_true", help="liaison lente : 16 couleurs, pas d'animation"
     )
     parser.add_argument("--config", metavar="FILE", type=Path, help="fichier de configuration TOML")
-    sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
-    for name, (help_text, configure, _) in sorted(COMMANDS.items()):
-        configure(sub.add_parser(name, help=help_text, description=help_text))
+    parser.set_defaults(command=None)
+    if COMMANDS:  # registered by _load_command_modules, when the command line may name one
+        sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
+        for name, (help_text, configure, _) in sorted(COMMANDS.items()):
+            configure(sub.add_parser(name, help=help_text, description=help_text))
     return parser
 
 
@@ -183,15 +189,65 @@ def log_failure(log_file: str | None, exc: BaseException) -> None:
     )
 
 
-def ensure_demo(settings: Settings) -> None:
+def ensure_demo(settings: Settings, status=None) -> None:
+    """Seed the demo store if it is empty; `status(text)` says so (the terminal by default)."""
     from db.demo import seed_demo, store_is_empty
 
     if store_is_empty():
-        print("Création de la base de démonstration…", file=sys.stderr)
+        if status is None:
+            print("Création de la base de démonstration…", file=sys.stderr)
+        else:
+            status("Création de la base de démonstration…")
         seed_demo()
+        if status is not None:
+            status("")
 
 
-def run_app(settings: Settings, demo: bool = False) -> int:
+def open_app_store(settings: Settings, demo: bool, status) -> None:
+    """The app's store, opened in a thread once Connexion is painted (MyOpenIPApp.open_store):
+    StartupError (its French sentence) if it cannot be."""
+    from db.core.database import database_proxy
+
+    try:
+        open_store(settings)
+        if demo:
+            try:
+                ensure_demo(settings, status)
+            except Exception as exc:  # noqa: BLE001 - a sentence on Connexion, detail logged
+                raise StartupError(
+                    "La base de démonstration ne peut pas être créée "
+                    f"({type(exc).__name__}) : le détail est dans le journal."
+                ) from exc
+    finally:
+        # This thread ends here: its connection is closed (returned to the pool on
+        # PostgreSQL); the screens' workers open their own (tui/toolkit/db_worker.py).
+        with contextlib.suppress(Exception):
+            database_proxy.close()
+
+
+def names_a_command(argv: list[str]) -> bool:
+    """Whether the command line may name a sub-command (or ask for --help): only then are the
+    modules that register them imported; `myopenip [--db …]` starts the app without them.
+
+    In doubt (a word that is no option nor an option's value, an option it does not know,
+    `--`), True: the full parser then reads the line, as it always did."""
+    actions = build_parser()._actions
+    known = {option for action in actions for option in action.option_strings}
+    takes_value = {o for action in actions if action.nargs != 0 for o in action.option_strings}
+    value_next = False
+    for token in argv:
+        if value_next:
+            value_next = False
+            continue
+        name = token.split("=", 1)[0]
+        if token in ("-h", "--help", "--") or not token.startswith("-") or name not in known:
+            return True
+        value_next = token in takes_value
+    return False
+
+
+def run_app(settings: Settings, demo: bool = False, store_open: bool = False) -> int:
+    """Run the app; the store is opened once Connexion is painted (`store_open`: already is)."""
     # Textual reads these once, when first imported (textual.constants), hence before it is:
     # low bandwidth = the terminal's 16 colours and at most 15 frames a second (60 otherwise);
     # no animation either way. Mouse tracking is off in low bandwidth (run(mouse=...) below).
@@ -202,17 +258,19 @@ def run_app(settings: Settings, demo: bool = False) -> int:
     from tui.logs import configure_logging
 
     configure_logging(settings.log_file)  # a file, never the user's terminal
-    open_store(settings)
     banner = ""
     if demo:
-        ensure_demo(settings)
         banner = DEMO_BANNER
         print(DEMO_BANNER)
     from tui.app import MyOpenIPApp
 
-    app = MyOpenIPApp(settings, demo_banner=banner)
+    opener = None if store_open else partial(open_app_store, settings, demo)
+    app = MyOpenIPApp(settings, demo_banner=banner, open_store=opener)
     tune_garbage_collector()
     app.run(mouse=not settings.low_bandwidth)
+    if app.store_error:  # told on Connexion; the terminal keeps it once the app has left
+        print(f"Erreur : {app.store_error}", file=sys.stderr)
+        return 2
     return app.return_code or 0  # 3: the session ended because the account was disabled
 
 

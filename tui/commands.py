@@ -11,7 +11,6 @@ from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits
 from textual.timer import Timer
 from textual.widgets.option_list import OptionDoesNotExist
 
-from db.core import database_proxy
 from tui.places import visible_places
 from tui.toolkit.host import host
 from tui.toolkit.record_search import RECORD_SEARCHES
@@ -127,6 +126,8 @@ class RecordsProvider(Provider):
         import asyncio
 
         def run():
+            from db.core.database import database_proxy  # noqa: PLC0415 - the store opens after Connexion
+
             found = []
             with database_proxy.connection_context():
                 for search in RECORD_SEARCHES:

@@ -16,10 +16,7 @@ import logging
 import os
 import stat
 import sys
-import traceback
 from pathlib import Path
-
-from db.core import RedactingFilter, redact
 
 FORMAT = "%(asctime)s %(levelname)s [%(process)d %(user)s] %(name)s: %(message)s"
 
@@ -39,6 +36,20 @@ class _UnixUser(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.user = self.user
         return True
+
+
+class _Redacting(logging.Filter):
+    """db.core.audit's RedactingFilter, imported with the first record rather than at start-up
+    (its IBAN masking is not needed to paint Connexion; it is before any line is written)."""
+
+    _filter: logging.Filter | None = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self._filter is None:
+            from db.core.audit import RedactingFilter
+
+            self._filter = RedactingFilter()
+        return self._filter.filter(record)
 
 
 FILE_MODE = 0o600
@@ -101,7 +112,7 @@ def configure_logging(log_file: str, level: int = logging.INFO) -> logging.Handl
         handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.addFilter(_UnixUser())
-    handler.addFilter(RedactingFilter())
+    handler.addFilter(_Redacting())
     root.addHandler(handler)
     _INSTALLED.append(handler)
     root.setLevel(level)
@@ -128,5 +139,9 @@ def log_crash(error: BaseException | None) -> None:
     if error is None:
         logging.getLogger("myopenip").critical("Arrêt sur erreur inattendue")
         return
+    import traceback
+
+    from db.core.audit import redact
+
     text = "".join(traceback.format_exception(error))
     logging.getLogger("myopenip").critical("Arrêt sur erreur inattendue\n%s", redact(text))

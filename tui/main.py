@@ -8,11 +8,21 @@ from __future__ import annotations
 
 import sys
 
-from tui.cli import COMMANDS, StartupError, build_parser, log_failure, resolve_settings, run_app
+from tui.cli import (
+    COMMANDS,
+    StartupError,
+    build_parser,
+    log_failure,
+    names_a_command,
+    resolve_settings,
+    run_app,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
-    _load_command_modules()
+    argv = sys.argv[1:] if argv is None else argv
+    if names_a_command(argv):
+        _load_command_modules()
     args = build_parser().parse_args(argv)
     settings = None
     try:

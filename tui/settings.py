@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -110,6 +109,8 @@ def load_settings(config_file: Path | None = None, environ=os.environ) -> Settin
     )
     values: dict = {}
     if path.is_file():
+        import tomllib
+
         with path.open("rb") as handle:
             values.update(tomllib.load(handle))
     types = {f.name: f.type for f in fields(Settings)}

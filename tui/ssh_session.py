@@ -306,4 +306,4 @@ def _app(identity: Identity, settings) -> int:
     settings = replace(
         settings, ssh_login=identity.login, ssh_key=identity.source, ssh_portal=portal
     )
-    return run_app(settings)
+    return run_app(settings, store_open=True)  # opened above: the user's portal

@@ -96,6 +96,7 @@ def record(
     **details: Any,
 ) -> None:
     """Write one audit row. Callers never pass passwords or whole IBANs in `details`."""
+
     details = {key: _clean(key, value) for key, value in details.items()}
     AuditLog.create(
         user=getattr(scope, "user_id", None),
@@ -111,6 +112,7 @@ def record_many(
     scope: object, action: str, entity: str, entity_ids: list[int], **details: Any
 ) -> None:
     """One audit row per id, the same as `record` would write, in one statement per 100."""
+
     details = {key: _clean(key, value) for key, value in details.items()}
     text = redact(json.dumps(details, ensure_ascii=False, default=str)) if details else ""
     rows = [

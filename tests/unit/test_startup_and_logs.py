@@ -63,16 +63,46 @@ def assert_one_sentence(result, expected: str) -> None:
 def test_a_file_that_is_not_a_database(tmp_path):
     bogus = tmp_path / "notes.db"
     bogus.write_text("ceci n'est pas une base SQLite, juste du texte " * 20)
-    for args in (["--db", str(bogus)], ["--db", str(bogus), "init-db"]):
-        result = run_cli(tmp_path, *args)
-        assert_one_sentence(
-            result,
-            f"« {bogus} » n'est pas une base de données MyOpenIP (fichier d'un autre type ou "
-            "abîmé) : indiquez la bonne avec --db.",
-        )
+    sentence = (
+        f"« {bogus} » n'est pas une base de données MyOpenIP (fichier d'un autre type ou "
+        "abîmé) : indiquez la bonne avec --db."
+    )
+    result = run_cli(tmp_path, "--db", str(bogus), "init-db")
+    assert_one_sentence(result, sentence)
     logged = (tmp_path / "journal" / "myopenip.log").read_text()
     assert "Traceback" in logged and "file is not a database" in logged
     assert bogus.read_text().startswith("ceci n'est pas")  # left as it was
+
+
+def test_the_app_tells_a_file_that_is_not_a_database_on_connexion(tmp_path):
+    """The app paints Connexion first and tells it there; leaving, the terminal keeps it."""
+    from tests.unit.app_on_pty import AppOnPty
+
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("ceci n'est pas une base SQLite, juste du texte " * 20)
+    sentence = (
+        f"« {bogus} » n'est pas une base de données MyOpenIP (fichier d'un autre type ou "
+        "abîmé) : indiquez la bonne avec --db."
+    )
+    code = "import sys; from tui.cli import main; sys.exit(main(sys.argv[1:]))"
+    app = AppOnPty(code, ["--db", str(bogus)], tmp_path)
+    try:
+        # The sentence is wrapped in the Connexion box: compared without blanks and borders.
+        def shown() -> bool:
+            screen = app.screen_text()
+            return "Connexion" in screen and "".join(sentence.split()) in "".join(
+                screen.replace("│", "").split()
+            )
+
+        assert app.wait_until(shown), app.screen_text()
+        left = len(app.output)
+    finally:
+        exit_code = app.close()
+    assert exit_code == 2
+    assert f"Erreur : {sentence}" in app.since_exit(left)
+    logged = (tmp_path / "journal" / "myopenip.log").read_text()
+    assert "Traceback" in logged and "file is not a database" in logged
+    assert bogus.read_text().startswith("ceci n'est pas")
 
 
 def test_postgresql_unreachable_never_shows_the_password(tmp_path):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from textual.dom import NoScreen
 from textual.worker import get_current_worker
 
-from db.core import DomainError, database_proxy
+from db.core import DomainError
 from tui.toolkit.host import WidgetMixin, host
 
 log = logging.getLogger("myopenip")
@@ -49,6 +49,8 @@ class DbWorkerMixin(WidgetMixin):
         app = self.app
 
         def job():
+            from db.core.database import database_proxy  # noqa: PLC0415 - not before Connexion is painted
+
             worker = get_current_worker()
 
             def deliver(callback: Callable, value) -> None:
@@ -60,6 +62,11 @@ class DbWorkerMixin(WidgetMixin):
                     self.call_later(callback, value)
 
             try:
+                # The store opens once Connexion is painted (tui/app.py): a login typed
+                # before waits for it here, and gets its French sentence if it failed.
+                wait_for_store = getattr(app, "wait_for_store", None)
+                if wait_for_store is not None:
+                    wait_for_store()
                 with database_proxy.connection_context():
                     # A disabled account's session ends at its next action, before it acts.
                     ended = getattr(app, "account_disabled", None)

@@ -56,6 +56,7 @@ class Host(Protocol):
 
     scope: Scope | None
     demo_banner: str
+    store_error: str | None  # the store could not be opened: the French sentence
 
     @property
     def settings(self) -> HostSettings: ...

@@ -18,6 +18,7 @@ from db.core import DomainError
 from db.documents import write_document
 from db.files import FileEntry, Folder, format_size, list_files
 from tui.toolkit.dialogs.save_as import SaveAsDialog, person_outbox
+from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.option_list import OptionList  # Textual's, minus a crash
 
 MAX_LISTED = 500  # a huge folder is filtered by name rather than listed in full
@@ -28,6 +29,8 @@ class FilePickerScreen(ModalScreen[str | None]):
 
     Nothing else is reachable from here: no sub-folder, no parent, no link (db.files.folders.list_files).
     """
+
+    CSS_PATH = style_sheet("documents")
 
     BINDINGS = [
         Binding("escape", "cancel", "Annuler", id="picker.cancel"),
@@ -120,6 +123,8 @@ class FilePickerScreen(ModalScreen[str | None]):
 
 class WriteDocumentDialog(SaveAsDialog):
     """Write a stored document to the person's outbox under a name (prefilled with its own)."""
+
+    CSS_PATH = style_sheet("documents")
 
     def __init__(self, app, doc_id: int, default_name: str, title: str = "Écrire le fichier"):
         scope = app.scope

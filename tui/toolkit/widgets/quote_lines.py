@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from db.core import LineTotals, format_amount, format_amounts, totals
 from db.quotes import MAX_QUANTITY, QUANTITY_INVALID, parse_quantity
+from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.option_list import OptionList  # Textual's, minus a crash
 from tui.toolkit.widgets.record_list import Cell
 
@@ -71,6 +72,8 @@ def totals_text(lines) -> str:
 
 class QuantityDialog(ModalScreen[int | None]):
     """Quantité of one line: typed, checked (1 to 999), Entrée to apply, Échap to cancel."""
+
+    CSS_PATH = style_sheet("quotes")
 
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="quantity.cancel")]
 
