@@ -24,7 +24,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import AwaitMount
 
-from db.core import Scope
 from tui.commands import PlacesProvider, RecordsProvider
 from tui.places import HOME, MENUS, is_place, parent_place, place, route, visible_places
 from tui.settings import Settings
@@ -33,7 +32,7 @@ from tui.toolkit.styles import style_sheet
 from tui.wire import no_full_repaint_on_focus, redraw_terminal, screen_diff_driver
 
 if TYPE_CHECKING:
-    from db.core.scope import Scope
+    from db.core import Scope
 
 PAINT_HOLD_MAX = 0.5  # seconds a new screen's first frame may wait for its mount
 KEY_HOLD_MAX = 2.0  # seconds a key typed ahead may wait for the screen it lands on to mount
@@ -208,7 +207,7 @@ class MyOpenIPApp(App):
         the French sentence if it could not be opened."""
         self.store_ready.wait()
         if self.store_error:
-            from db.core.errors import DomainError
+            from db.core import DomainError
 
             raise DomainError(self.store_error)
 

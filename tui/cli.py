@@ -206,7 +206,7 @@ def ensure_demo(settings: Settings, status=None) -> None:
 def open_app_store(settings: Settings, demo: bool, status) -> None:
     """The app's store, opened in a thread once Connexion is painted (MyOpenIPApp.open_store):
     StartupError (its French sentence) if it cannot be."""
-    from db.core.database import database_proxy
+    from db.core import database_proxy
 
     try:
         open_store(settings)

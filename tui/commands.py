@@ -126,7 +126,7 @@ class RecordsProvider(Provider):
         import asyncio
 
         def run():
-            from db.core.database import database_proxy  # noqa: PLC0415 - the store opens after Connexion
+            from db.core import database_proxy  # noqa: PLC0415 - the store opens after Connexion
 
             found = []
             with database_proxy.connection_context():

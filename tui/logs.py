@@ -46,7 +46,7 @@ class _Redacting(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if self._filter is None:
-            from db.core.audit import RedactingFilter
+            from db.core import RedactingFilter
 
             self._filter = RedactingFilter()
         return self._filter.filter(record)
@@ -141,7 +141,7 @@ def log_crash(error: BaseException | None) -> None:
         return
     import traceback
 
-    from db.core.audit import redact
+    from db.core import redact
 
     text = "".join(traceback.format_exception(error))
     logging.getLogger("myopenip").critical("Arrêt sur erreur inattendue\n%s", redact(text))

@@ -84,7 +84,7 @@ def test_the_app_tells_a_file_that_is_not_a_database_on_connexion(tmp_path):
         f"« {bogus} » n'est pas une base de données MyOpenIP (fichier d'un autre type ou "
         "abîmé) : indiquez la bonne avec --db."
     )
-    code = "import sys; from tui.cli import main; sys.exit(main(sys.argv[1:]))"
+    code = "import sys; from tui.main import main; sys.exit(main(sys.argv[1:]))"
     app = AppOnPty(code, ["--db", str(bogus)], tmp_path)
     try:
         # The sentence is wrapped in the Connexion box: compared without blanks and borders.

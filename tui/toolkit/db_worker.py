@@ -49,7 +49,7 @@ class DbWorkerMixin(WidgetMixin):
         app = self.app
 
         def job():
-            from db.core.database import database_proxy  # noqa: PLC0415 - not before Connexion is painted
+            from db.core import database_proxy  # noqa: PLC0415 - not before Connexion is painted
 
             worker = get_current_worker()
 

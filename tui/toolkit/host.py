@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from textual.app import App
 from textual.message_pump import MessagePump
 
-from db.core import Scope
-
 if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.widget import Widget
+
+    from db.core import Scope
 
     # Bases of the mix-ins, for mypy: what a mix-in uses of the class it is mixed into (a
     # screen, a widget). At run time they stay what they were (object, or MessagePump for
@@ -87,4 +87,4 @@ def host(app: App[Any]) -> Host:
 def signed_in(app: App[Any]) -> Scope:
     """The signed-in person's scope, for screens shown only once logged in (where it is never
     None: a None here would fail on its first attribute, as it did before it was typed)."""
-    return cast(Scope, host(app).scope)
+    return cast("Scope", host(app).scope)
