@@ -28,8 +28,8 @@ from db.quotes import (
 from db.text import visible
 from tui.commands import register_record_search
 from tui.db_worker import DbWorkerMixin
+from tui.widgets.choice import Choice
 from tui.widgets.footer import AppFooter
-from tui.widgets.option_list import Select  # Textual's, minus a crash
 from tui.widgets.record_list import Column, RecordList
 
 # --- the results table ---------------------------------------------------------------------
@@ -246,15 +246,12 @@ class QuotesScreen(DbWorkerMixin, Screen):
             with Horizontal(classes="filter-row"):
                 created = Input(id="q-created", placeholder="jj/mm/aaaa ou du … au …", compact=True)
                 yield QuoteFilter("created", "Création", created)
+                # Choice, not Select: one widget each until opened (a light mount).
                 yield QuoteFilter(
-                    "step",
-                    "Étape",
-                    Select(STEP_OPTIONS, prompt="Toutes", id="q-step", compact=True),
+                    "step", "Étape", Choice(STEP_OPTIONS, prompt="Toutes", id="q-step")
                 )
                 yield QuoteFilter(
-                    "commercial",
-                    "Commercial",
-                    Select([], prompt="Tous", id="q-commercial", compact=True),
+                    "commercial", "Commercial", Choice([], prompt="Tous", id="q-commercial")
                 )
                 with Vertical(classes="quote-filter search"):
                     yield Label(" ", classes="caption")
@@ -294,11 +291,10 @@ class QuotesScreen(DbWorkerMixin, Screen):
         return quote_columns(self.widths)
 
     def _commercials(self, users: list[tuple[int, str]]) -> None:
-        select = self.query_one("#q-commercial", Select)
-        value = select.value
-        select.set_options([(name, user_id) for user_id, name in users])
-        if value is not Select.NULL and any(uid == value for uid, _ in users):
-            select.value = value
+        # The choice made meanwhile stays if it is one of them (Choice.set_options).
+        self.query_one("#q-commercial", Choice).set_options(
+            [(name, user_id) for user_id, name in users]
+        )
 
     # -- searching --------------------------------------------------------------------------
     def read_filters(self) -> tuple[dict, dict[str, str]]:
@@ -314,13 +310,11 @@ class QuotesScreen(DbWorkerMixin, Screen):
         except FieldError as exc:
             errors["created"] = exc.message
             start = end = None
-        step = self.query_one("#q-step", Select).value
-        commercial = self.query_one("#q-commercial", Select).value
         values.update(
             created_from=start,
             created_to=end,
-            step=None if step is Select.NULL else step,
-            commercial_id=None if commercial is Select.NULL else commercial,
+            step=self.query_one("#q-step", Choice).value,
+            commercial_id=self.query_one("#q-commercial", Choice).value,
         )
         return values, errors
 
@@ -349,8 +343,8 @@ class QuotesScreen(DbWorkerMixin, Screen):
     def _search_pressed(self) -> None:
         self.action_search(focus_results=True)
 
-    @on(Select.Changed, "#quote-filters Select")
-    def _select_changed(self, event: Select.Changed) -> None:
+    @on(Choice.Changed, "#quote-filters Choice")
+    def _select_changed(self, event: Choice.Changed) -> None:
         event.stop()
         self.action_search()
 

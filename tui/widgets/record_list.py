@@ -17,10 +17,12 @@ from dataclasses import dataclass, replace
 from rich.cells import cell_len, set_cell_size
 from rich.measure import Measurement
 from rich.segment import Segment
+from rich.style import Style
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
@@ -147,7 +149,14 @@ class FilterSpec:
 
 
 class RecordTable(DataTable):
-    """The list's table; Enter opens the row, with the list's own label in the footer."""
+    """The list's table; Enter opens the row, with the list's own label in the footer.
+
+    Textual's DataTable (its keys, cursor, messages and queries) with the drawing of a list:
+    a ScrollView whose `render_line` draws only the lines on the screen, each cell of plain
+    text (`Cell`) cut to its column once, with no Rich rendering, markup or measuring; a page
+    is put in with `set_rows`, which repaints only the lines that changed. Other cells (a
+    str is markup, a Text may be styled) are drawn by DataTable as before.
+    """
 
     BINDINGS = [Binding("enter", "select_cursor", "Ouvrir", id="list.open")]
 
@@ -164,6 +173,157 @@ class RecordTable(DataTable):
             {"BINDINGS": [Binding("enter", "select_cursor", open_label, id="list.open")]},
         )
         return table_cls(cursor_type="row", zebra_stripes=True, **options)
+
+    _quiet = False  # set_rows: no full repaint, it says which lines changed
+
+    def refresh(self, *regions, **kwargs):
+        if self._quiet and not regions and not kwargs:
+            return self
+        return super().refresh(*regions, **kwargs)
+
+    # -- a page -------------------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[tuple[str, Sequence]]) -> None:
+        """The table's rows become `rows` ((key, cells) each; the cursor back on the first
+        row, the table scrolled to its top): only the lines on the screen whose cells, or
+        whose stripe or cursor, changed are repainted."""
+        before = self._shown_lines()
+        scrolled = self.scroll_offset
+        self._quiet = True
+        try:
+            self.clear()
+            for key, cells in rows:
+                self.add_row(*cells, key=key)
+        finally:
+            self._quiet = False
+        self._update_dimensions_now()  # the page's size now, not when the app is idle
+        after = self._shown_lines()
+        if scrolled != self.scroll_offset or before is None or after is None:
+            self.refresh()
+            return
+        width = self.size.width
+        for y, (old, new) in enumerate(zip(before, after, strict=True)):
+            if old != new:
+                self.refresh(Region(0, y, width, 1))
+
+    def _shown_lines(self) -> list | None:
+        """What each line on the screen shows: (row key, its cells, stripe, cursor), or None
+        when the table is not laid out or draws what this does not model."""
+        if not self.size.height or self.fixed_rows or self._labelled_row_exists:
+            return None
+        header = 0
+        if self.show_header:
+            header = self.header_height
+        columns = tuple((c.key, c.label.plain, c.width, c.auto_width) for c in self.ordered_columns)
+        lines: list = [("header", columns)] * header
+        scroll_y = int(self.scroll_y)
+        ordered = self.ordered_rows
+        cursor = self.cursor_row if self.show_cursor else -1
+        for y in range(self.size.height - header):
+            index = scroll_y + y
+            if index >= len(ordered) or ordered[index].height != 1:
+                if index < len(ordered):
+                    return None
+                lines.append(None)
+                continue
+            key = ordered[index].key
+            cells = tuple(str(value) for value in self._data[key].values())
+            lines.append((columns, key.value, cells, index % 2, index == cursor))
+        return lines
+
+    def _update_dimensions_now(self) -> None:
+        if self._require_update_dimensions:
+            self._require_update_dimensions = False
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
+
+    # -- measuring ----------------------------------------------------------------------------
+    def _update_dimensions(self, new_rows) -> None:
+        """DataTable's, without measuring cells through Rich: a Cell is as wide as its text;
+        columns of a set width are not measured at all."""
+        new_rows = list(new_rows)
+        rows = [self.rows.get(key) for key in new_rows]
+        if any(row is not None and (row.label is not None or row.auto_height) for row in rows):
+            super()._update_dimensions(new_rows)
+            return
+        measured = [c for c in self.ordered_columns if c.auto_width]
+        widths: dict = {}
+        for key in new_rows if measured else ():
+            data = self._data.get(key)
+            for column in measured if data is not None else ():
+                value = data.get(column.key)
+                if value is not None and not isinstance(value, Cell):
+                    super()._update_dimensions(new_rows)  # measured by Rich
+                    return
+                width = cell_len(value.text) if value is not None else 0
+                widths[column.key] = max(width, widths.get(column.key, 0))
+        for column in measured:
+            column.content_width = max(column.content_width, widths.get(column.key, 0))
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        height = self._total_row_height + (self.header_height if self.show_header else 0)
+        self.virtual_size = Size(width + self._row_label_column_width, height)
+
+    # -- drawing ------------------------------------------------------------------------------
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ):
+        """A Cell as one segment: its text cut to the column (ending in "…"), padded, in the
+        style DataTable gives the cell; anything else as DataTable draws it."""
+        if row_index < 0 or column_index < 0:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        row = self.rows.get(row_key)
+        column_key = self._column_locations.get_key(column_index)
+        value = self._data[row_key].get(column_key) if row is not None else None
+        inner = width - 2 * self.cell_padding
+        if row is None or row.height != 1 or inner < 1 or not isinstance(value, Cell):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        cache_key = (
+            row_key,
+            column_key,
+            base_style,
+            cursor,
+            hover,
+            self._show_hover_cursor,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        lines = self._cell_render_cache.get(cache_key)
+        if lines is None:
+            is_fixed = row_index < self.fixed_rows or column_index < self.fixed_columns
+            component_style, post_style = self._get_styles_to_render_cell(
+                False,
+                False,
+                is_fixed,
+                hover,
+                cursor,
+                self.show_cursor,
+                self._show_hover_cursor,
+                self.cursor_foreground_priority == "css",
+                self.cursor_background_priority == "css",
+            )
+            style = (
+                base_style
+                + Style.from_meta({"row": row_index, "column": column_index})
+                + component_style
+                + post_style
+            )
+            text = value.text
+            length = cell_len(text)
+            if length > inner:  # cut, and said so
+                text = set_cell_size(text, inner - 1) + "…"
+            elif length < inner:
+                text += " " * (inner - length)
+            pad = " " * self.cell_padding
+            lines = [[Segment(pad + text + pad, style)]]
+            self._cell_render_cache[cache_key] = lines
+        return lines
 
 
 class RecordList(DbWorkerMixin, Vertical):
@@ -231,6 +391,7 @@ class RecordList(DbWorkerMixin, Vertical):
         self.page_offset = 0
         self.total = 0
         self.rows: list = []
+        self._cells: list | None = None  # to_cells of each row of the page (_page_cells)
         self._searching_timer = None
         self._loading = False  # a query of this list is running (one at a time)
         self._wanted: tuple | None = None  # (filters, offset) the user wants shown now
@@ -265,13 +426,14 @@ class RecordList(DbWorkerMixin, Vertical):
 
     def _refit(self) -> bool:
         """The columns for this width and page (`fit_columns`, or the columns' own widths,
-        minimums and priorities); True if they changed."""
+        minimums and priorities), decided once per page or resize; True if they changed."""
         table = self.query_one(DataTable)
         width = table.size.width or self.size.width
         if not width:
             return False
         if self.fit_columns is not None:
             columns = tuple(self.fit_columns(width, self.rows))
+            self._cells = None  # to_cells may depend on the widths just decided
         else:
             columns = self._fit_by_priority(table, width)
         if columns == self.columns:
@@ -281,13 +443,19 @@ class RecordList(DbWorkerMixin, Vertical):
         self._add_columns()
         return True
 
+    def _page_cells(self) -> list:
+        """The page's cells, from `to_cells`, once per page (and widths)."""
+        if self._cells is None:
+            self._cells = [self.to_cells(row) for row in self.rows]
+        return self._cells
+
     def _fit_by_priority(self, table: DataTable, width: int) -> tuple[Column, ...]:
         natural = {}
+        cells = self._page_cells()
         for index, column in enumerate(self.all_columns):
             if column.width is None:
-                values = [self.to_cells(row)[index] for row in self.rows]
                 natural[column.key] = max(
-                    [cell_len(str(column.label))] + [cell_len(str(value)) for value in values]
+                    [cell_len(str(column.label))] + [cell_len(str(row[index])) for row in cells]
                 )
         available = width - table.styles.scrollbar_size_vertical
         return fit_to_width(self.all_columns, available, table.cell_padding, natural)
@@ -431,6 +599,7 @@ class RecordList(DbWorkerMixin, Vertical):
             self.load_page()  # changed between the worker's last look and now: not painted
             return
         self.rows, self.total = list(rows), total
+        self._cells = None
         with self.app.batch_update():
             self._refit()
             self._fill_rows()
@@ -438,21 +607,26 @@ class RecordList(DbWorkerMixin, Vertical):
         self.post_message(self.Loaded(self))
 
     def _fill_rows(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
         # Keys are set per row so Enter reports the record, not the table's row index.
-        # Plain cells: data is shown as it is (a "[" in a company name is not markup), and
-        # the table neither parses markup nor wraps text in 500 cells per page.
+        # Plain cells: data is shown as it is (a "[" in a company name is not markup), drawn
+        # by RecordTable as text cut to its column.
         shown = None  # the cells of the columns shown, when some were dropped for the width
         if self.fit_columns is None and len(self.columns) < len(self.all_columns):
             keys = [column.key for column in self.all_columns]
             shown = [keys.index(column.key) for column in self.columns]
-        for row in self.rows:
-            cells = self.to_cells(row)
+        page = []
+        for row, cells in zip(self.rows, self._page_cells(), strict=True):
             if shown is not None:
                 cells = [cells[index] for index in shown]
-            cells = (Cell(cell) if isinstance(cell, str) else cell for cell in cells)
-            table.add_row(*cells, key=str(self.row_key(row)))
+            cells = [Cell(cell) if isinstance(cell, str) else cell for cell in cells]
+            page.append((str(self.row_key(row)), cells))
+        table = self.query_one(DataTable)
+        if isinstance(table, RecordTable):
+            table.set_rows(page)
+        else:
+            table.clear()
+            for key, cells in page:
+                table.add_row(*cells, key=key)
 
     class Loaded(Message):
         def __init__(self, record_list: RecordList):
