@@ -24,7 +24,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Region, Size
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import DataTable, Input, Static
+from textual.widgets._data_table import Row, RowKey
 from textual.worker import Worker, WorkerState
 
 from db.text import visible
@@ -49,7 +51,9 @@ class Cell:
 
     def __init__(self, text: str):
         # A control character from the store (ESC...) is drawn as a placeholder, never sent.
-        self.text = visible(text.replace("\n", " "))
+        # Printable text has none of them (isprintable: no Cc, Cf, Cs, Cn, Zl, Zp): as it is.
+        text = text.replace("\n", " ")
+        self.text = text if text.isprintable() else visible(text)
 
     # Reads like the str it holds (tests and callers compare table cells to strings).
     def __str__(self) -> str:
@@ -191,8 +195,7 @@ class RecordTable(DataTable):
         self._quiet = True
         try:
             self.clear()
-            for key, cells in rows:
-                self.add_row(*cells, key=key)
+            self._put_rows(rows)
         finally:
             self._quiet = False
         self._update_dimensions_now()  # the page's size now, not when the app is idle
@@ -204,6 +207,29 @@ class RecordTable(DataTable):
         for y, (old, new) in enumerate(zip(before, after, strict=True)):
             if old != new:
                 self.refresh(Region(0, y, width, 1))
+
+    def _put_rows(self, rows: Sequence[tuple[str, Sequence]]) -> None:
+        """DataTable.add_row for a whole page at once (one cursor check, not one per row)."""
+        columns = [column.key for column in self.ordered_columns]
+        locations, data, table_rows = self._row_locations, self._data, self.rows
+        for key, cells in rows:
+            if len(cells) > len(columns):
+                raise ValueError("More values provided than there are columns.")
+            row_key = RowKey(key)
+            if row_key in locations:
+                self.add_row(*cells, key=key)  # DataTable's error for a key given twice
+            locations[row_key] = len(table_rows)
+            data[row_key] = dict(
+                zip(columns, [*cells, *[None] * (len(columns) - len(cells))], strict=True)
+            )
+            table_rows[row_key] = Row(row_key, 1, None, False)
+            self._new_rows.add(row_key)
+        self._require_update_dimensions = True
+        self._update_count += 1
+        self.cursor_coordinate = self.cursor_coordinate
+        if table_rows and self.columns and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()  # as add_row does for a first row
+        self.check_idle()
 
     def _shown_lines(self) -> list | None:
         """What each line on the screen shows: (row key, its cells, stripe, cursor), or None
@@ -264,6 +290,136 @@ class RecordTable(DataTable):
         self.virtual_size = Size(width + self._row_label_column_width, height)
 
     # -- drawing ------------------------------------------------------------------------------
+    _pass: dict | None = None  # styles looked up once per render pass (_pass_styles)
+    _in_pass = False
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._pass, self._in_pass = None, True
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass, self._in_pass = None, False
+
+    def _pass_styles(self) -> dict:
+        if self._pass is not None:
+            return self._pass
+        base = self.rich_style
+        fixed = self.get_component_styles("datatable--fixed").rich_style
+        styles = {
+            "base": base,
+            "rows": (self._get_row_style(0, base), self._get_row_style(1, base)),
+            "fixed": fixed + Style.from_meta({"fixed": True}),
+            "widths": [c.get_render_width(self) for c in self.ordered_columns],
+        }
+        if self._in_pass:  # a line drawn on its own (render_line called directly): not kept
+            self._pass = styles
+        return styles
+
+    def render_line(self, y: int) -> Strip:
+        """A line of Cells drawn here (cached per row, cursor, scroll and width), the header
+        and anything else by DataTable."""
+        header = self.header_height if self.show_header else 0
+        if y < header or self.fixed_rows or self._labelled_row_exists:
+            return super().render_line(y)
+        width = self.size.width
+        scroll_x, scroll_y = self.scroll_offset
+        index = y - header + scroll_y
+        rows = self.ordered_rows
+        if index >= len(rows) or rows[0].height != 1 or rows[-1].height != 1:
+            return super().render_line(y)
+        styles = self._pass_styles()
+        cursor = self.show_cursor and self.cursor_type == "row" and index == self.cursor_row
+        hover = self.cursor_type == "row" and index == self.hover_row
+        cache_key = (
+            "record",
+            index,
+            scroll_x,
+            width,
+            cursor,
+            hover,
+            styles["base"],
+            self._show_hover_cursor,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        strip = self._line_cache.get(cache_key)
+        if strip is None:
+            strip = self._record_line(rows[index], index, scroll_x, width, cursor, hover, styles)
+            if strip is None:
+                return super().render_line(y)
+            self._line_cache[cache_key] = strip
+        return strip
+
+    def _record_line(self, row, index, scroll_x, width, cursor, hover, styles) -> Strip | None:
+        """One row as DataTable draws it (fixed columns, then the others scrolled, then the
+        row's colour to the edge), a segment per cell: its text cut to the column."""
+        data = self._data.get(row.key)
+        if data is None:
+            return None
+        columns = self.ordered_columns
+        fixed_columns = self.fixed_columns
+        row_style = styles["rows"][index % 2]
+        flags = (
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
+        component, post = self._get_styles_to_render_cell(False, False, False, *flags)
+        line_style = row_style + component + post
+        fixed_component, fixed_post = self._get_styles_to_render_cell(False, False, True, *flags)
+        fixed_line_style = styles["fixed"] + fixed_component + fixed_post
+        if fixed_columns:  # the scrolled copy of a fixed column (cropped off) is styled as such
+            scrolled_fixed_style = row_style + fixed_component + fixed_post
+        pad = " " * self.cell_padding
+        padding = 2 * self.cell_padding
+        fixed: list[Segment] = []
+        scrollable: list[Segment] = []
+        fixed_width = 0
+        meta = Style.from_meta
+        for column_index, (column, render_width) in enumerate(
+            zip(columns, styles["widths"], strict=True)
+        ):
+            value = data.get(column.key)
+            inner = render_width - padding
+            if not isinstance(value, Cell) or inner < 1:
+                return None
+            text = value.text
+            length = cell_len(text)
+            if length > inner:  # cut, and said so
+                text = set_cell_size(text, inner - 1) + "…"
+            elif length < inner:
+                text += " " * (inner - length)
+            text = pad + text + pad
+            where = meta({"row": index, "column": column_index})
+            if column_index < fixed_columns:
+                fixed.append(Segment(text, fixed_line_style + where))
+                fixed_width += render_width
+                scrollable.append(Segment(text, scrolled_fixed_style + where))
+            else:
+                scrollable.append(Segment(text, line_style + where))
+        table_width = sum(styles["widths"][fixed_columns:])
+        extend_component, _ = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            False,
+            False,
+        )
+        extend_style = (
+            row_style + extend_component + meta({"row": index, "column": 0, "out_of_bounds": True})
+        )
+        scrollable.append(Segment(" " * max(0, width - table_width), extend_style))
+        x1 = scroll_x + fixed_width
+        segments = fixed + list(Strip(scrollable).crop(x1, scroll_x + width))
+        return Strip(segments).adjust_cell_length(width, styles["base"]).simplify()
+
     def _render_cell(
         self,
         row_index: int,
