@@ -30,7 +30,7 @@ from tui.commands import register_record_search
 from tui.db_worker import DbWorkerMixin
 from tui.widgets.choice import Choice
 from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import Column, RecordList
+from tui.widgets.record_list import Column, RecordList, compact_input
 
 # --- the results table ---------------------------------------------------------------------
 #
@@ -214,10 +214,14 @@ class QuoteFilter(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="caption")
         yield self.control
-        yield Static("", classes="error")
+        # The error line is mounted with the first error (one widget fewer per filter to mount).
 
     def set_error(self, message: str) -> None:
-        self.query_one(".error", Static).update(message)
+        found = self.query(".error")
+        if found:
+            found.first(Static).update(message)
+        elif message:
+            self.mount(Static(message, classes="error"))
         self.set_class(bool(message), "-invalid")
 
 
@@ -241,10 +245,10 @@ class QuotesScreen(DbWorkerMixin, Screen):
         with Vertical(id="quote-filters"):
             with Horizontal(classes="filter-row"):
                 for key, label, placeholder in TEXT_FILTERS:
-                    box = Input(id=f"q-{key}", placeholder=placeholder, compact=True)
+                    box = compact_input(id=f"q-{key}", placeholder=placeholder)
                     yield QuoteFilter(key, label, box)
             with Horizontal(classes="filter-row"):
-                created = Input(id="q-created", placeholder="jj/mm/aaaa ou du … au …", compact=True)
+                created = compact_input(id="q-created", placeholder="jj/mm/aaaa ou du … au …")
                 yield QuoteFilter("created", "Création", created)
                 # Choice, not Select: one widget each until opened (a light mount).
                 yield QuoteFilter(

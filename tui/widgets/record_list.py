@@ -18,14 +18,18 @@ from rich.cells import cell_len, set_cell_size
 from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import on
+from textual._two_way_dict import TwoWayDict
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import DataTable, Input, Static
+from textual.widgets._data_table import Column as DataTableColumn
 from textual.widgets._data_table import Row, RowKey
 from textual.worker import Worker, WorkerState
 
@@ -145,6 +149,17 @@ def fit_to_width(
     return tuple(fitted)
 
 
+def compact_input(**options) -> Input:
+    """Input(compact=True) without a style pass before it is mounted: Textual's `compact`
+    toggles its class from Input.__init__ with a restyle of the box (the whole style sheet
+    applied to it, a few ms; a filter panel has four or five). Here the class is set without
+    one: the box is styled once, when it is mounted."""
+    box = Input(**options)
+    box.set_reactive(Input.compact, True)
+    box.set_class(True, "-textual-compact", update=False)
+    return box
+
+
 @dataclass(frozen=True)
 class FilterSpec:
     key: str
@@ -178,12 +193,44 @@ class RecordTable(DataTable):
         )
         return table_cls(cursor_type="row", zebra_stripes=True, **options)
 
-    _quiet = False  # set_rows: no full repaint, it says which lines changed
+    # When ↓ / ↑ takes the cursor one row past the edge, the rows move by half the view, not
+    # by one (Vim's 'scrolljump', for slow terminals): a held key repaints the whole table once
+    # every half view instead of at every row, and a 1-row scroll changes every line anyway.
+    SCROLL_JUMP = 0.5
 
-    def refresh(self, *regions, **kwargs):
-        if self._quiet and not regions and not kwargs:
-            return self
-        return super().refresh(*regions, **kwargs)
+    def action_cursor_down(self) -> None:
+        self._jump_to(self.cursor_row + 1)
+        super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self._jump_to(self.cursor_row - 1)
+        super().action_cursor_up()
+
+    def _jump_to(self, row: int) -> None:
+        """Scroll by half the view if row `row` (the cursor's next) is just past its edge."""
+        rows = self.ordered_rows
+        if (
+            not self.show_cursor
+            or self.cursor_type != "row"
+            or self.fixed_rows
+            or not 0 <= row < len(rows)
+            or rows[0].height != 1
+            or rows[-1].height != 1
+        ):
+            return
+        header = self.header_height if self.show_header else 0
+        shown = self.scrollable_content_region.height - header
+        if shown < 4:
+            return
+        jump = max(1, int(shown * self.SCROLL_JUMP))
+        top = int(self.scroll_y)
+        if row == top + shown:  # one below the last row shown
+            target = min(row - (shown - jump), len(rows) - shown)
+        elif row == top - 1:  # one above the first
+            target = max(0, row - jump + 1)
+        else:
+            return
+        self.scroll_to(y=target, animate=False, force=True, immediate=True)
 
     # -- a page -------------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[tuple[str, Sequence]]) -> None:
@@ -192,12 +239,8 @@ class RecordTable(DataTable):
         whose stripe or cursor, changed are repainted."""
         before = self._shown_lines()
         scrolled = self.scroll_offset
-        self._quiet = True
-        try:
-            self.clear()
-            self._put_rows(rows)
-        finally:
-            self._quiet = False
+        self._clear_rows()
+        self._put_rows(rows)
         self._update_dimensions_now()  # the page's size now, not when the app is idle
         after = self._shown_lines()
         if scrolled != self.scroll_offset or before is None or after is None:
@@ -207,6 +250,23 @@ class RecordTable(DataTable):
         for y, (old, new) in enumerate(zip(before, after, strict=True)):
             if old != new:
                 self.refresh(Region(0, y, width, 1))
+
+    def _clear_rows(self) -> None:
+        """DataTable.clear() (the rows), without its repaint of the whole table."""
+        self._clear_caches()
+        self._y_offsets.clear()
+        self._data.clear()
+        self.rows.clear()
+        self._row_locations = TwoWayDict({})
+        self._require_update_dimensions = True
+        self.cursor_coordinate = Coordinate(0, 0)
+        self.hover_coordinate = Coordinate(0, 0)
+        self._label_column = DataTableColumn(self._label_column_key, Text(), auto_width=True)
+        self._labelled_row_exists = False
+        self.scroll_x = 0
+        self.scroll_y = 0
+        self.scroll_target_x = 0
+        self.scroll_target_y = 0
 
     def _put_rows(self, rows: Sequence[tuple[str, Sequence]]) -> None:
         """DataTable.add_row for a whole page at once (one cursor check, not one per row)."""
@@ -564,7 +624,7 @@ class RecordList(DbWorkerMixin, Vertical):
         if self.filter_specs:
             with Horizontal(classes="filters"):
                 for spec in self.filter_specs:
-                    box = Input(placeholder=spec.placeholder, id=f"filter-{spec.key}", compact=True)
+                    box = compact_input(placeholder=spec.placeholder, id=f"filter-{spec.key}")
                     if spec.width:
                         box.styles.width = spec.width
                     yield box
