@@ -4,6 +4,7 @@ again repaints no line), a held ↓ moves the rows by half the view; Mes devis's
 
 from __future__ import annotations
 
+from textual.widget import Widget
 from textual.widgets import DataTable
 
 from db.models import User
@@ -49,21 +50,21 @@ async def test_a_held_down_key_moves_the_rows_by_half_the_view(app):
         assert table.cursor_row in shown_rows(table)
 
 
-async def test_a_page_shown_again_repaints_no_line_and_a_new_page_its_lines(app):
+async def test_a_page_shown_again_repaints_no_line_and_a_new_page_its_lines(app, monkeypatch):
     async with app.run_test(size=SMALL) as pilot:
         await login(pilot)
         app.open_place("prospects")
         await settle(pilot)
         listing = app.screen.query_one(RecordList)
         table = listing.query_one(DataTable)
-        refreshed: list[tuple] = []  # what the table asks to repaint while a page goes in
-        refresh, set_rows = table.refresh, table.set_rows
+        refreshed: list[tuple] = []  # what reaches Textual's refresh while a page goes in
+        refresh, set_rows = Widget.refresh, table.set_rows
         filling = False
 
-        def spy(*regions, **kwargs):
-            if filling:
+        def spy(widget, *regions, **kwargs):
+            if filling and widget is table:
                 refreshed.append(regions)
-            return refresh(*regions, **kwargs)
+            return refresh(widget, *regions, **kwargs)
 
         def spied_set_rows(rows):
             nonlocal filling
@@ -73,7 +74,7 @@ async def test_a_page_shown_again_repaints_no_line_and_a_new_page_its_lines(app)
             finally:
                 filling = False
 
-        table.refresh = spy
+        monkeypatch.setattr(Widget, "refresh", spy)
         table.set_rows = spied_set_rows
         listing.reload()  # the same filters: the same rows
         await settle(pilot)

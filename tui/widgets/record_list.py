@@ -18,19 +18,14 @@ from rich.cells import cell_len, set_cell_size
 from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import on
-from textual._two_way_dict import TwoWayDict
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.coordinate import Coordinate
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import DataTable, Input, Static
-from textual.widgets._data_table import Column as DataTableColumn
-from textual.widgets._data_table import Row, RowKey
 from textual.worker import Worker, WorkerState
 
 from db.text import visible
@@ -233,15 +228,26 @@ class RecordTable(DataTable):
         self.scroll_to(y=target, animate=False, force=True, immediate=True)
 
     # -- a page -------------------------------------------------------------------------------
+    _quiet = False  # set_rows: DataTable.clear's repaint of the whole table is held back
+
+    def refresh(self, *regions, **kwargs):
+        if self._quiet and not regions and not kwargs:
+            return self
+        return super().refresh(*regions, **kwargs)
+
     def set_rows(self, rows: Sequence[tuple[str, Sequence]]) -> None:
         """The table's rows become `rows` ((key, cells) each; the cursor back on the first
         row, the table scrolled to its top): only the lines on the screen whose cells, or
         whose stripe or cursor, changed are repainted."""
         before = self._shown_lines()
         scrolled = self.scroll_offset
-        self._clear_rows()
-        self._put_rows(rows)
-        self._update_dimensions_now()  # the page's size now, not when the app is idle
+        self._quiet = True
+        try:
+            self.clear()
+        finally:
+            self._quiet = False
+        for key, cells in rows:
+            self.add_row(*cells, key=key)
         after = self._shown_lines()
         if scrolled != self.scroll_offset or before is None or after is None:
             self.refresh()
@@ -250,46 +256,6 @@ class RecordTable(DataTable):
         for y, (old, new) in enumerate(zip(before, after, strict=True)):
             if old != new:
                 self.refresh(Region(0, y, width, 1))
-
-    def _clear_rows(self) -> None:
-        """DataTable.clear() (the rows), without its repaint of the whole table."""
-        self._clear_caches()
-        self._y_offsets.clear()
-        self._data.clear()
-        self.rows.clear()
-        self._row_locations = TwoWayDict({})
-        self._require_update_dimensions = True
-        self.cursor_coordinate = Coordinate(0, 0)
-        self.hover_coordinate = Coordinate(0, 0)
-        self._label_column = DataTableColumn(self._label_column_key, Text(), auto_width=True)
-        self._labelled_row_exists = False
-        self.scroll_x = 0
-        self.scroll_y = 0
-        self.scroll_target_x = 0
-        self.scroll_target_y = 0
-
-    def _put_rows(self, rows: Sequence[tuple[str, Sequence]]) -> None:
-        """DataTable.add_row for a whole page at once (one cursor check, not one per row)."""
-        columns = [column.key for column in self.ordered_columns]
-        locations, data, table_rows = self._row_locations, self._data, self.rows
-        for key, cells in rows:
-            if len(cells) > len(columns):
-                raise ValueError("More values provided than there are columns.")
-            row_key = RowKey(key)
-            if row_key in locations:
-                self.add_row(*cells, key=key)  # DataTable's error for a key given twice
-            locations[row_key] = len(table_rows)
-            data[row_key] = dict(
-                zip(columns, [*cells, *[None] * (len(columns) - len(cells))], strict=True)
-            )
-            table_rows[row_key] = Row(row_key, 1, None, False)
-            self._new_rows.add(row_key)
-        self._require_update_dimensions = True
-        self._update_count += 1
-        self.cursor_coordinate = self.cursor_coordinate
-        if table_rows and self.columns and self.show_cursor and self.cursor_type != "none":
-            self._highlight_cursor()  # as add_row does for a first row
-        self.check_idle()
 
     def _shown_lines(self) -> list | None:
         """What each line on the screen shows: (row key, its cells, stripe, cursor), or None
@@ -315,13 +281,6 @@ class RecordTable(DataTable):
             cells = tuple(str(value) for value in self._data[key].values())
             lines.append((columns, key.value, cells, index % 2, index == cursor))
         return lines
-
-    def _update_dimensions_now(self) -> None:
-        if self._require_update_dimensions:
-            self._require_update_dimensions = False
-            new_rows = self._new_rows.copy()
-            self._new_rows.clear()
-            self._update_dimensions(new_rows)
 
     # -- measuring ----------------------------------------------------------------------------
     def _update_dimensions(self, new_rows) -> None:
