@@ -324,11 +324,13 @@ class RecordTable(DataTable):
             return self._pass
         base = self.rich_style
         fixed = self.get_component_styles("datatable--fixed").rich_style
+        columns = self.ordered_columns  # rebuilt by DataTable at each call
         styles = {
             "base": base,
             "rows": (self._get_row_style(0, base), self._get_row_style(1, base)),
             "fixed": fixed + Style.from_meta({"fixed": True}),
-            "widths": [c.get_render_width(self) for c in self.ordered_columns],
+            "columns": columns,
+            "widths": [c.get_render_width(self) for c in columns],
         }
         if self._in_pass:  # a line drawn on its own (render_line called directly): not kept
             self._pass = styles
@@ -375,7 +377,7 @@ class RecordTable(DataTable):
         data = self._data.get(row.key)
         if data is None:
             return None
-        columns = self.ordered_columns
+        columns = styles["columns"]
         fixed_columns = self.fixed_columns
         row_style = styles["rows"][index % 2]
         flags = (
@@ -416,7 +418,8 @@ class RecordTable(DataTable):
             if column_index < fixed_columns:
                 fixed.append(Segment(text, fixed_line_style + where))
                 fixed_width += render_width
-                scrollable.append(Segment(text, scrolled_fixed_style + where))
+                if scroll_x:  # not scrolled sideways: its copy would be cropped off at once
+                    scrollable.append(Segment(text, scrolled_fixed_style + where))
             else:
                 scrollable.append(Segment(text, line_style + where))
         table_width = sum(styles["widths"][fixed_columns:])
@@ -435,9 +438,10 @@ class RecordTable(DataTable):
             row_style + extend_component + meta({"row": index, "column": 0, "out_of_bounds": True})
         )
         scrollable.append(Segment(" " * max(0, width - table_width), extend_style))
-        x1 = scroll_x + fixed_width
-        segments = fixed + list(Strip(scrollable).crop(x1, scroll_x + width))
-        return Strip(segments).adjust_cell_length(width, styles["base"]).simplify()
+        if scroll_x:
+            x1 = scroll_x + fixed_width
+            scrollable = list(Strip(scrollable).crop(x1, scroll_x + width))
+        return Strip(fixed + scrollable).adjust_cell_length(width, styles["base"]).simplify()
 
     def _render_cell(
         self,
