@@ -203,10 +203,10 @@ def measure_terminal(db: str, args, tmp: str, table: Table, notes: list[str]) ->
 
 
 def measure_lists_report(db: str, args, tmp: str, table: Table) -> None:
-    from db.models import User
-    from db.prospects import ProspectFilters, count_prospects
-    from db.quotes import QuoteFilters, count_quotes
-    from db.scope import Scope
+    from db.companies.prospects import ProspectFilters, count_prospects
+    from db.core.models import User
+    from db.core.scope import Scope
+    from db.quotes.lists import QuoteFilters, count_quotes
 
     scope = Scope.for_user(User.get(User.login == args.login))
     visible = {
@@ -285,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     table = Table()
     notes: list[str] = []
 
-    from db.database import open_database
+    from db.core.database import open_database
 
     if needs_big_store:
         open_database(db)

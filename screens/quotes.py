@@ -14,10 +14,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Header, Input, Label, Static
 
-from db.dates import parse_date_range
-from db.errors import FieldError
-from db.list_exports import export_quotes
-from db.quotes import (
+from db.core.dates import parse_date_range
+from db.core.errors import FieldError
+from db.core.text import visible
+from db.exchange.exports import export_quotes
+from db.quotes.lists import (
     STEP_OPTIONS,
     QuoteFilters,
     commercials,
@@ -25,12 +26,11 @@ from db.quotes import (
     page_quotes,
     parse_reference,
 )
-from db.text import visible
 from tui.commands import register_record_search
-from tui.db_worker import DbWorkerMixin
-from tui.widgets.choice import Choice
-from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import Column, RecordList, compact_input
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.widgets.choice import Choice
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.record_list import Column, RecordList, compact_input
 
 # --- the results table ---------------------------------------------------------------------
 #

@@ -6,17 +6,17 @@ import threading
 
 from textual.widgets import DataTable, Input, Static
 
-import db.prospects
+import db.companies.prospects
 import screens.prospects
 from screens.prospects import ProspectsScreen
 from tests.ui.conftest import SIZE, login, settle
 from tui.app import MyOpenIPApp
 from tui.settings import Settings
-from tui.widgets.record_list import RecordList
+from tui.toolkit.widgets.record_list import RecordList
 
 
 async def test_a_capped_count_reads_plus_de(demo_db, monkeypatch):
-    monkeypatch.setattr(db.prospects, "COUNT_CAP", 10)
+    monkeypatch.setattr(db.companies.prospects, "COUNT_CAP", 10)
     app = MyOpenIPApp(Settings(database=demo_db, page_size=5))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -7,11 +7,11 @@ from __future__ import annotations
 from textual.widget import Widget
 from textual.widgets import DataTable
 
-from db.models import User
+from db.core.models import User
 from tests.ui.conftest import login, settle
 from tests.ui.quote_screens import open_mes_devis
-from tui.widgets.choice import Choice, ChoiceMenu
-from tui.widgets.record_list import RecordList
+from tui.toolkit.widgets.choice import Choice, ChoiceMenu
+from tui.toolkit.widgets.record_list import RecordList
 
 SMALL = (80, 24)
 
