@@ -27,9 +27,10 @@ from db.quotes import (
 from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.host import host, signed_in
 from tui.toolkit.record_search import register_record_search
+from tui.toolkit.styles import style_sheet
+from tui.toolkit.widgets.choice import Choice
 from tui.toolkit.widgets.footer import AppFooter
-from tui.toolkit.widgets.option_list import Select  # Textual's, minus a crash
-from tui.toolkit.widgets.record_list import Column, RecordList
+from tui.toolkit.widgets.record_list import Column, RecordList, compact_input
 
 # --- the results table ---------------------------------------------------------------------
 #
@@ -209,14 +210,19 @@ class QuoteFilter(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="caption")
         yield self.control
-        yield Static("", classes="error")
+        # The error line is mounted with the first error (one widget fewer per filter to mount).
 
     def set_error(self, message: str) -> None:
-        self.query_one(".error", Static).update(message)
+        found = self.query(".error")
+        if found:
+            found.first(Static).update(message)
+        elif message:
+            self.mount(Static(message, classes="error"))
         self.set_class(bool(message), "-invalid")
 
 
 class QuotesScreen(DbWorkerMixin, Screen):
+    CSS_PATH = style_sheet("quotes")
     BINDINGS = [
         Binding("escape", "back", "Retour", id="quotes.back"),
         Binding("slash", "focus_filters", "Filtrer", id="quotes.filter"),
@@ -236,20 +242,17 @@ class QuotesScreen(DbWorkerMixin, Screen):
         with Vertical(id="quote-filters"):
             with Horizontal(classes="filter-row"):
                 for key, label, placeholder in TEXT_FILTERS:
-                    box = Input(id=f"q-{key}", placeholder=placeholder, compact=True)
+                    box = compact_input(id=f"q-{key}", placeholder=placeholder)
                     yield QuoteFilter(key, label, box)
             with Horizontal(classes="filter-row"):
-                created = Input(id="q-created", placeholder="jj/mm/aaaa ou du … au …", compact=True)
+                created = compact_input(id="q-created", placeholder="jj/mm/aaaa ou du … au …")
                 yield QuoteFilter("created", "Création", created)
+                # Choice, not Select: one widget each until opened (a light mount).
                 yield QuoteFilter(
-                    "step",
-                    "Étape",
-                    Select(STEP_OPTIONS, prompt="Toutes", id="q-step", compact=True),
+                    "step", "Étape", Choice(STEP_OPTIONS, prompt="Toutes", id="q-step")
                 )
                 yield QuoteFilter(
-                    "commercial",
-                    "Commercial",
-                    Select([], prompt="Tous", id="q-commercial", compact=True),
+                    "commercial", "Commercial", Choice([], prompt="Tous", id="q-commercial")
                 )
                 with Vertical(classes="quote-filter search"):
                     yield Label(" ", classes="caption")
@@ -289,11 +292,10 @@ class QuotesScreen(DbWorkerMixin, Screen):
         return quote_columns(self.widths)
 
     def _commercials(self, users: list[tuple[int, str]]) -> None:
-        select = self.query_one("#q-commercial", Select)
-        value = select.value
-        select.set_options([(name, user_id) for user_id, name in users])
-        if value is not Select.NULL and any(uid == value for uid, _ in users):
-            select.value = value
+        # The choice made meanwhile stays if it is one of them (Choice.set_options).
+        self.query_one("#q-commercial", Choice).set_options(
+            [(name, user_id) for user_id, name in users]
+        )
 
     # -- searching --------------------------------------------------------------------------
     def read_filters(self) -> tuple[dict, dict[str, str]]:
@@ -309,13 +311,11 @@ class QuotesScreen(DbWorkerMixin, Screen):
         except FieldError as exc:
             errors["created"] = exc.message
             start = end = None
-        step = self.query_one("#q-step", Select).value
-        commercial = self.query_one("#q-commercial", Select).value
         values.update(
             created_from=start,
             created_to=end,
-            step=None if step is Select.NULL else step,
-            commercial_id=None if commercial is Select.NULL else commercial,
+            step=self.query_one("#q-step", Choice).value,
+            commercial_id=self.query_one("#q-commercial", Choice).value,
         )
         return values, errors
 
@@ -344,8 +344,8 @@ class QuotesScreen(DbWorkerMixin, Screen):
     def _search_pressed(self) -> None:
         self.action_search(focus_results=True)
 
-    @on(Select.Changed, "#quote-filters Select")
-    def _select_changed(self, event: Select.Changed) -> None:
+    @on(Choice.Changed, "#quote-filters Choice")
+    def _select_changed(self, event: Choice.Changed) -> None:
         event.stop()
         self.action_search()
 

@@ -28,7 +28,6 @@ from tui.commands import PlacesProvider, RecordsProvider
 from tui.places import HOME, MENUS, is_place, parent_place, place, route, visible_places
 from tui.settings import Settings
 from tui.toolkit.host import Host
-from tui.toolkit.styles import style_sheet
 from tui.wire import no_full_repaint_on_focus, redraw_terminal, screen_diff_driver
 
 if TYPE_CHECKING:
@@ -39,11 +38,6 @@ KEY_HOLD_MAX = 2.0  # seconds a key typed ahead may wait for the screen it lands
 KEY_LAND_MAX = 0.5  # seconds the keys behind a key may wait for it to be handled
 GC_IDLE_SECONDS = 1.0  # a pause this long (no key, no mouse) lets a full collection run
 SESSION_CHECK_SECONDS = 3.0  # a key checks the account (disabled?) at most this often
-
-# Screens whose module is being rewritten in the same issue (screens/quotes.py, issue 14 item 2)
-# and that do not name their sheet in their own CSS_PATH yet: the app adds it when the screen
-# is pushed, which is what Textual does with a CSS_PATH. To be moved into the class itself.
-SHEETS_NOT_IN_CSS_PATH = {"QuotesScreen": ("quotes",)}
 
 
 class MyOpenIPApp(App):
@@ -239,9 +233,6 @@ class MyOpenIPApp(App):
         """
         if not isinstance(screen, Screen):
             return
-        for name in SHEETS_NOT_IN_CSS_PATH.get(type(screen).__name__, ()):
-            if style_sheet(name) not in screen.css_path:
-                screen.css_path.append(style_sheet(name))
         stylesheet = self.stylesheet
         for path in screen.css_path:
             if not stylesheet.has_source(str(path), ""):

@@ -3,11 +3,12 @@ filling their filters, reading their fields."""
 
 from __future__ import annotations
 
-from textual.widgets import Input, Select, Static, Tree
+from textual.widgets import Input, Static, Tree
 
 from db.core.models import Quote
 from screens.quotes import QuotesScreen, open_quote
 from tests.ui.conftest import login, settle, type_text
+from tui.toolkit.widgets.choice import Choice
 from tui.toolkit.widgets.form import FormField
 from tui.toolkit.widgets.record_list import RecordList
 
@@ -56,8 +57,8 @@ async def search_by_text(pilot, key: str, text: str) -> None:
 
 
 async def choose(pilot, selector: str, index: int) -> None:
-    """Open a Select with Entrée and take its option `index` (0 is the blank Toutes/Tous)."""
-    pilot.app.screen.query_one(selector, Select).focus()
+    """Open a Choice with Entrée and take its option `index` (0 is the blank Toutes/Tous)."""
+    pilot.app.screen.query_one(selector, Choice).focus()
     await pilot.press("enter")
     await pilot.press("home")
     for _ in range(index):
@@ -71,7 +72,7 @@ async def clear_filters(pilot) -> None:
     for key in ("reference", "client_number", "client", "offers", "created"):
         screen.query_one(f"#q-{key}", Input).value = ""
     for key in ("step", "commercial"):
-        screen.query_one(f"#q-{key}", Select).clear()
+        screen.query_one(f"#q-{key}", Choice).clear()
     await settle(pilot)
     screen.query_one("#search").press()
     await settle(pilot)

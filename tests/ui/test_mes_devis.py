@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.widgets import Select, Static
+from textual.widgets import Static
 
 from db.core.kinds import CompanyKind
 from db.core.models import User
@@ -20,6 +20,7 @@ from tests.ui.quote_screens import (
     shown_ids,
 )
 from tests.unit.quote_data import visible
+from tui.toolkit.widgets.choice import Choice
 
 # --- the filters against the database ------------------------------------------------------
 
@@ -93,8 +94,8 @@ async def test_date_step_and_commercial_filters_give_what_the_database_gives(app
         assert wanted and shown_ids(app) == wanted
         await clear_filters(pilot)
 
-        select = app.screen.query_one("#q-commercial", Select)
-        options = [value for _, value in select._options if value is not Select.NULL]
+        select = app.screen.query_one("#q-commercial", Choice)
+        options = [value for _, value in select.options]
         bernard = User.get(User.login == "c.bernard").id
         await choose(pilot, "#q-commercial", options.index(bernard) + 1)
         wanted = expected(lambda q: q.commercial_id == bernard)

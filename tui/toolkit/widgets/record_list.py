@@ -17,12 +17,15 @@ from dataclasses import dataclass, replace
 from rich.cells import cell_len, set_cell_size
 from rich.measure import Measurement
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Region, Size
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
@@ -48,7 +51,9 @@ class Cell:
 
     def __init__(self, text: str):
         # A control character from the store (ESC...) is drawn as a placeholder, never sent.
-        self.text = visible(text.replace("\n", " "))
+        # Printable text has none of them (isprintable: no Cc, Cf, Cs, Cn, Zl, Zp): as it is.
+        text = text.replace("\n", " ")
+        self.text = text if text.isprintable() else visible(text)
 
     # Reads like the str it holds (tests and callers compare table cells to strings).
     def __str__(self) -> str:
@@ -140,6 +145,17 @@ def fit_to_width(
     return tuple(fitted)
 
 
+def compact_input(**options) -> Input:
+    """Input(compact=True) without a style pass before it is mounted: Textual's `compact`
+    toggles its class from Input.__init__ with a restyle of the box (the whole style sheet
+    applied to it, a few ms; a filter panel has four or five). Here the class is set without
+    one: the box is styled once, when it is mounted."""
+    box = Input(**options)
+    box.set_reactive(Input.compact, True)
+    box.set_class(True, "-textual-compact", update=False)
+    return box
+
+
 @dataclass(frozen=True)
 class FilterSpec:
     key: str
@@ -148,7 +164,14 @@ class FilterSpec:
 
 
 class RecordTable(DataTable):
-    """The list's table; Enter opens the row, with the list's own label in the footer."""
+    """The list's table; Enter opens the row, with the list's own label in the footer.
+
+    Textual's DataTable (its keys, cursor, messages and queries) with the drawing of a list:
+    a ScrollView whose `render_line` draws only the lines on the screen, each cell of plain
+    text (`Cell`) cut to its column once, with no Rich rendering, markup or measuring; a page
+    is put in with `set_rows`, which repaints only the lines that changed. Other cells (a
+    str is markup, a Text may be styled) are drawn by DataTable as before.
+    """
 
     BINDINGS = [Binding("enter", "select_cursor", "Ouvrir", id="list.open")]
 
@@ -165,6 +188,322 @@ class RecordTable(DataTable):
             {"BINDINGS": [Binding("enter", "select_cursor", open_label, id="list.open")]},
         )
         return table_cls(cursor_type="row", zebra_stripes=True, **options)
+
+    # When ↓ / ↑ takes the cursor one row past the edge, the rows move by half the view, not
+    # by one (Vim's 'scrolljump', for slow terminals): a held key repaints the whole table once
+    # every half view instead of at every row, and a 1-row scroll changes every line anyway.
+    SCROLL_JUMP = 0.5
+
+    def action_cursor_down(self) -> None:
+        self._jump_to(self.cursor_row + 1)
+        super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self._jump_to(self.cursor_row - 1)
+        super().action_cursor_up()
+
+    def _jump_to(self, row: int) -> None:
+        """Scroll by half the view if row `row` (the cursor's next) is just past its edge."""
+        rows = self.ordered_rows
+        if (
+            not self.show_cursor
+            or self.cursor_type != "row"
+            or self.fixed_rows
+            or not 0 <= row < len(rows)
+            or rows[0].height != 1
+            or rows[-1].height != 1
+        ):
+            return
+        header = self.header_height if self.show_header else 0
+        shown = self.scrollable_content_region.height - header
+        if shown < 4:
+            return
+        jump = max(1, int(shown * self.SCROLL_JUMP))
+        top = int(self.scroll_y)
+        if row == top + shown:  # one below the last row shown
+            target = min(row - (shown - jump), len(rows) - shown)
+        elif row == top - 1:  # one above the first
+            target = max(0, row - jump + 1)
+        else:
+            return
+        self.scroll_to(y=target, animate=False, force=True, immediate=True)
+
+    # -- a page -------------------------------------------------------------------------------
+    _quiet = False  # set_rows: DataTable.clear's repaint of the whole table is held back
+
+    def refresh(self, *regions, **kwargs):
+        if self._quiet and not regions and not kwargs:
+            return self
+        return super().refresh(*regions, **kwargs)
+
+    def set_rows(self, rows: Sequence[tuple[str, Sequence]]) -> None:
+        """The table's rows become `rows` ((key, cells) each; the cursor back on the first
+        row, the table scrolled to its top): only the lines on the screen whose cells, or
+        whose stripe or cursor, changed are repainted."""
+        before = self._shown_lines()
+        scrolled = self.scroll_offset
+        self._quiet = True
+        try:
+            self.clear()
+        finally:
+            self._quiet = False
+        for key, cells in rows:
+            self.add_row(*cells, key=key)
+        after = self._shown_lines()
+        if scrolled != self.scroll_offset or before is None or after is None:
+            self.refresh()
+            return
+        width = self.size.width
+        for y, (old, new) in enumerate(zip(before, after, strict=True)):
+            if old != new:
+                self.refresh(Region(0, y, width, 1))
+
+    def _shown_lines(self) -> list | None:
+        """What each line on the screen shows: (row key, its cells, stripe, cursor), or None
+        when the table is not laid out or draws what this does not model."""
+        if not self.size.height or self.fixed_rows or self._labelled_row_exists:
+            return None
+        header = 0
+        if self.show_header:
+            header = self.header_height
+        columns = tuple((c.key, c.label.plain, c.width, c.auto_width) for c in self.ordered_columns)
+        lines: list = [("header", columns)] * header
+        scroll_y = int(self.scroll_y)
+        ordered = self.ordered_rows
+        cursor = self.cursor_row if self.show_cursor else -1
+        for y in range(self.size.height - header):
+            index = scroll_y + y
+            if index >= len(ordered) or ordered[index].height != 1:
+                if index < len(ordered):
+                    return None
+                lines.append(None)
+                continue
+            key = ordered[index].key
+            cells = tuple(str(value) for value in self._data[key].values())
+            lines.append((columns, key.value, cells, index % 2, index == cursor))
+        return lines
+
+    # -- measuring ----------------------------------------------------------------------------
+    def _update_dimensions(self, new_rows) -> None:
+        """DataTable's, without measuring cells through Rich: a Cell is as wide as its text;
+        columns of a set width are not measured at all."""
+        new_rows = list(new_rows)
+        rows = [self.rows.get(key) for key in new_rows]
+        if any(row is not None and (row.label is not None or row.auto_height) for row in rows):
+            super()._update_dimensions(new_rows)
+            return
+        measured = [c for c in self.ordered_columns if c.auto_width]
+        widths: dict = {}
+        for key in new_rows if measured else ():
+            data = self._data.get(key)
+            for column in measured if data is not None else ():
+                value = data.get(column.key)
+                if value is not None and not isinstance(value, Cell):
+                    super()._update_dimensions(new_rows)  # measured by Rich
+                    return
+                width = cell_len(value.text) if value is not None else 0
+                widths[column.key] = max(width, widths.get(column.key, 0))
+        for column in measured:
+            column.content_width = max(column.content_width, widths.get(column.key, 0))
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        height = self._total_row_height + (self.header_height if self.show_header else 0)
+        self.virtual_size = Size(width + self._row_label_column_width, height)
+
+    # -- drawing ------------------------------------------------------------------------------
+    _pass: dict | None = None  # styles looked up once per render pass (_pass_styles)
+    _in_pass = False
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._pass, self._in_pass = None, True
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass, self._in_pass = None, False
+
+    def _pass_styles(self) -> dict:
+        if self._pass is not None:
+            return self._pass
+        base = self.rich_style
+        fixed = self.get_component_styles("datatable--fixed").rich_style
+        columns = self.ordered_columns  # rebuilt by DataTable at each call
+        styles = {
+            "base": base,
+            "rows": (self._get_row_style(0, base), self._get_row_style(1, base)),
+            "fixed": fixed + Style.from_meta({"fixed": True}),
+            "columns": columns,
+            "widths": [c.get_render_width(self) for c in columns],
+        }
+        if self._in_pass:  # a line drawn on its own (render_line called directly): not kept
+            self._pass = styles
+        return styles
+
+    def render_line(self, y: int) -> Strip:
+        """A line of Cells drawn here (cached per row, cursor, scroll and width), the header
+        and anything else by DataTable."""
+        header = self.header_height if self.show_header else 0
+        if y < header or self.fixed_rows or self._labelled_row_exists:
+            return super().render_line(y)
+        width = self.size.width
+        scroll_x, scroll_y = self.scroll_offset
+        index = y - header + scroll_y
+        rows = self.ordered_rows
+        if index >= len(rows) or rows[0].height != 1 or rows[-1].height != 1:
+            return super().render_line(y)
+        styles = self._pass_styles()
+        cursor = self.show_cursor and self.cursor_type == "row" and index == self.cursor_row
+        hover = self.cursor_type == "row" and index == self.hover_row
+        cache_key = (
+            "record",
+            index,
+            scroll_x,
+            width,
+            cursor,
+            hover,
+            styles["base"],
+            self._show_hover_cursor,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        strip = self._line_cache.get(cache_key)
+        if strip is None:
+            strip = self._record_line(rows[index], index, scroll_x, width, cursor, hover, styles)
+            if strip is None:
+                return super().render_line(y)
+            self._line_cache[cache_key] = strip
+        return strip
+
+    def _record_line(self, row, index, scroll_x, width, cursor, hover, styles) -> Strip | None:
+        """One row as DataTable draws it (fixed columns, then the others scrolled, then the
+        row's colour to the edge), a segment per cell: its text cut to the column."""
+        data = self._data.get(row.key)
+        if data is None:
+            return None
+        columns = styles["columns"]
+        fixed_columns = self.fixed_columns
+        row_style = styles["rows"][index % 2]
+        flags = (
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
+        component, post = self._get_styles_to_render_cell(False, False, False, *flags)
+        line_style = row_style + component + post
+        fixed_component, fixed_post = self._get_styles_to_render_cell(False, False, True, *flags)
+        fixed_line_style = styles["fixed"] + fixed_component + fixed_post
+        if fixed_columns:  # the scrolled copy of a fixed column (cropped off) is styled as such
+            scrolled_fixed_style = row_style + fixed_component + fixed_post
+        pad = " " * self.cell_padding
+        padding = 2 * self.cell_padding
+        fixed: list[Segment] = []
+        scrollable: list[Segment] = []
+        fixed_width = 0
+        meta = Style.from_meta
+        for column_index, (column, render_width) in enumerate(
+            zip(columns, styles["widths"], strict=True)
+        ):
+            value = data.get(column.key)
+            inner = render_width - padding
+            if not isinstance(value, Cell) or inner < 1:
+                return None
+            text = value.text
+            length = cell_len(text)
+            if length > inner:  # cut, and said so
+                text = set_cell_size(text, inner - 1) + "…"
+            elif length < inner:
+                text += " " * (inner - length)
+            text = pad + text + pad
+            where = meta({"row": index, "column": column_index})
+            if column_index < fixed_columns:
+                fixed.append(Segment(text, fixed_line_style + where))
+                fixed_width += render_width
+                if scroll_x:  # not scrolled sideways: its copy would be cropped off at once
+                    scrollable.append(Segment(text, scrolled_fixed_style + where))
+            else:
+                scrollable.append(Segment(text, line_style + where))
+        table_width = sum(styles["widths"][fixed_columns:])
+        extend_component, _ = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            False,
+            False,
+        )
+        extend_style = (
+            row_style + extend_component + meta({"row": index, "column": 0, "out_of_bounds": True})
+        )
+        scrollable.append(Segment(" " * max(0, width - table_width), extend_style))
+        if scroll_x:
+            x1 = scroll_x + fixed_width
+            scrollable = list(Strip(scrollable).crop(x1, scroll_x + width))
+        return Strip(fixed + scrollable).adjust_cell_length(width, styles["base"]).simplify()
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ):
+        """A Cell as one segment: its text cut to the column (ending in "…"), padded, in the
+        style DataTable gives the cell; anything else as DataTable draws it."""
+        if row_index < 0 or column_index < 0:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        row = self.rows.get(row_key)
+        column_key = self._column_locations.get_key(column_index)
+        value = self._data[row_key].get(column_key) if row is not None else None
+        inner = width - 2 * self.cell_padding
+        if row is None or row.height != 1 or inner < 1 or not isinstance(value, Cell):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        cache_key = (
+            row_key,
+            column_key,
+            base_style,
+            cursor,
+            hover,
+            self._show_hover_cursor,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        lines = self._cell_render_cache.get(cache_key)
+        if lines is None:
+            is_fixed = row_index < self.fixed_rows or column_index < self.fixed_columns
+            component_style, post_style = self._get_styles_to_render_cell(
+                False,
+                False,
+                is_fixed,
+                hover,
+                cursor,
+                self.show_cursor,
+                self._show_hover_cursor,
+                self.cursor_foreground_priority == "css",
+                self.cursor_background_priority == "css",
+            )
+            style = (
+                base_style
+                + Style.from_meta({"row": row_index, "column": column_index})
+                + component_style
+                + post_style
+            )
+            text = value.text
+            length = cell_len(text)
+            if length > inner:  # cut, and said so
+                text = set_cell_size(text, inner - 1) + "…"
+            elif length < inner:
+                text += " " * (inner - length)
+            pad = " " * self.cell_padding
+            lines = [[Segment(pad + text + pad, style)]]
+            self._cell_render_cache[cache_key] = lines
+        return lines
 
 
 class RecordList(DbWorkerMixin, Vertical):
@@ -232,6 +571,7 @@ class RecordList(DbWorkerMixin, Vertical):
         self.page_offset = 0
         self.total = 0
         self.rows: list = []
+        self._cells: list | None = None  # to_cells of each row of the page (_page_cells)
         self._searching_timer = None
         self._loading = False  # a query of this list is running (one at a time)
         self._wanted: tuple | None = None  # (filters, offset) the user wants shown now
@@ -248,7 +588,7 @@ class RecordList(DbWorkerMixin, Vertical):
         if self.filter_specs:
             with Horizontal(classes="filters"):
                 for spec in self.filter_specs:
-                    box = Input(placeholder=spec.placeholder, id=f"filter-{spec.key}", compact=True)
+                    box = compact_input(placeholder=spec.placeholder, id=f"filter-{spec.key}")
                     if spec.width:
                         box.styles.width = spec.width
                     yield box
@@ -266,13 +606,14 @@ class RecordList(DbWorkerMixin, Vertical):
 
     def _refit(self) -> bool:
         """The columns for this width and page (`fit_columns`, or the columns' own widths,
-        minimums and priorities); True if they changed."""
+        minimums and priorities), decided once per page or resize; True if they changed."""
         table = self.query_one(DataTable)
         width = table.size.width or self.size.width
         if not width:
             return False
         if self.fit_columns is not None:
             columns = tuple(self.fit_columns(width, self.rows))
+            self._cells = None  # to_cells may depend on the widths just decided
         else:
             columns = self._fit_by_priority(table, width)
         if columns == self.columns:
@@ -282,13 +623,19 @@ class RecordList(DbWorkerMixin, Vertical):
         self._add_columns()
         return True
 
+    def _page_cells(self) -> list:
+        """The page's cells, from `to_cells`, once per page (and widths)."""
+        if self._cells is None:
+            self._cells = [self.to_cells(row) for row in self.rows]
+        return self._cells
+
     def _fit_by_priority(self, table: DataTable, width: int) -> tuple[Column, ...]:
         natural = {}
+        cells = self._page_cells()
         for index, column in enumerate(self.all_columns):
             if column.width is None:
-                values = [self.to_cells(row)[index] for row in self.rows]
                 natural[column.key] = max(
-                    [cell_len(str(column.label))] + [cell_len(str(value)) for value in values]
+                    [cell_len(str(column.label))] + [cell_len(str(row[index])) for row in cells]
                 )
         available = width - table.styles.scrollbar_size_vertical
         return fit_to_width(self.all_columns, available, table.cell_padding, natural)
@@ -432,6 +779,7 @@ class RecordList(DbWorkerMixin, Vertical):
             self.load_page()  # changed between the worker's last look and now: not painted
             return
         self.rows, self.total = list(rows), total
+        self._cells = None
         with self.app.batch_update():
             self._refit()
             self._fill_rows()
@@ -439,21 +787,26 @@ class RecordList(DbWorkerMixin, Vertical):
         self.post_message(self.Loaded(self))
 
     def _fill_rows(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
         # Keys are set per row so Enter reports the record, not the table's row index.
-        # Plain cells: data is shown as it is (a "[" in a company name is not markup), and
-        # the table neither parses markup nor wraps text in 500 cells per page.
+        # Plain cells: data is shown as it is (a "[" in a company name is not markup), drawn
+        # by RecordTable as text cut to its column.
         shown = None  # the cells of the columns shown, when some were dropped for the width
         if self.fit_columns is None and len(self.columns) < len(self.all_columns):
             keys = [column.key for column in self.all_columns]
             shown = [keys.index(column.key) for column in self.columns]
-        for row in self.rows:
-            cells = self.to_cells(row)
+        page = []
+        for row, cells in zip(self.rows, self._page_cells(), strict=True):
             if shown is not None:
                 cells = [cells[index] for index in shown]
-            cells = (Cell(cell) if isinstance(cell, str) else cell for cell in cells)
-            table.add_row(*cells, key=str(self.row_key(row)))
+            cells = [Cell(cell) if isinstance(cell, str) else cell for cell in cells]
+            page.append((str(self.row_key(row)), cells))
+        table = self.query_one(DataTable)
+        if isinstance(table, RecordTable):
+            table.set_rows(page)
+        else:
+            table.clear()
+            for key, cells in page:
+                table.add_row(*cells, key=key)
 
     class Loaded(Message):
         def __init__(self, record_list: RecordList):
