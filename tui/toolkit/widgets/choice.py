@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 
-from db.core.text import visible
+from db.core import visible
 from tui.toolkit.widgets.option_list import OptionList
 
 
