@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from db import validation as v
+from db.keyset import Keyset, Pager, fetch_page
 from db.models import Company, CompanyKind, Contact, Site, fold
 from db.scope import Scope
 from db.text import bounded_int, is_ascii_digits, search_filters, search_text, search_words
@@ -136,34 +137,42 @@ def _company_query(scope: Scope, kind: str, filters: CompanyFilters, *columns):
     return query
 
 
-def _order(kind: str):
+_NEWEST = Keyset((Company.id,), ("id",), descending=True)
+_ALPHABETICAL = Keyset((Company.search_name, Company.id), ("search_name", "id"))
+
+
+def _order(kind: str) -> Keyset:
     # Clients are many: newest first rides the (kind, owner, id) index. The other kinds are a
     # handful of companies, read alphabetically.
     if kind == CompanyKind.CLIENT:
-        return (Company.id.desc(),)
-    return (Company.search_name, Company.id)
+        return _NEWEST
+    return _ALPHABETICAL
 
 
 def list_companies(
-    scope: Scope, kind: str, filters: CompanyFilters, offset: int = 0, limit: int = 50
+    scope: Scope,
+    kind: str,
+    filters: CompanyFilters,
+    offset: int = 0,
+    limit: int = 50,
+    *,
+    pager: Pager | None = None,
 ) -> list[CompanyRow]:
-    query = (
-        _company_query(
-            scope,
-            kind,
-            filters,
-            Company.id,
-            Company.kind,
-            Company.name,
-            Company.siren,
-            Company.client_number,
-            Site.postcode,
-            Site.city,
-        )
-        .order_by(*_order(kind))
-        .offset(offset)
-        .limit(limit)
+    """One page of a company list; with `pager`, next/previous page by keyset (db.keyset)."""
+    query = _company_query(
+        scope,
+        kind,
+        filters,
+        Company.id,
+        Company.kind,
+        Company.name,
+        Company.siren,
+        Company.client_number,
+        Company.search_name,
+        Site.postcode,
+        Site.city,
     )
+    rows = fetch_page(query, _order(kind), offset, limit, pager=pager, filters=(kind, filters))
     return [
         CompanyRow(
             row["id"],
@@ -173,7 +182,7 @@ def list_companies(
             v.format_siren(row["siren"]) if row["siren"] else "",
             row["client_number"] or "",
         )
-        for row in query.dicts()
+        for row in rows
     ]
 
 
@@ -234,28 +243,33 @@ def _contact_query(scope: Scope, filters: ContactFilters, *columns):
     return query
 
 
+_CONTACT_ORDER = Keyset((Contact.id,), ("id",), descending=True)
+
+
 def list_contacts(
-    scope: Scope, filters: ContactFilters, offset: int = 0, limit: int = 50
+    scope: Scope,
+    filters: ContactFilters,
+    offset: int = 0,
+    limit: int = 50,
+    *,
+    pager: Pager | None = None,
 ) -> list[ContactRow]:
-    query = (
-        _contact_query(
-            scope,
-            filters,
-            Contact.id,
-            Contact.last_name,
-            Contact.first_name,
-            Contact.phone,
-            Contact.mobile,
-            Contact.email,
-            Contact.is_admin,
-            Company.id.alias("company_id"),
-            Company.kind.alias("company_kind"),
-            Company.name.alias("company_name"),
-        )
-        .order_by(Contact.id.desc())
-        .offset(offset)
-        .limit(limit)
+    """One page of Contacts, newest first; with `pager`, by keyset (db.keyset)."""
+    query = _contact_query(
+        scope,
+        filters,
+        Contact.id,
+        Contact.last_name,
+        Contact.first_name,
+        Contact.phone,
+        Contact.mobile,
+        Contact.email,
+        Contact.is_admin,
+        Company.id.alias("company_id"),
+        Company.kind.alias("company_kind"),
+        Company.name.alias("company_name"),
     )
+    rows = fetch_page(query, _CONTACT_ORDER, offset, limit, pager=pager, filters=filters)
     return [
         ContactRow(
             row["id"],
@@ -268,7 +282,7 @@ def list_contacts(
             row["email"],
             bool(row["is_admin"]),
         )
-        for row in query.dicts()
+        for row in rows
     ]
 
 

@@ -19,6 +19,7 @@ from db.companies import (
 from db.database import atomic
 from db.errors import ValidationErrors
 from db.forms import clean_admin, clean_billing, clean_company
+from db.keyset import Keyset, Pager, fetch_page
 from db.models import BillingPoint, Company, CompanyKind, Contact, Site, fold, search_key
 from db.records import prospect_for_edit, update_checked
 from db.scope import Scope
@@ -98,10 +99,21 @@ def _prospect_query(scope: Scope, filters: ProspectFilters, *, for_count: bool =
     return query
 
 
+PROSPECT_ORDER = Keyset((Company.id,), ("id",), descending=True)  # newest first
+
+
 def list_prospects(
-    scope: Scope, filters: ProspectFilters, offset: int = 0, limit: int = 50
+    scope: Scope,
+    filters: ProspectFilters,
+    offset: int = 0,
+    limit: int = 50,
+    *,
+    pager: Pager | None = None,
 ) -> list[ProspectRow]:
-    query = _prospect_query(scope, filters).order_by(Company.id.desc()).offset(offset).limit(limit)
+    """One page, newest first; with `pager`, next/previous page by keyset (db.keyset)."""
+    rows = fetch_page(
+        _prospect_query(scope, filters), PROSPECT_ORDER, offset, limit, pager=pager, filters=filters
+    )
     return [
         ProspectRow(
             row["id"],
@@ -110,7 +122,7 @@ def list_prospects(
             row["creation_step"],
             row.get("owner") or "",
         )
-        for row in query.dicts()
+        for row in rows
     ]
 
 
@@ -120,13 +132,19 @@ def count_prospects(scope: Scope, filters: ProspectFilters, *, cap: int | None =
 
 
 def page_prospects(
-    scope: Scope, filters: ProspectFilters, offset: int = 0, limit: int = 50
+    scope: Scope,
+    filters: ProspectFilters,
+    offset: int = 0,
+    limit: int = 50,
+    *,
+    pager: Pager | None = None,
 ) -> tuple[list[ProspectRow], int]:
     """One page of the list and its total as the list shows it (see `page_total`)."""
-    rows = list_prospects(scope, filters, offset, limit)
-    return rows, page_total(
-        rows, offset, limit, lambda cap: count_prospects(scope, filters, cap=cap)
-    )
+    rows = list_prospects(scope, filters, offset, limit, pager=pager)
+    total = page_total(rows, offset, limit, lambda cap: count_prospects(scope, filters, cap=cap))
+    if pager is not None:
+        pager.total(filters, limit, total)
+    return rows, total
 
 
 # -- counting for paged lists -----------------------------------------------------------------

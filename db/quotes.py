@@ -15,6 +15,7 @@ from peewee import JOIN
 
 from db.company_lists import main_city
 from db.errors import FieldError, NotFound
+from db.keyset import Keyset, Pager, fetch_page
 from db.models import Company, Quote, QuotePartner, User, fold
 from db.money import Amounts, money
 from db.prospects import capped_count, page_total
@@ -172,8 +173,14 @@ def partner_names(quote_ids: list[int]) -> dict[int, str]:
     return {quote_id: ", ".join(items) for quote_id, items in names.items()}
 
 
-def _newest_first(filters: QuoteFilters) -> tuple:
-    """ORDER BY for Mes devis: newest first.
+_NEWEST = Keyset((Quote.created_on, Quote.id), ("created_on", "id"), descending=True)
+_REVISIONS = Keyset(
+    (Quote.revision, Quote.created_on, Quote.id), ("revision", "created_on", "id"), descending=True
+)
+
+
+def _newest_first(filters: QuoteFilters) -> Keyset:
+    """ORDER BY for Mes devis: newest first (the id breaks ties on the day).
 
     For one N° de devis, its revisions come newest first by revision: the same order, and
     the database then looks the number up in its index (100,000 quotes) instead of walking
@@ -183,37 +190,37 @@ def _newest_first(filters: QuoteFilters) -> tuple:
         number, _ = parse_reference(filters.reference)
     except FieldError:
         number = None
-    newest = (Quote.created_on.desc(), Quote.id.desc())
-    return (Quote.revision.desc(), *newest) if number is not None else newest
+    return _REVISIONS if number is not None else _NEWEST
 
 
 def list_quotes(
-    scope: Scope, filters: QuoteFilters, offset: int = 0, limit: int = 50
+    scope: Scope,
+    filters: QuoteFilters,
+    offset: int = 0,
+    limit: int = 50,
+    *,
+    pager: Pager | None = None,
 ) -> list[QuoteRow]:
-    """One page of Mes devis, newest first, filtered and paged by the database."""
-    query = (
-        _quote_query(
-            scope,
-            filters,
-            Quote.id,
-            Quote.number,
-            Quote.revision,
-            Quote.offer_names,
-            Quote.created_on,
-            Quote.step,
-            Quote.setup_total,
-            Quote.monthly_total,
-            Company.name.alias("client"),
-            Company.client_number,
-            User.display_name,
-            User.login,
-            main_city(Quote.company).alias("commune"),
-        )
-        .order_by(*_newest_first(filters))
-        .offset(offset)
-        .limit(limit)
+    """One page of Mes devis, newest first, filtered and paged by the database (by keyset for
+    next/previous page with `pager`, db.keyset)."""
+    query = _quote_query(
+        scope,
+        filters,
+        Quote.id,
+        Quote.number,
+        Quote.revision,
+        Quote.offer_names,
+        Quote.created_on,
+        Quote.step,
+        Quote.setup_total,
+        Quote.monthly_total,
+        Company.name.alias("client"),
+        Company.client_number,
+        User.display_name,
+        User.login,
+        main_city(Quote.company).alias("commune"),
     )
-    rows = list(query.dicts())
+    rows = fetch_page(query, _newest_first(filters), offset, limit, pager=pager, filters=filters)
     partners = partner_names([row["id"] for row in rows])
     return [
         QuoteRow(
@@ -240,11 +247,19 @@ def count_quotes(scope: Scope, filters: QuoteFilters, *, cap: int | None = None)
 
 
 def page_quotes(
-    scope: Scope, filters: QuoteFilters, offset: int = 0, limit: int = 50
+    scope: Scope,
+    filters: QuoteFilters,
+    offset: int = 0,
+    limit: int = 50,
+    *,
+    pager: Pager | None = None,
 ) -> tuple[list[QuoteRow], int]:
     """One page of Mes devis and its total as the list shows it (db.prospects.page_total)."""
-    rows = list_quotes(scope, filters, offset, limit)
-    return rows, page_total(rows, offset, limit, lambda cap: count_quotes(scope, filters, cap=cap))
+    rows = list_quotes(scope, filters, offset, limit, pager=pager)
+    total = page_total(rows, offset, limit, lambda cap: count_quotes(scope, filters, cap=cap))
+    if pager is not None:
+        pager.total(filters, limit, total)
+    return rows, total
 
 
 def commercials(scope: Scope, *, active_only: bool = False) -> list[tuple[int, str]]:

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from db.company_lists import CompanyFilters, count_companies, list_companies
+from db.keyset import Pager
 from db.list_exports import COMPANY_LISTS, export_companies
 from db.models import CompanyKind
 from db.text import visible
@@ -23,9 +24,12 @@ def _wanted(filters: dict) -> CompanyFilters:
     return CompanyFilters(**{k: filters.get(k, "") for k in _FILTER_KEYS})
 
 
-def fetch_companies(scope, kind: str, filters: dict, offset: int, limit: int):
+def fetch_companies(
+    scope, kind: str, filters: dict, offset: int, limit: int, pager: Pager | None = None
+):
     wanted = _wanted(filters)
-    return list_companies(scope, kind, wanted, offset, limit), count_companies(scope, kind, wanted)
+    rows = list_companies(scope, kind, wanted, offset, limit, pager=pager)  # keyset: db.keyset
+    return rows, count_companies(scope, kind, wanted)
 
 
 def open_company(app, company_id: int, kind: str | None = None) -> None:
@@ -67,11 +71,11 @@ class CompanyListScreen(Screen):
             f"[b]{self.LABEL}[/b]  ·  Entreprises › GESTION DES ENTREPRISES",
             classes="screen-title",
         )
-        scope, kind = self.app.scope, self.KIND
+        scope, kind, pager = self.app.scope, self.KIND, Pager()
         yield RecordList(
             self.COLUMNS,
             self.FILTERS,
-            fetch=lambda f, o, n: fetch_companies(scope, kind, f, o, n),
+            fetch=lambda f, o, n: fetch_companies(scope, kind, f, o, n, pager),
             to_cells=self.cells,
             row_key=lambda r: r.id,
             page_size=self.app.settings.page_size,

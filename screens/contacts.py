@@ -11,6 +11,7 @@ from textual.widgets import Header, Static
 from db.companies import load_contact, save_contact
 from db.company_lists import ContactFilters, count_contacts, list_contacts
 from db.forms import ADMIN_FIELDS
+from db.keyset import Pager
 from db.list_exports import export_contacts
 from tui.form_screen import RecordFormScreen
 from tui.widgets.footer import AppFooter
@@ -37,9 +38,10 @@ def _wanted(filters: dict) -> ContactFilters:
     return ContactFilters(**{k: filters.get(k, "") for k in ("name", "company", "email", "admin")})
 
 
-def fetch_contacts(scope, filters: dict, offset: int, limit: int):
+def fetch_contacts(scope, filters: dict, offset: int, limit: int, pager: Pager | None = None):
     wanted = _wanted(filters)
-    return list_contacts(scope, wanted, offset, limit), count_contacts(scope, wanted)
+    rows = list_contacts(scope, wanted, offset, limit, pager=pager)  # keyset: db.keyset
+    return rows, count_contacts(scope, wanted)
 
 
 def contact_cells(row) -> tuple:
@@ -65,11 +67,11 @@ class ContactsScreen(Screen):
         yield Static(
             "[b]Contacts[/b]  ·  Entreprises › GESTION DES ENTREPRISES", classes="screen-title"
         )
-        scope = self.app.scope
+        scope, pager = self.app.scope, Pager()
         yield RecordList(
             COLUMNS,
             FILTERS,
-            fetch=lambda f, o, n: fetch_contacts(scope, f, o, n),
+            fetch=lambda f, o, n: fetch_contacts(scope, f, o, n, pager),
             to_cells=contact_cells,
             row_key=lambda r: r.id,
             page_size=self.app.settings.page_size,
