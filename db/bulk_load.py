@@ -8,7 +8,14 @@ import datetime as dt
 import io
 import re
 
-from peewee import AutoField, BigIntegerField, CharField, IntegerField, TextField
+from peewee import (
+    AutoField,
+    BigIntegerField,
+    CharField,
+    IntegerField,
+    TextField,
+    __exception_wrapper__,
+)
 
 from db.database import database_proxy, is_postgresql, is_sqlite
 from db.models import ALL_MODELS, Sequence
@@ -90,6 +97,7 @@ def _copy_text(value) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
+    value = getattr(value, "adapted", value)  # psycopg2.Binary: a BlobField's db_value
     if isinstance(value, (bytes, bytearray, memoryview)):
         return "\\\\x" + bytes(value).hex()
     return str(value).translate(_COPY_ESCAPES)  # Decimal, float, UUID, str subclasses...
@@ -131,7 +139,8 @@ def _copy(database, table: str, rows: list[dict], names, fields, fillers) -> Non
     buffer.seek(0)
     cursor = database.cursor()
     try:
-        cursor.copy_expert(f'COPY "{table}" ({columns}) FROM STDIN', buffer)
+        with __exception_wrapper__:  # psycopg2's errors as peewee's, as from execute_sql
+            cursor.copy_expert(f'COPY "{table}" ({columns}) FROM STDIN', buffer)
     finally:
         cursor.close()
 
@@ -180,10 +189,17 @@ def indexes_built_after(models, keep: frozenset[str] = frozenset()):
             database_proxy.execute_sql("SET LOCAL maintenance_work_mem = '256MB'")
             for _, definition in indexes:
                 database_proxy.execute_sql(definition)
+        # Added NOT VALID (no check, cannot fail) so that every constraint is back whatever
+        # the rows; then VALIDATE checks the rows loaded in one pass and raises
+        # IntegrityError if one breaks it (that constraint stays NOT VALID: still enforced on
+        # every later write).
+        with database_proxy.atomic():
             for table, name, definition in foreign_keys:
                 database_proxy.execute_sql(
-                    f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+                    f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition} NOT VALID'
                 )
+        for table, name, _ in foreign_keys:
+            database_proxy.execute_sql(f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"')
         for table in tables:
             database_proxy.execute_sql(f'ANALYZE "{table}"')
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from db import validation as v
+from db.database import contains_folded
 from db.keyset import Keyset, Pager, fetch_page
 from db.models import Company, CompanyKind, Contact, Site, fold
 from db.scope import Scope
@@ -81,7 +82,7 @@ def client_condition(text: str):
     text = search_text(text)
     by_name = None
     for word in search_words(fold(text)):
-        part = Company.search_name.contains(word)
+        part = contains_folded(Company.search_name, word)
         by_name = part if by_name is None else (by_name & part)
     by_number = Company.client_number.contains(text.replace(" ", "").upper())
     return by_name | by_number if by_name is not None else by_number
@@ -123,10 +124,12 @@ def _company_query(scope: Scope, kind: str, filters: CompanyFilters, *columns):
         query = query.where(Company.client_number.contains(number))
     name = fold(filters.name.strip())
     if name:
-        query = query.where(Company.search_name.contains(name))
+        query = query.where(contains_folded(Company.search_name, name))
     place = fold(filters.place.strip())
     if place:
-        query = query.where(Site.postcode.startswith(place) | Site.search_city.contains(place))
+        query = query.where(
+            Site.postcode.startswith(place) | contains_folded(Site.search_city, place)
+        )
     siren = "".join(filters.siren.split())
     if siren:
         query = (
@@ -226,14 +229,14 @@ def _contact_query(scope: Scope, filters: ContactFilters, *columns):
     )
     filters = search_filters(filters)  # any text: rows or none, never a store error
     for word in search_words(fold(filters.name)):
-        query = query.where(Contact.search_name.contains(word))
+        query = query.where(contains_folded(Contact.search_name, word))
     text = filters.company
     if text:
         if is_ascii_digits(text):
             number = bounded_int(text)
             query = query.where(Company.id == number) if number is not None else query.where(False)
         else:
-            query = query.where(Company.search_name.contains(fold(text)))
+            query = query.where(contains_folded(Company.search_name, fold(text)))
     email = filters.email.strip()
     if email:
         query = query.where(Contact.email.contains(email))
@@ -312,7 +315,7 @@ def search_companies(scope: Scope, text: str, limit: int = 20) -> list[CompanyHi
     text = " ".join(search_text(text).split())
     if not text:
         return []
-    condition = Company.search_name.contains(fold(text))
+    condition = contains_folded(Company.search_name, fold(text))
     exact = Company.client_number == text.upper()
     if any(ch.isdigit() for ch in text):  # "CL" alone would match every client
         condition |= Company.client_number.contains(text.upper())

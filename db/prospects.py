@@ -16,7 +16,7 @@ from db.companies import (
     write_billing_point,
     write_company_identity,
 )
-from db.database import atomic
+from db.database import atomic, contains_folded
 from db.errors import ValidationErrors
 from db.forms import clean_admin, clean_billing, clean_company
 from db.keyset import Keyset, Pager, fetch_page
@@ -80,7 +80,7 @@ def _prospect_query(scope: Scope, filters: ProspectFilters, *, for_count: bool =
     filters = search_filters(filters)  # any text: rows or none, never a store error
     owner = fold(filters.owner.strip())
     if owner:
-        resellers = Owner.select(Owner.id).where(Owner.search_name.contains(owner))
+        resellers = Owner.select(Owner.id).where(contains_folded(Owner.search_name, owner))
         query = query.where(Company.reseller.in_(resellers))
     ident = filters.identifiant
     if ident:
@@ -90,7 +90,7 @@ def _prospect_query(scope: Scope, filters: ProspectFilters, *, for_count: bool =
         query = query.where(Company.search_name.contains(fold(filters.name.strip())))
     place = fold(filters.place.strip())
     if place:
-        matches = Site.postcode.startswith(place) | Site.search_city.contains(place)
+        matches = Site.postcode.startswith(place) | contains_folded(Site.search_city, place)
         if for_count:
             sites = Site.select(Site.company).where((Site.is_main == True) & matches)  # noqa: E712
             query = query.where(Company.id.in_(sites))

@@ -14,6 +14,7 @@ from decimal import Decimal
 from peewee import JOIN
 
 from db.company_lists import main_city
+from db.database import contains_folded
 from db.errors import FieldError, NotFound
 from db.keyset import Keyset, Pager, fetch_page
 from db.models import Company, Quote, QuotePartner, User, fold
@@ -138,13 +139,13 @@ def _quote_query(scope: Scope, filters: QuoteFilters, *columns, for_count: bool 
         clients = clients.where(Company.client_number.contains(client_number))
     # Each word must appear, so 'garage centre' finds 'GARAGE DU CENTRE'.
     for word in _words(filters.client):
-        clients = clients.where(Company.search_name.contains(word))
+        clients = clients.where(contains_folded(Company.search_name, word))
     if not for_count:
         query = clients
     elif client_number or _words(filters.client):
         query = query.where(Quote.company.in_(clients))
     for word in _words(filters.offers):
-        query = query.where(Quote.search_offers.contains(word))
+        query = query.where(contains_folded(Quote.search_offers, word))
     if filters.created_from is not None:
         query = query.where(Quote.created_on >= filters.created_from)
     if filters.created_to is not None:
