@@ -200,8 +200,11 @@ def indexes_built_after(models, keep: frozenset[str] = frozenset()):
                 )
         for table, name, _ in foreign_keys:
             database_proxy.execute_sql(f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"')
+        # Statistics for the planner, and (VACUUM) the visibility map that lets counts read
+        # the covering indexes alone; VACUUM cannot run inside a caller's transaction.
+        analyze = "ANALYZE" if database_proxy.in_transaction() else "VACUUM (ANALYZE)"
         for table in tables:
-            database_proxy.execute_sql(f'ANALYZE "{table}"')
+            database_proxy.execute_sql(f'{analyze} "{table}"')
 
 
 def set_counter(name: str, value: int) -> None:

@@ -194,17 +194,9 @@ def _newest_first(filters: QuoteFilters) -> Keyset:
     return _REVISIONS if number is not None else _NEWEST
 
 
-def list_quotes(
-    scope: Scope,
-    filters: QuoteFilters,
-    offset: int = 0,
-    limit: int = 50,
-    *,
-    pager: Pager | None = None,
-) -> list[QuoteRow]:
-    """One page of Mes devis, newest first, filtered and paged by the database (by keyset for
-    next/previous page with `pager`, db.keyset)."""
-    query = _quote_query(
+def list_query(scope: Scope, filters: QuoteFilters):
+    """The columns of a Mes devis row, filtered, not yet ordered nor paged."""
+    return _quote_query(
         scope,
         filters,
         Quote.id,
@@ -221,6 +213,19 @@ def list_quotes(
         User.login,
         main_city(Quote.company).alias("commune"),
     )
+
+
+def list_quotes(
+    scope: Scope,
+    filters: QuoteFilters,
+    offset: int = 0,
+    limit: int = 50,
+    *,
+    pager: Pager | None = None,
+) -> list[QuoteRow]:
+    """One page of Mes devis, newest first, filtered and paged by the database (by keyset for
+    next/previous page with `pager`, db.keyset)."""
+    query = list_query(scope, filters)
     rows = fetch_page(query, _newest_first(filters), offset, limit, pager=pager, filters=filters)
     partners = partner_names([row["id"] for row in rows])
     return [
