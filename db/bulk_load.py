@@ -132,7 +132,14 @@ def _copy(database, table: str, rows: list[dict], names, fields, fillers) -> Non
         values.extend(convert(default()) for convert, default in called)
         write(
             "\t".join(
-                [v if type(v) is str and not _NEEDS_ESCAPE(v) else _copy_text(v) for v in values]
+                [
+                    v
+                    if type(v) is str and not _NEEDS_ESCAPE(v)
+                    else str(v)
+                    if type(v) is int
+                    else _copy_text(v)
+                    for v in values
+                ]
             )
             + suffix
         )
