@@ -192,6 +192,7 @@ def run_stress(db_path: Path, cfg: Config, log_dir: Path) -> dict:
     finally:
         close_database()
     figures.update(
+        backend="postgresql" if "://" in str(db_path) else "sqlite",
         procs=cfg.procs,
         ops_per_proc=cfg.ops,
         pool=len(pool),
