@@ -12,7 +12,7 @@ import pytest
 
 from db.catalogue import OfferFilters, get_offer, list_offers, offers, save_offer, set_retired
 from db.creditor import get_creditor_settings, set_creditor_settings
-from db.database import database_proxy, init_schema, is_sqlite
+from db.database import SCHEMA_VERSION, database_proxy, init_schema, is_sqlite
 from db.errors import DomainError, NotFound, ValidationErrors
 from db.mandate_generation import mandate_data
 from db.models import (
@@ -177,9 +177,9 @@ def test_schema_1_is_migrated_and_each_operator_keeps_what_it_saw(demo_db, scope
     assert nord_lines  # the demo has quotes at NORD's reseller
     openip_offers = database.execute_sql("SELECT id, name, setup_fee FROM offer").fetchall()
 
-    assert init_schema() == 2
+    assert init_schema() == SCHEMA_VERSION
 
-    assert SchemaMeta.get_by_id(1).version == 2
+    assert SchemaMeta.get_by_id(1).version == SCHEMA_VERSION
     mine = [
         (o.id, o.name, float(o.setup_fee)) for o in Offer.select().where(Offer.operator == OPENIP)
     ]
@@ -191,5 +191,5 @@ def test_schema_1_is_migrated_and_each_operator_keeps_what_it_saw(demo_db, scope
     for operator in (OPENIP, NORD):
         assert get_creditor_settings(operator).name == "OPENIP"  # both kept what they printed
     assert not Setting.select().where(Setting.key.startswith("creditor")).exists()
-    assert init_schema() == 2  # a second start changes nothing
+    assert init_schema() == SCHEMA_VERSION  # a second start changes nothing
     assert Offer.select().count() == 2 * len(openip_offers)
