@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from db import validation as v
-from db.database import contains_folded
+from db.database import contains_folded, contains_text, starts_with_text
 from db.keyset import Keyset, Pager, fetch_page
 from db.models import Company, CompanyKind, Contact, Site, fold
 from db.scope import Scope
@@ -84,7 +84,7 @@ def client_condition(text: str):
     for word in search_words(fold(text)):
         part = contains_folded(Company.search_name, word)
         by_name = part if by_name is None else (by_name & part)
-    by_number = Company.client_number.contains(text.replace(" ", "").upper())
+    by_number = contains_text(Company.client_number, text.replace(" ", "").upper())
     return by_name | by_number if by_name is not None else by_number
 
 
@@ -121,14 +121,14 @@ def _company_query(scope: Scope, kind: str, filters: CompanyFilters, *columns):
         query = query.where(Company.id == number) if number is not None else query.where(False)
     number = filters.client_number.strip().upper()
     if number:
-        query = query.where(Company.client_number.contains(number))
+        query = query.where(contains_text(Company.client_number, number))
     name = fold(filters.name.strip())
     if name:
         query = query.where(contains_folded(Company.search_name, name))
     place = fold(filters.place.strip())
     if place:
         query = query.where(
-            Site.postcode.startswith(place) | contains_folded(Site.search_city, place)
+            starts_with_text(Site.postcode, place) | contains_folded(Site.search_city, place)
         )
     siren = "".join(filters.siren.split())
     if siren:
@@ -318,7 +318,7 @@ def search_companies(scope: Scope, text: str, limit: int = 20) -> list[CompanyHi
     condition = contains_folded(Company.search_name, fold(text))
     exact = Company.client_number == text.upper()
     if any(ch.isdigit() for ch in text):  # "CL" alone would match every client
-        condition |= Company.client_number.contains(text.upper())
+        condition |= contains_text(Company.client_number, text.upper())
     number = bounded_int(text)
     if number is not None:
         condition |= Company.id == number

@@ -16,7 +16,7 @@ from db.companies import (
     write_billing_point,
     write_company_identity,
 )
-from db.database import atomic, contains_folded
+from db.database import atomic, contains_folded, starts_with_text
 from db.errors import ValidationErrors
 from db.forms import clean_admin, clean_billing, clean_company
 from db.keyset import Keyset, Pager, fetch_page
@@ -87,10 +87,10 @@ def _prospect_query(scope: Scope, filters: ProspectFilters, *, for_count: bool =
         number = bounded_int(ident)
         query = query.where(Company.id == number) if number is not None else query.where(False)
     if filters.name.strip():
-        query = query.where(Company.search_name.contains(fold(filters.name.strip())))
+        query = query.where(contains_folded(Company.search_name, fold(filters.name.strip())))
     place = fold(filters.place.strip())
     if place:
-        matches = Site.postcode.startswith(place) | contains_folded(Site.search_city, place)
+        matches = starts_with_text(Site.postcode, place) | contains_folded(Site.search_city, place)
         if for_count:
             sites = Site.select(Site.company).where((Site.is_main == True) & matches)  # noqa: E712
             query = query.where(Company.id.in_(sites))

@@ -14,7 +14,7 @@ from decimal import Decimal
 from peewee import JOIN
 
 from db.company_lists import main_city
-from db.database import contains_folded
+from db.database import contains_folded, contains_text
 from db.errors import FieldError, NotFound
 from db.keyset import Keyset, Pager, fetch_page
 from db.models import Company, Quote, QuotePartner, User, fold
@@ -136,7 +136,7 @@ def _quote_query(scope: Scope, filters: QuoteFilters, *columns, for_count: bool 
         query = query.where(Quote.revision == revision)
     clients = Company.select(Company.id) if for_count else query
     if client_number:
-        clients = clients.where(Company.client_number.contains(client_number))
+        clients = clients.where(contains_text(Company.client_number, client_number))
     # Each word must appear, so 'garage centre' finds 'GARAGE DU CENTRE'.
     for word in _words(filters.client):
         clients = clients.where(contains_folded(Company.search_name, word))
