@@ -47,10 +47,10 @@ from bench.workload import (
     snapshot,
     token_of,
 )
-from db.database import close_database, database_proxy, open_database
-from db.errors import DomainError
-from db.models import AuditLog, Company, CompanyKind, Sequence, Site
-from db.prospects import save_company_step
+from db.companies.prospects import save_company_step
+from db.core.database import close_database, database_proxy, open_database
+from db.core.errors import DomainError
+from db.core.models import AuditLog, Company, CompanyKind, Sequence, Site
 
 RESELLER_ID, OPERATOR_ID = 2, 1
 LOGIN = "revendeur"

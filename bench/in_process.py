@@ -54,7 +54,7 @@ class Probe:
     """Hooks on the app of a run_test(): when rows are shown, and when frames are rendered."""
 
     def __init__(self, app):
-        from tui.widgets.record_list import RecordList
+        from tui.toolkit.widgets.record_list import RecordList
 
         self.loads: list[tuple[float, dict]] = []
         self.frames: list[float] = []
@@ -71,7 +71,7 @@ class Probe:
 
         def show_page(record_list, payload):
             # RecordList runs its `fetch` for `wanted` = (filters, offset) and paints the rows
-            # only if they are still what the user wants (tui/widgets/record_list.py).
+            # only if they are still what the user wants (tui/toolkit/widgets/record_list.py).
             wanted, _ = payload
             painted = wanted is record_list._wanted
             original_show(record_list, payload)
@@ -148,16 +148,16 @@ async def measure_lists(
     """Prospects then Mes devis, `runs` times: opened, then filtered key by key (a user's pace)."""
     from textual.widgets import Input
 
-    from db.models import User
-    from db.prospects import ProspectFilters, count_prospects, list_prospects
-    from db.quotes import QuoteFilters, count_quotes, list_quotes
-    from db.scope import Scope
+    from db.companies.prospects import ProspectFilters, count_prospects, list_prospects
+    from db.core.models import User
+    from db.core.scope import Scope
+    from db.quotes.lists import QuoteFilters, count_quotes, list_quotes
     from screens.prospects import fetch_prospects
     from screens.quotes import QuotesScreen, fetch_quotes
     from tui.app import MyOpenIPApp
     from tui.cli import tune_garbage_collector
     from tui.settings import Settings
-    from tui.widgets.record_list import RecordList
+    from tui.toolkit.widgets.record_list import RecordList
 
     settings = Settings(
         database=db, idle_lock_minutes=0, files_dir=tmp, log_file=str(Path(tmp) / "bench.log")
@@ -254,13 +254,13 @@ def _print_gc_pauses() -> None:
 
 def measure_documents(login: str, runs: int) -> dict[str, list[float]]:
     """The conversion and the mandate (generated, then rendered alone), `runs` times each."""
-    from db.conversion import convert_to_client
-    from db.database import database_proxy
-    from db.errors import DomainError
-    from db.mandate import render_mandate_pdf
-    from db.mandate_generation import generate_mandate, mandate_data
-    from db.models import BillingPoint, Company, CompanyKind, User
-    from db.scope import Scope
+    from db.companies.conversion import convert_to_client
+    from db.core.database import database_proxy
+    from db.core.errors import DomainError
+    from db.core.models import BillingPoint, Company, CompanyKind, User
+    from db.core.scope import Scope
+    from db.documents.mandate import render_mandate_pdf
+    from db.documents.mandate_generation import generate_mandate, mandate_data
 
     scope = Scope.for_user(User.get(User.login == login))
     candidates = (

@@ -19,7 +19,7 @@ import statistics
 from collections import Counter, defaultdict
 
 from bench.workload import STEP_RECORD, snapshot
-from db.models import AuditLog, Company, CompanyKind, Sequence
+from db.core.models import AuditLog, Company, CompanyKind, Sequence
 
 
 def check(entries: list[dict], initial: dict, audit_start: int) -> dict:

@@ -35,7 +35,7 @@ def _ms(fn, *args) -> float:
 
 
 def _explain(query) -> str:
-    from db.database import database_proxy, is_postgresql
+    from db.core.database import database_proxy, is_postgresql
 
     sql, params = query.sql()
     prefix = "EXPLAIN (ANALYZE, BUFFERS) " if is_postgresql() else "EXPLAIN QUERY PLAN "
@@ -52,12 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--explain", action="store_true")
     args = parser.parse_args(argv)
 
-    from db.database import open_database
+    from db.companies.prospects import PROSPECT_ORDER, ProspectFilters, _prospect_query
+    from db.core.database import open_database
+    from db.core.models import User
+    from db.core.scope import Scope
     from db.keyset import Pager, fetch_page
-    from db.models import User
-    from db.prospects import PROSPECT_ORDER, ProspectFilters, _prospect_query
-    from db.quotes import QuoteFilters, _newest_first, list_query
-    from db.scope import Scope
+    from db.quotes.lists import QuoteFilters, _newest_first, list_query
     from screens.prospects import fetch_prospects
     from screens.quotes import fetch_quotes
 

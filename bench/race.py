@@ -11,9 +11,9 @@ import random
 import time
 
 from bench.workload import classify, scopes_by_login, step_data
-from db.conversion import convert_to_client
-from db.database import close_database, open_database
-from db.prospects import load_prospect, save_admin_step
+from db.companies.conversion import convert_to_client
+from db.companies.prospects import load_prospect, save_admin_step
+from db.core.database import close_database, open_database
 
 
 def race_worker(db_path, login, action, ids, barrier, queue) -> None:

@@ -236,8 +236,8 @@ async def drive(app, keys: list[str], figures: Figures, user="revendeur", passwo
 
 def check_consistency() -> list[str]:
     """What is wrong in the open database (empty list: consistent)."""
-    from db.database import database_proxy, is_sqlite
-    from db.models import Company, CompanyKind
+    from db.core.database import database_proxy, is_sqlite
+    from db.core.models import Company, CompanyKind
 
     problems = []
     with database_proxy.connection_context():
@@ -384,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quotes", type=int, default=200)
     args = parser.parse_args(argv)
 
-    from db.database import init_schema, open_database
+    from db.core.database import init_schema, open_database
 
     with tempfile.TemporaryDirectory(prefix="myopenip-keys-") as tmp:
         database = args.db or str(Path(tmp) / "demo.db")
@@ -392,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
         open_database(database)
         init_schema()
         if fresh:
-            from db.seed import seed_demo
+            from db.demo.seed import seed_demo
 
             seed_demo(prospects=args.prospects, quotes=args.quotes)
 

@@ -210,10 +210,10 @@ def measure_terminal(db: str, args, tmp: str, table: Table, notes: list[str]) ->
 
 
 def measure_lists_report(db: str, args, tmp: str, table: Table) -> None:
-    from db.models import User
-    from db.prospects import ProspectFilters, count_prospects
-    from db.quotes import QuoteFilters, count_quotes
-    from db.scope import Scope
+    from db.companies.prospects import ProspectFilters, count_prospects
+    from db.core.models import User
+    from db.core.scope import Scope
+    from db.quotes.lists import QuoteFilters, count_quotes
 
     scope = Scope.for_user(User.get(User.login == args.login))
     visible = {
@@ -254,8 +254,8 @@ def _holds_a_book(db: str) -> bool:
     """A SQLite file that exists, or a PostgreSQL database with companies in it."""
     if "://" not in db:
         return Path(db).exists()
-    from db.database import close_database, open_database
-    from db.models import Company
+    from db.core.database import close_database, open_database
+    from db.core.models import Company
 
     open_database(db)
     try:
@@ -316,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     table = Table()
     notes: list[str] = []
 
-    from db.database import open_database
+    from db.core.database import open_database
 
     if needs_big_store:
         open_database(db)
@@ -374,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _server_version() -> str:
-    from db.database import database_proxy
+    from db.core.database import database_proxy
 
     return database_proxy.execute_sql("SHOW server_version").fetchone()[0]
 

@@ -50,17 +50,17 @@ from bench.workload import (
     scopes_by_login,
     snapshot,
 )
-from db.database import close_database, database_proxy, open_database
-from db.errors import NotFound, ValidationErrors
-from db.models import AuditLog, Company, CompanyKind
-from db.prospects import (
+from db.companies.prospects import (
     ProspectFilters,
     count_prospects,
     list_prospects,
     load_prospect,
     save_company_step,
 )
-from db.records import AlreadyConverted
+from db.core.database import close_database, database_proxy, open_database
+from db.core.errors import NotFound, ValidationErrors
+from db.core.models import AuditLog, Company, CompanyKind
+from db.core.rows import AlreadyConverted
 
 
 @dataclass

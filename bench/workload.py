@@ -15,21 +15,26 @@ from pathlib import Path
 
 import peewee
 
-from db.conversion import convert_to_client
-from db.database import (
+from db.companies.conversion import convert_to_client
+from db.companies.prospects import (
+    load_prospect,
+    save_admin_step,
+    save_billing_step,
+    save_company_step,
+)
+from db.core.database import (
     close_database,
     database_proxy,
     init_schema,
     is_postgresql,
     open_database,
 )
-from db.errors import ConcurrentEditError, ConversionRefused, NotFound, ValidationErrors
-from db.models import ALL_MODELS, BillingPoint, Company, CompanyKind, Contact, Site, User
-from db.prospects import load_prospect, save_admin_step, save_billing_step, save_company_step
-from db.records import AlreadyConverted
-from db.scope import Scope
-from db.seed import seed_demo
-from db.seed_ids import random_iban, random_siren, random_siret
+from db.core.errors import ConcurrentEditError, ConversionRefused, NotFound, ValidationErrors
+from db.core.models import ALL_MODELS, BillingPoint, Company, CompanyKind, Contact, Site, User
+from db.core.rows import AlreadyConverted
+from db.core.scope import Scope
+from db.demo.ids import random_iban, random_siren, random_siret
+from db.demo.seed import seed_demo
 
 OPERATOR_LOGIN = "operateur"
 RESELLER_LOGINS = {2: "revendeur", 3: "revendeur2"}  # demo reseller company id -> login

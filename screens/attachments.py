@@ -8,12 +8,17 @@ from textual.message_pump import MessagePump
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static
 
-from db.attachments import ATTACHABLE_KINDS, ATTACHMENT_LABELS, attach_file, latest_attachments
-from db.errors import DomainError
-from db.models import Document
-from screens.file_picker import FilePickerScreen
-from tui.widgets.card import plain
-from tui.widgets.export_dialog import person_inbox
+from db.core.errors import DomainError
+from db.core.models import Document
+from db.documents.attachments import (
+    ATTACHABLE_KINDS,
+    ATTACHMENT_LABELS,
+    attach_file,
+    latest_attachments,
+)
+from tui.toolkit.dialogs.file_picker import FilePickerScreen
+from tui.toolkit.dialogs.save_as import person_inbox
+from tui.toolkit.widgets.card import plain
 
 
 def attachment_row(kind: str, *extra: Widget) -> Horizontal:
@@ -32,7 +37,7 @@ def attachment_row(kind: str, *extra: Widget) -> Horizontal:
 class AttachmentsMixin(MessagePump):
     """Joindre… (or the `attach('mandat_signe')` / `attach('rib')` actions) picks a PDF of the inbox
     and files it for the company `_attachments_company()` names; None while there is none.
-    For a screen with DbWorkerMixin and a banner (tui.form_screen.BannerMixin)."""
+    For a screen with DbWorkerMixin and a banner (tui.toolkit.form_screen.BannerMixin)."""
 
     def _attachments_company(self) -> int | None:
         raise NotImplementedError

@@ -10,7 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Static
 
-from db.catalogue import (
+from db.core.errors import ConcurrentEditError, DomainError, ValidationErrors
+from db.core.money import format_amount
+from db.quotes.catalogue import (
     OFFER_FIELDS,
     OfferFilters,
     count_offers,
@@ -20,14 +22,12 @@ from db.catalogue import (
     save_offer,
     set_retired,
 )
-from db.errors import ConcurrentEditError, DomainError, ValidationErrors
-from db.money import format_amount
-from tui.db_worker import DbWorkerMixin
-from tui.widgets.card import plain
-from tui.widgets.dialogs import ConfirmDialog, MessageDialog
-from tui.widgets.footer import AppFooter
-from tui.widgets.form import FormField, fill_form, read_form, show_errors
-from tui.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.dialogs.confirm import ConfirmDialog, MessageDialog
+from tui.toolkit.widgets.card import plain
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.form import FormField, fill_form, read_form, show_errors
+from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
     Column("name", "Offre", 52, min_width=20),
@@ -69,7 +69,7 @@ class OfferDialog(DbWorkerMixin, ModalScreen[int | None]):
 
     def __init__(self, record=None):
         super().__init__()
-        self.record = record  # db.catalogue.OfferRecord, None for a new offer
+        self.record = record  # db.quotes.catalogue.OfferRecord, None for a new offer
         self.loaded_values: dict = {}
 
     def compose(self) -> ComposeResult:

@@ -1,6 +1,6 @@
 """Création du compte client (from a quote at step 4): the guide's three sections, then Enregistrer.
 
-Enregistrer runs db.client_account.create_client_account: the sections are saved and the
+Enregistrer runs db.quotes.client_account.create_client_account: the sections are saved and the
 prospect is converted by the same service as "Transformer en client", in one transaction.
 """
 
@@ -15,19 +15,19 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Select, Static
 
-from db.attachments import ATTACHABLE_KINDS, latest_attachments
-from db.client_account import client_account_prefill, create_client_account
-from db.errors import DomainError
-from db.forms import FIELDS_BY_NAME, Field
-from db.quote_detail import get_quote
-from db.text import visible
+from db.core.errors import DomainError
+from db.core.forms import FIELDS_BY_NAME, Field
+from db.core.text import visible
+from db.documents.attachments import ATTACHABLE_KINDS, latest_attachments
+from db.quotes.client_account import client_account_prefill, create_client_account
+from db.quotes.detail import get_quote
 from screens.attachments import AttachmentsMixin, attachment_row
 from screens.prospect_details import announce_client
-from tui.db_worker import DbWorkerMixin, still_shown
-from tui.form_screen import LiveFieldsMixin, UnsavedEditsMixin
-from tui.widgets.card import plain
-from tui.widgets.footer import AppFooter
-from tui.widgets.form import FormField, FormSection, fill_form, read_form
+from tui.toolkit.db_worker import DbWorkerMixin, still_shown
+from tui.toolkit.form_screen import LiveFieldsMixin, UnsavedEditsMixin
+from tui.toolkit.widgets.card import plain
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.form import FormField, FormSection, fill_form, read_form
 
 
 def _guide(part: str, *fields: tuple[str, str, bool]) -> tuple[Field, ...]:

@@ -8,14 +8,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from db.company_lists import CompanyFilters, count_companies, list_companies
+from db.companies.lists import CompanyFilters, count_companies, list_companies
+from db.core.models import CompanyKind
+from db.core.text import visible
+from db.exchange.exports import COMPANY_LISTS, export_companies
 from db.keyset import Pager
-from db.list_exports import COMPANY_LISTS, export_companies
-from db.models import CompanyKind
-from db.text import visible
 from tui.commands import register_record_search
-from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 _FILTER_KEYS = ("identifiant", "client_number", "name", "place", "siren")
 
@@ -151,7 +151,7 @@ def search_companies(scope, query: str, limit: int):
     """Palette: any company the user may see, whatever its kind (a prospect converted since is
     found as the client it is), by IDENTIFIANT, N° client (CL…) or raison sociale; the
     operator's staff read which reseller owns it."""
-    from db.palette import find_companies
+    from db.companies.palette import find_companies
 
     return [
         (

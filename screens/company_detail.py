@@ -11,18 +11,18 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Header, Static
 
-from db import validation as v
-from db.company_detail import load_company
-from db.models import CompanyKind
-from db.money import format_amount
-from db.quotes import step_label
-from db.text import visible
+from db.companies.detail import load_company
+from db.core import validation as v
+from db.core.models import CompanyKind
+from db.core.money import format_amount
+from db.core.text import visible
+from db.quotes.lists import step_label
 from screens.company_forms import BillingEditScreen, CompanyEditScreen
-from tui.db_worker import DbWorkerMixin
-from tui.form_screen import BannerMixin
-from tui.widgets.card import card, labelled_lines, plain
-from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import Cell, RecordTable
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.form_screen import BannerMixin
+from tui.toolkit.widgets.card import card, labelled_lines, plain
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.record_list import Cell, RecordTable
 
 
 def quote_screen_class():

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from db.companies import load_billing_point, save_billing_point, save_company
-from db.company_detail import load_company
-from db.errors import DomainError
+from db.companies.detail import load_company
+from db.companies.editing import load_billing_point, save_billing_point, save_company
+from db.core.errors import DomainError
 from screens.prospect_wizard import step_sections
-from tui.form_screen import RecordFormScreen
-from tui.widgets.form import FormSection
+from tui.toolkit.form_screen import RecordFormScreen
+from tui.toolkit.widgets.form import FormSection
 
 
 class CompanyEditScreen(RecordFormScreen):

@@ -11,12 +11,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
-from db.company_lists import CompanyHit, search_companies
-from db.models import CompanyKind
-from db.prospects import etat_label
-from db.text import visible
-from tui.db_worker import DbWorkerMixin
-from tui.widgets.option_list import OptionList  # Textual's, minus a crash
+from db.companies.lists import CompanyHit, search_companies
+from db.companies.prospects import etat_label
+from db.core.models import CompanyKind
+from db.core.text import visible
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.widgets.option_list import OptionList  # Textual's, minus a crash
 
 DEBOUNCE_SECONDS = 0.12
 MAX_HITS = 20

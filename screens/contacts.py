@@ -8,15 +8,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from db.companies import load_contact, save_contact
-from db.company_lists import ContactFilters, count_contacts, list_contacts
-from db.forms import ADMIN_FIELDS
+from db.companies.editing import load_contact, save_contact
+from db.companies.lists import ContactFilters, count_contacts, list_contacts
+from db.core.forms import ADMIN_FIELDS
+from db.exchange.exports import export_contacts
 from db.keyset import Pager
-from db.list_exports import export_contacts
-from tui.form_screen import RecordFormScreen
-from tui.widgets.footer import AppFooter
-from tui.widgets.form import FormSection
-from tui.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.form_screen import RecordFormScreen
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.form import FormSection
+from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
     Column("last_name", "Nom", 11),

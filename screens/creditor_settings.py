@@ -1,5 +1,5 @@
 """Paramètres créancier SEPA (operator staff): the name, ICS and address printed on the mandates
-of their own operator's resellers (each operator has its own; db.creditor)."""
+of their own operator's resellers (each operator has its own; db.documents.creditor)."""
 
 from __future__ import annotations
 
@@ -12,21 +12,21 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
 
-from db.creditor import (
+from db.core.errors import ConcurrentEditError, DomainError, FieldError, ValidationErrors
+from db.core.forms import Field
+from db.documents.creditor import (
     CREDITOR_ADDRESS_MAX_LINES,
     CREDITOR_FIELDS,
     CreditorSettings,
     get_creditor_settings,
     set_creditor_settings,
 )
-from db.errors import ConcurrentEditError, DomainError, FieldError, ValidationErrors
-from db.forms import Field
-from db.sepa import validate_ics
-from tui.db_worker import DbWorkerMixin
-from tui.form_screen import UnsavedEditsMixin
-from tui.widgets.dialogs import ConfirmDialog
-from tui.widgets.footer import AppFooter
-from tui.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
+from db.documents.sepa import validate_ics
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.form_screen import UnsavedEditsMixin
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
 
 _BY_NAME = {f.name: f for f in CREDITOR_FIELDS}
 # The address is several printed lines: one input per line reads better than a text area.

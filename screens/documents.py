@@ -8,11 +8,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from db.documents import DocumentFilters, count_documents, list_documents
-from db.list_exports import export_documents
-from screens.file_picker import WriteDocumentDialog
-from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import Column, FilterSpec, RecordList
+from db.documents.storage import DocumentFilters, count_documents, list_documents
+from db.exchange.exports import export_documents
+from tui.toolkit.dialogs.file_picker import WriteDocumentDialog
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
     Column("kind", "TYPE", 18, min_width=10),

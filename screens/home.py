@@ -8,10 +8,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Static, Tree
 
-from db.text import visible
+from db.core.text import visible
 from tui.places import MENUS, visible_places
-from tui.widgets.card import plain
-from tui.widgets.footer import AppFooter
+from tui.toolkit.widgets.card import plain
+from tui.toolkit.widgets.footer import AppFooter
 
 
 class HomeScreen(Screen):

@@ -13,22 +13,22 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
-from db.csv_import import (
+from db.core.errors import DomainError, FieldError
+from db.core.text import visible
+from db.exchange.prospect_import import (
     EXPECTED,
     MAX_IMPORT_BYTES,
     ImportReport,
     import_prospects,
     owner_choices,
 )
-from db.errors import DomainError, FieldError
-from db.folders import Folder, check_name, open_file
-from db.text import visible
-from screens.file_picker import FilePickerScreen
-from tui.db_worker import DbWorkerMixin
-from tui.widgets.export_dialog import person_inbox
-from tui.widgets.footer import AppFooter
-from tui.widgets.option_list import Select  # Textual's, minus a crash
-from tui.widgets.record_list import Cell
+from db.files.folders import Folder, check_name, open_file
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.dialogs.file_picker import FilePickerScreen
+from tui.toolkit.dialogs.save_as import person_inbox
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.option_list import Select  # Textual's, minus a crash
+from tui.toolkit.widgets.record_list import Cell
 
 HELP = (
     "Fichier CSV en UTF-8, séparateur « ; », une ligne d'en-tête nommant les colonnes comme le "

@@ -13,10 +13,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from db.auth import LOGIN_FAILED, LoginPolicy, check_password
-from tui.db_worker import DbWorkerMixin
-from tui.widgets.card import plain
-from tui.widgets.footer import AppFooter
+from db.accounts.auth import LOGIN_FAILED, LoginPolicy, check_password
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.widgets.card import plain
+from tui.toolkit.widgets.footer import AppFooter
 
 
 class LockScreen(DbWorkerMixin, ModalScreen[bool]):

@@ -1,6 +1,6 @@
 """Connexion: Login, Mot de passe and the portal (Revendeur | MB / Opérateur), then Valider.
 
-The first screen of every session, so it paints as early as it can: `db.auth` (argon2 and its
+The first screen of every session, so it paints as early as it can: `db.accounts.auth` (argon2 and its
 C bindings) is imported in a thread once the screen is up, while the user types, not before the
 first paint; the focus is on Login
 from the start (AUTO_FOCUS), so no focus change repaints the whole screen after it opens.
@@ -15,10 +15,10 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static, Tab, Tabs
 
-from db.errors import DomainError
-from db.models import User
-from tui.db_worker import DbWorkerMixin
-from tui.widgets.footer import AppFooter
+from db.core.errors import DomainError
+from db.core.models import User
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.widgets.footer import AppFooter
 
 PORTALS = (
     ("tab-revendeur", "Revendeur", User.PORTAL_RESELLER),
@@ -31,26 +31,26 @@ PRELOAD_AUTH_AFTER = 0.5
 
 
 def _authenticate(login: str, password: str, portal: str, settings) -> object:
-    from db.auth import LoginPolicy, authenticate
+    from db.accounts.auth import LoginPolicy, authenticate
 
     policy = LoginPolicy.from_settings(settings)
     return authenticate(login, password, portal, policy, source=login_source(settings))
 
 
 def login_source(settings) -> str:
-    """Where this session's logins come from, as db.auth counts failures: "local", or over SSH
+    """Where this session's logins come from, as db.accounts.auth counts failures: "local", or over SSH
     "key:SHA256:…" (tui/ssh_session.py sets it)."""
     return settings.ssh_key or "local"
 
 
 def _key_login(settings) -> object:
-    from db.key_login import key_login
+    from db.accounts.key_login import key_login
 
     return key_login(settings.ssh_login, login_source(settings))
 
 
 def _preload_auth() -> None:
-    import db.auth  # noqa: F401 - imported for its side effect (argon2 loaded)
+    import db.accounts.auth  # noqa: F401 - imported for its side effect (argon2 loaded)
 
 
 class LoginScreen(DbWorkerMixin, Screen):

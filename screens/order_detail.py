@@ -9,12 +9,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from db.money import format_amount
-from db.orders import get_order
-from tui.db_worker import DbWorkerMixin
-from tui.widgets.card import labelled_lines, plain
-from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import Cell
+from db.core.money import format_amount
+from db.orders.orders import get_order
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.widgets.card import labelled_lines, plain
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.record_list import Cell
 
 LINE_COLUMNS = (
     ("label", "Offre"),

@@ -14,9 +14,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Input, Static
 
-from db.dates import parse_date_range
-from db.errors import DomainError, FieldError
-from db.orders import (
+from db.core.dates import parse_date_range
+from db.core.errors import DomainError, FieldError
+from db.core.text import visible
+from db.orders.orders import (
     OrderFilters,
     count_orders,
     create_order_from_quote,
@@ -27,13 +28,12 @@ from db.orders import (
     preview_order,
     preview_quote_order,
 )
-from db.text import visible
 from tui.commands import register_record_search
-from tui.db_worker import DbWorkerMixin
-from tui.widgets.card import plain
-from tui.widgets.dialogs import ConfirmDialog
-from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.widgets.card import plain
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 # No cell padding: each cell starts with one space instead, so seven columns fit in 100.
 COLUMNS = (

@@ -11,19 +11,19 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Header, Static
 
-from db import validation as v
-from db.conversion import convert_to_client, missing_for_conversion
-from db.documents import DocumentFilters, count_documents, list_documents
-from db.errors import DomainError
-from db.prospects import load_prospect
-from db.text import visible
-from tui.db_worker import DbWorkerMixin
-from tui.form_screen import BannerMixin
-from tui.widgets.card import card, labelled_lines, plain
-from tui.widgets.dialogs import ConfirmDialog, MessageDialog
-from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import Cell
-from tui.widgets.step_indicator import StepIndicator
+from db.companies.conversion import convert_to_client, missing_for_conversion
+from db.companies.prospects import load_prospect
+from db.core import validation as v
+from db.core.errors import DomainError
+from db.core.text import visible
+from db.documents.storage import DocumentFilters, count_documents, list_documents
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.dialogs.confirm import ConfirmDialog, MessageDialog
+from tui.toolkit.form_screen import BannerMixin
+from tui.toolkit.widgets.card import card, labelled_lines, plain
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.record_list import Cell
+from tui.toolkit.widgets.step_indicator import StepIndicator
 
 _lines = partial(labelled_lines, width=28)
 

@@ -9,22 +9,27 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Static
 
-from db.errors import DomainError
-from db.forms import ADMIN_FIELDS, BILLING_FIELDS, COMPANY_FIELDS
-from db.mandate_generation import generate_mandate
-from db.models import Document
-from db.prospects import load_prospect, save_admin_step, save_billing_step, save_company_step
-from db.text import visible
+from db.companies.prospects import (
+    load_prospect,
+    save_admin_step,
+    save_billing_step,
+    save_company_step,
+)
+from db.core.errors import DomainError
+from db.core.forms import ADMIN_FIELDS, BILLING_FIELDS, COMPANY_FIELDS
+from db.core.models import Document
+from db.core.text import visible
+from db.documents.mandate_generation import generate_mandate
 from screens.attachments import AttachmentsMixin, attachment_row
-from screens.file_picker import WriteDocumentDialog
 from screens.help import key_name
-from tui.db_worker import DbWorkerMixin, still_shown
-from tui.form_screen import LiveFieldsMixin, UnsavedEditsMixin
-from tui.widgets.card import plain
-from tui.widgets.dialogs import ConfirmDialog
-from tui.widgets.footer import AppFooter
-from tui.widgets.form import FormField, FormSection, fill_form, read_form
-from tui.widgets.step_indicator import StepIndicator
+from tui.toolkit.db_worker import DbWorkerMixin, still_shown
+from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.dialogs.file_picker import WriteDocumentDialog
+from tui.toolkit.form_screen import LiveFieldsMixin, UnsavedEditsMixin
+from tui.toolkit.widgets.card import plain
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.form import FormField, FormSection, fill_form, read_form
+from tui.toolkit.widgets.step_indicator import StepIndicator
 
 STEP_TITLES = {
     1: "CRÉATION DE LA SOCIÉTÉ",
@@ -68,7 +73,7 @@ def document_rows() -> list[Horizontal]:
 
 def open_prospect_at(app, company_id: int, step: int | None = None) -> None:
     """Open a prospect where it stands: the given step, or the first unfinished one (4 = details)."""
-    from db.database import database_proxy
+    from db.core.database import database_proxy
 
     with database_proxy.connection_context():
         record = load_prospect(app.scope, company_id)

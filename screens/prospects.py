@@ -9,11 +9,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from db.companies.prospects import ProspectFilters, page_prospects
+from db.exchange.exports import export_prospects
 from db.keyset import Pager
-from db.list_exports import export_prospects
-from db.prospects import ProspectFilters, page_prospects
-from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
     Column("id", "IDENTIFIANT", 11),

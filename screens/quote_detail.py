@@ -10,19 +10,24 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Header, Label, Static
 
-from db.catalogue import offers
-from db.errors import ConcurrentEditError, DomainError, ValidationErrors
-from db.models import CompanyKind
-from db.quote_detail import get_quote, new_revision, next_step, previous_step, update_lines
-from db.quotes import STEPS, step_label
-from db.text import visible
-from tui.db_worker import DbWorkerMixin
-from tui.form_screen import BannerMixin
-from tui.widgets.card import labelled_lines
-from tui.widgets.dialogs import ConfirmDialog
-from tui.widgets.footer import AppFooter
-from tui.widgets.quote_lines import QuoteLinesEditor, add_line_columns, line_cells, totals_text
-from tui.widgets.step_indicator import StepIndicator
+from db.core.errors import ConcurrentEditError, DomainError, ValidationErrors
+from db.core.models import CompanyKind
+from db.core.text import visible
+from db.quotes.catalogue import offers
+from db.quotes.detail import get_quote, new_revision, next_step, previous_step, update_lines
+from db.quotes.lists import STEPS, step_label
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.form_screen import BannerMixin
+from tui.toolkit.widgets.card import labelled_lines
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.quote_lines import (
+    QuoteLinesEditor,
+    add_line_columns,
+    line_cells,
+    totals_text,
+)
+from tui.toolkit.widgets.step_indicator import StepIndicator
 
 
 def step_names(current: int) -> Text:

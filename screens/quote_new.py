@@ -10,17 +10,17 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 from textual.widgets.option_list import Option
 
-from db.catalogue import offers
-from db.errors import DomainError, ValidationErrors
-from db.quote_detail import create_quote, search_companies
-from db.quotes import commercials
-from tui.db_worker import DbWorkerMixin
-from tui.form_screen import BannerMixin
-from tui.widgets.card import plain
-from tui.widgets.dialogs import ConfirmDialog
-from tui.widgets.footer import AppFooter
-from tui.widgets.option_list import OptionList, Select  # Textual's, minus a crash
-from tui.widgets.quote_lines import QuoteLinesEditor
+from db.core.errors import DomainError, ValidationErrors
+from db.quotes.catalogue import offers
+from db.quotes.detail import create_quote, search_companies
+from db.quotes.lists import commercials
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.form_screen import BannerMixin
+from tui.toolkit.widgets.card import plain
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.option_list import OptionList, Select  # Textual's, minus a crash
+from tui.toolkit.widgets.quote_lines import QuoteLinesEditor
 
 COMPANY_MISSING = "Choisissez le prospect ou le client du devis."
 MATCHES = 8
@@ -34,7 +34,7 @@ class QuoteNewScreen(BannerMixin, DbWorkerMixin, Screen):
 
     def __init__(self):
         super().__init__()
-        self.company = None  # the chosen db.quote_detail.CompanyChoice
+        self.company = None  # the chosen db.quotes.detail.CompanyChoice
         self.matches: list = []
 
     def compose(self) -> ComposeResult:

@@ -14,11 +14,12 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Header, Input, Label, Static
 
-from db.dates import parse_date_range
-from db.errors import FieldError
+from db.core.dates import parse_date_range
+from db.core.errors import FieldError
+from db.core.text import visible
+from db.exchange.exports import export_quotes
 from db.keyset import Pager
-from db.list_exports import export_quotes
-from db.quotes import (
+from db.quotes.lists import (
     STEP_OPTIONS,
     QuoteFilters,
     commercials,
@@ -26,12 +27,11 @@ from db.quotes import (
     page_quotes,
     parse_reference,
 )
-from db.text import visible
 from tui.commands import register_record_search
-from tui.db_worker import DbWorkerMixin
-from tui.widgets.footer import AppFooter
-from tui.widgets.option_list import Select  # Textual's, minus a crash
-from tui.widgets.record_list import Column, RecordList
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.option_list import Select  # Textual's, minus a crash
+from tui.toolkit.widgets.record_list import Column, RecordList
 
 # --- the results table ---------------------------------------------------------------------
 #

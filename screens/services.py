@@ -9,17 +9,17 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from db.money import format_amount
-from db.services import (
+from db.core.money import format_amount
+from db.orders.subscriptions import (
     ServiceFilters,
     count_services,
     export_services,
     list_services,
     service_totals,
 )
-from tui.db_worker import DbWorkerMixin
-from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.db_worker import DbWorkerMixin
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 # No cell padding: each cell starts with one space instead, so seven columns fit in 100.
 COLUMNS = (

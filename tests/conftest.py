@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from hypothesis import settings
 
-from db.database import close_database, database_proxy, init_schema, open_database
+from db.core.database import close_database, database_proxy, init_schema, open_database
 
 PG_URL = os.environ.get("MYOPENIP_TEST_DATABASE_URL", "")
 DEMO_PROSPECTS = 60
@@ -88,7 +88,7 @@ def pg_empty_template():
 @pytest.fixture(scope="session")
 def pg_demo_template(pg_empty_template):
     """PostgreSQL: the demo store seeded once per session, cloned by `demo_db`."""
-    from db.seed import seed_demo
+    from db.demo.seed import seed_demo
 
     open_database(_pg_recreate("demo_tpl", template=pg_empty_template))
     seed_demo(prospects=DEMO_PROSPECTS, quotes=DEMO_QUOTES)
@@ -114,7 +114,7 @@ def empty_db(request, tmp_path):
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory):
     """One seeded demo SQLite file per test session, copied by `demo_db` (seeding hashes passwords)."""
-    from db.seed import seed_demo
+    from db.demo.seed import seed_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     open_database(path)
@@ -143,7 +143,7 @@ def demo_db(request, tmp_path):
 @pytest.fixture
 def scopes(demo_db):
     """Scopes of the demo logins, by login."""
-    from db.models import User
-    from db.scope import Scope
+    from db.core.models import User
+    from db.core.scope import Scope
 
     return {u.login: Scope.for_user(u) for u in User.select()}

@@ -23,20 +23,20 @@ def _read_secret(prompt: str) -> str:
             break
     print(file=sys.stderr)
     if not line and byte == b"":
-        from db.errors import DomainError
+        from db.core.errors import DomainError
 
         raise DomainError("Aucun mot de passe reçu sur l'entrée standard.")
     return line.decode("utf-8", "replace").removesuffix("\r")
 
 
 def _ask_password() -> str:
-    from db.auth import check_password_policy
+    from db.accounts.auth import check_password_policy
 
     first = _read_secret("Mot de passe : ")
     check_password_policy(first)  # before the confirmation: 10 characters, not all blanks
     second = _read_secret("Mot de passe (confirmation) : ")
     if first != second:
-        from db.errors import DomainError
+        from db.core.errors import DomainError
 
         raise DomainError("Les deux mots de passe ne correspondent pas.")
     return first
@@ -44,7 +44,7 @@ def _ask_password() -> str:
 
 @command("init-db", "crée ou met à jour le schéma de la base")
 def init_db(args, settings) -> int:
-    from db.database import SCHEMA_VERSION
+    from db.core.database import SCHEMA_VERSION
 
     open_store(settings)
     print(f"Base prête (schéma v{SCHEMA_VERSION}) : {settings.database}")
@@ -52,10 +52,10 @@ def init_db(args, settings) -> int:
 
 
 def _text_arg(value: str, label: str) -> str:
-    """A typed argument under the text rule of every input (db/text.py), as a login is stored."""
-    from db.errors import DomainError, FieldError
-    from db.models import User
-    from db.text import clean_for
+    """A typed argument under the text rule of every input (db/core/text.py), as a login is stored."""
+    from db.core.errors import DomainError, FieldError
+    from db.core.models import User
+    from db.core.text import clean_for
 
     try:
         return clean_for(User.login, value)
@@ -64,8 +64,8 @@ def _text_arg(value: str, label: str) -> str:
 
 
 def _identifiant(value: str) -> int:
-    from db.errors import DomainError
-    from db.text import bounded_int
+    from db.core.errors import DomainError
+    from db.core.text import bounded_int
 
     number = bounded_int(value)
     if number is None:
@@ -92,7 +92,7 @@ def _user_args(parser) -> None:
     ),
 )
 def create_user(args, settings) -> int:
-    from db.auth import create_user as create
+    from db.accounts.auth import create_user as create
 
     login, name = _text_arg(args.login, "Login"), _text_arg(args.name, "--name")
     company = _identifiant(args.company)
@@ -105,7 +105,7 @@ def create_user(args, settings) -> int:
 
 @command("set-password", "change le mot de passe d'un utilisateur", _user_args)
 def set_password(args, settings) -> int:
-    from db.auth import set_password as set_pw
+    from db.accounts.auth import set_password as set_pw
 
     login = _text_arg(args.login, "Login")
     open_store(settings)
@@ -123,7 +123,7 @@ def set_password(args, settings) -> int:
     ),
 )
 def disable_user(args, settings) -> int:
-    from db.auth import set_disabled
+    from db.accounts.auth import set_disabled
 
     login = _text_arg(args.login, "Login")
     open_store(settings)
@@ -145,8 +145,8 @@ def seed_demo_command(args, settings) -> int:
     import time
     from dataclasses import replace
 
-    from db.models import Company
-    from db.seed import seed_demo
+    from db.core.models import Company
+    from db.demo.seed import seed_demo
 
     open_store(replace(settings, database=args.path))
     if Company.select().exists():

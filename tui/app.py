@@ -13,7 +13,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.widget import AwaitMount
 
-from db.scope import Scope
+from db.core.scope import Scope
 from tui.commands import PlacesProvider, RecordsProvider
 from tui.places import HOME, is_place, parent_place, place
 from tui.settings import Settings
@@ -235,7 +235,7 @@ class MyOpenIPApp(App):
         """
         if self.scope is None:
             return None
-        from db.auth import session_ended
+        from db.accounts.auth import session_ended
 
         return session_ended(self.scope.user_id)
 
@@ -247,7 +247,7 @@ class MyOpenIPApp(App):
         self._session_checked_at = monotonic()
 
         def check() -> None:
-            from db.database import database_proxy
+            from db.core.database import database_proxy
 
             with database_proxy.connection_context():
                 message = self.account_disabled()
@@ -357,7 +357,7 @@ class MyOpenIPApp(App):
         if not any(getattr(screen, "dirty", False) for screen in self.screen_stack):
             self._logout()
             return
-        from tui.widgets.dialogs import ConfirmDialog
+        from tui.toolkit.dialogs.confirm import ConfirmDialog
 
         def answer(yes: bool | None) -> None:
             if yes:

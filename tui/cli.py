@@ -159,7 +159,7 @@ def _store_failure(target: str, exc: BaseException) -> str:
 
 def open_store(settings: Settings) -> None:
     """Open the store and bring its schema up to date; StartupError in French otherwise."""
-    from db.database import init_schema, open_database
+    from db.core.database import init_schema, open_database
 
     try:
         open_database(settings.database)
@@ -183,8 +183,8 @@ def _log_failure(log_file: str | None, exc: BaseException) -> None:
 
 
 def ensure_demo(settings: Settings) -> None:
-    from db.models import Company
-    from db.seed import seed_demo
+    from db.core.models import Company
+    from db.demo.seed import seed_demo
 
     if not Company.select().exists():
         print("Création de la base de démonstration…", file=sys.stderr)
@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
             return run(args, settings) or 0
         return run_app(settings, demo=args.demo)
     except Exception as exc:  # noqa: BLE001 - a sentence on the terminal, never a traceback
-        from db.errors import DomainError
+        from db.core.errors import DomainError
 
         if isinstance(exc, DomainError):
             print(f"Erreur : {exc.message}", file=sys.stderr)

@@ -11,7 +11,7 @@ from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits
 from textual.timer import Timer
 from textual.widgets.option_list import OptionDoesNotExist
 
-from db.database import database_proxy
+from db.core.database import database_proxy
 from tui.places import visible_places
 
 

@@ -35,10 +35,10 @@ def _import_args(parser) -> None:
     _import_args,
 )
 def import_prospects_command(args, settings) -> int:
-    from db.csv_import import import_prospects, import_prospects_file
-    from db.errors import DomainError
-    from db.models import User
-    from db.scope import Scope
+    from db.core.errors import DomainError
+    from db.core.models import User
+    from db.core.scope import Scope
+    from db.exchange.prospect_import import import_prospects, import_prospects_file
 
     open_store(settings)
     user = User.get_or_none(User.login == args.login)

@@ -22,12 +22,12 @@ def _mandate_args(parser) -> None:
 
 @command("mandate", "génère le mandat de prélèvement SEPA d'une entreprise (PDF)", _mandate_args)
 def mandate(args, settings) -> int:
-    from db.documents import write_document_to_path
-    from db.errors import DomainError
-    from db.files import check_output_path
-    from db.mandate_generation import generate_mandate
-    from db.models import User
-    from db.scope import Scope
+    from db.core.errors import DomainError
+    from db.core.models import User
+    from db.core.scope import Scope
+    from db.documents.mandate_generation import generate_mandate
+    from db.documents.storage import write_document_to_path
+    from db.files.writes import check_output_path
 
     open_store(settings)
     user = User.get_or_none(User.login == args.login)
@@ -78,9 +78,9 @@ def creditor(args, settings) -> int:
     import sys
     from dataclasses import replace
 
-    from db.creditor import get_creditor_settings, set_creditor_settings
-    from db.errors import ValidationErrors
-    from db.scope import SYSTEM
+    from db.core.errors import ValidationErrors
+    from db.core.scope import SYSTEM
+    from db.documents.creditor import get_creditor_settings, set_creditor_settings
 
     open_store(settings)
     current = get_creditor_settings(args.operator)

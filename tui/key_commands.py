@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.errors import DomainError
+from db.core.errors import DomainError
 from tui.cli import command, open_store
 
 KEY_TYPES = (
@@ -195,7 +195,7 @@ def _wrapper(settings) -> str:
 
 
 def _existing_login(login: str) -> str:
-    from db.models import User
+    from db.core.models import User
 
     if not SAFE_WORD.fullmatch(login or ""):
         raise DomainError(

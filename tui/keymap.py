@@ -25,10 +25,10 @@ class BindingInfo:
 
 def _modules():
     import screens
-    import tui.widgets
+    import tui.toolkit.widgets
 
     yield importlib.import_module("tui.app")
-    for package in (screens, tui.widgets):
+    for package in (screens, tui.toolkit.widgets):
         for module in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
             yield importlib.import_module(module.name)
 

@@ -2,7 +2,7 @@
 
 Over SSH the terminal *is* the user's screen: a log line or a traceback written to stderr would
 land in the middle of the interface, in front of whoever is logged in. So the log goes to a file
-(settings.log_file, MYOPENIP_LOG_FILE), through db.audit's RedactingFilter, and if that file
+(settings.log_file, MYOPENIP_LOG_FILE), through db.core.audit's RedactingFilter, and if that file
 cannot be opened the log is dropped rather than printed.
 
 One file per person (the SSH wrapper sets MYOPENIP_LOG_FILE per login; locally the user's
@@ -19,7 +19,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from db.audit import RedactingFilter, redact
+from db.core.audit import RedactingFilter, redact
 
 FORMAT = "%(asctime)s %(levelname)s [%(process)d %(user)s] %(name)s: %(message)s"
 

@@ -25,7 +25,7 @@ def default_log_path() -> Path:
 
 
 def default_files_dir() -> Path:
-    """Where each person's inbox and outbox are made (`<here>/<login>/inbox`, db.folders)."""
+    """Where each person's inbox and outbox are made (`<here>/<login>/inbox`, db.files.folders)."""
     return Path(user_data_dir(APP_NAME)) / "files"
 
 
@@ -35,7 +35,7 @@ class Settings:
     low_bandwidth: bool = False
     idle_lock_minutes: float = 15  # 0: never lock; fractions allowed (tests)
     # Failed logins per (login, source): these many are free, then each new attempt from that
-    # source waits 1, 2, 4 … seconds, up to login_max_delay_seconds (db.auth.LoginPolicy).
+    # source waits 1, 2, 4 … seconds, up to login_max_delay_seconds (db.accounts.auth.LoginPolicy).
     login_free_attempts: int = 5
     login_max_delay_seconds: int = 300
     files_dir: str = field(default_factory=lambda: str(default_files_dir()))
@@ -91,7 +91,7 @@ class KeymapError(ValueError):
 
 def _keymap(table) -> dict[str, str]:
     if not isinstance(table, dict):
-        raise KeymapError("[touches] doit être une table : « id.de.la.touche » = \"touche\".")
+        raise KeymapError('[touches] doit être une table : « id.de.la.touche » = "touche".')
     keymap = {}
     for binding_id, keys in table.items():
         if not isinstance(keys, str) or not keys.strip():

@@ -25,7 +25,7 @@ import shlex
 import sys
 from dataclasses import dataclass, replace
 
-from db.errors import DomainError
+from db.core.errors import DomainError
 from tui.cli import command, open_store
 
 USAGE = (
@@ -84,8 +84,8 @@ def identify(login: str | None, keyid: str | None, settings, environ) -> Identit
 
 
 def _user_scope(login: str):
-    from db.models import User
-    from db.scope import Scope
+    from db.core.models import User
+    from db.core.scope import Scope
 
     user = User.get_or_none(User.login == login)
     if user is None or user.disabled:
@@ -94,13 +94,13 @@ def _user_scope(login: str):
 
 
 def _folder(settings, identity: Identity, kind: str):
-    from db.folders import Folder
+    from db.files.folders import Folder
 
     return Folder(settings.files_dir, identity.login, kind)
 
 
 def _put(settings, identity, words, stdin, out) -> int:
-    from db.folders import INBOX, copy_in
+    from db.files.folders import INBOX, copy_in
 
     overwrite = words[:1] == ["-f"]
     names = words[1:] if overwrite else words
@@ -114,7 +114,7 @@ def _put(settings, identity, words, stdin, out) -> int:
 
 
 def _get(settings, identity, words, stdout) -> int:
-    from db.folders import OUTBOX, open_file
+    from db.files.folders import OUTBOX, open_file
 
     if len(words) != 1:
         raise Refused("Usage : get NOM > fichier (un nom de fichier de votre dossier d'envoi).")
@@ -127,7 +127,7 @@ def _get(settings, identity, words, stdout) -> int:
 
 
 def _ls(settings, identity, words, out) -> int:
-    from db.folders import INBOX, OUTBOX, list_files
+    from db.files.folders import INBOX, OUTBOX, list_files
 
     if words:
         raise Refused("Usage : ls (sans argument).")
@@ -144,7 +144,7 @@ def _ls(settings, identity, words, out) -> int:
 
 class _Stdout:
     """An export's target that is the SSH channel instead of a file of the outbox (the same
-    `write(fill, …)` and `name` as db.folders.FolderFile, which the export functions use)."""
+    `write(fill, …)` and `name` as db.files.folders.FolderFile, which the export functions use)."""
 
     def __init__(self, stream):
         self.stream = stream
@@ -163,19 +163,19 @@ class _Stdout:
 
 
 def _exports() -> dict:
-    from db.catalogue import OfferFilters, export_offers
-    from db.company_lists import CompanyFilters, ContactFilters
-    from db.documents import DocumentFilters
-    from db.list_exports import (
+    from db.companies.lists import CompanyFilters, ContactFilters
+    from db.companies.prospects import ProspectFilters
+    from db.core.models import CompanyKind
+    from db.documents.storage import DocumentFilters
+    from db.exchange.exports import (
         export_companies,
         export_contacts,
         export_documents,
         export_prospects,
         export_quotes,
     )
-    from db.models import CompanyKind
-    from db.prospects import ProspectFilters
-    from db.quotes import QuoteFilters
+    from db.quotes.catalogue import OfferFilters, export_offers
+    from db.quotes.lists import QuoteFilters
 
     def companies(kind):
         return lambda scope, target: export_companies(scope, kind, CompanyFilters(), target)
@@ -205,7 +205,7 @@ def _export(settings, identity, words, stdout, out) -> int:
 
 
 def _import(settings, identity, words, stdin, stdout, out) -> int:
-    from db.csv_import import import_prospects
+    from db.exchange.prospect_import import import_prospects
 
     reseller = None
     if words[:1] == ["--reseller"] and len(words) == 2 and words[1].isdigit():
@@ -302,7 +302,7 @@ def _app(identity: Identity, settings) -> int:
             "commande (" + USAGE.split(" : ", 1)[1].rstrip(".") + ")."
         )
     open_store(settings)
-    from db.models import User
+    from db.core.models import User
 
     user = User.get_or_none(User.login == identity.login)
     portal = user.portal if user is not None else ""

@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 APP_BIN = Path(sys.executable).parent / "myopenip"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-PASSWORD = "Secret-de-test-42"  # 10 characters at least (db.auth)
+PASSWORD = "Secret-de-test-42"  # 10 characters at least (db.accounts.auth)
 SIZE = ("100", "30")
 
 # Lines of the README's sh blocks that cannot run here, each for a stated reason.

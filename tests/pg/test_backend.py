@@ -14,9 +14,14 @@ from decimal import Decimal
 import pytest
 from peewee import AutoField
 
-from db.bulk_load import set_counter
-from db.conversion import convert_to_client
-from db.database import (
+from db.companies.conversion import convert_to_client
+from db.companies.prospects import (
+    ProspectFilters,
+    count_prospects,
+    list_prospects,
+    save_company_step,
+)
+from db.core.database import (
     SCHEMA_VERSION,
     contains_folded,
     database_proxy,
@@ -24,8 +29,8 @@ from db.database import (
     is_postgresql,
     is_sqlite,
 )
-from db.errors import ConcurrentEditError, ConversionRefused
-from db.models import (
+from db.core.errors import ConcurrentEditError, ConversionRefused
+from db.core.models import (
     ALL_MODELS,
     AuditLog,
     BillingPoint,
@@ -41,8 +46,8 @@ from db.models import (
     User,
     fold,
 )
-from db.prospects import ProspectFilters, count_prospects, list_prospects, save_company_step
-from db.records import next_value
+from db.core.rows import next_value
+from db.demo.bulk_load import set_counter
 
 PG_URL = os.environ.get("MYOPENIP_TEST_DATABASE_URL", "")
 pg_only = pytest.mark.skipif(not PG_URL, reason="needs MYOPENIP_TEST_DATABASE_URL")
@@ -73,13 +78,13 @@ def test_init_schema_from_two_processes_at_once(empty_db):
     context = multiprocessing.get_context("spawn")
     with context.Pool(2) as pool:
         assert pool.map(_init_in_child, [empty_db, empty_db]) == [SCHEMA_VERSION] * 2
-    from db.models import SchemaMeta
+    from db.core.models import SchemaMeta
 
     assert SchemaMeta.select().count() == 1
 
 
 def _init_in_child(url: str) -> int:
-    from db.database import close_database, open_database
+    from db.core.database import close_database, open_database
 
     open_database(url)
     try:
@@ -225,7 +230,7 @@ def test_unique_constraints_are_enforced(demo_db):
 
 def test_failed_transaction_rolls_back_everything(demo_db):
     before = AuditLog.select().count()
-    from db.database import atomic
+    from db.core.database import atomic
 
     with pytest.raises(RuntimeError), atomic():
         AuditLog.create(action="test")
@@ -291,7 +296,7 @@ def test_contains_folded_takes_wildcards_literally(empty_db):
 def test_postgresql_urls_open_a_pool_with_overridable_defaults():
     from playhouse.pool import PooledPostgresqlDatabase
 
-    from db.database import POSTGRES_POOL, open_database
+    from db.core.database import POSTGRES_POOL, open_database
 
     previous = database_proxy.obj
     try:
@@ -316,7 +321,7 @@ def test_postgresql_urls_open_a_pool_with_overridable_defaults():
 @pg_only
 @pytest.mark.postgres
 def test_close_database_closes_every_pooled_connection(demo_db):
-    from db.database import close_database
+    from db.core.database import close_database
 
     held, release = threading.Event(), threading.Event()
 

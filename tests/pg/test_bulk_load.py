@@ -1,4 +1,4 @@
-"""db.bulk_load: the seed's one write path. On PostgreSQL it is COPY (text format), on SQLite
+"""db.demo.bulk_load: the seed's one write path. On PostgreSQL it is COPY (text format), on SQLite
 multi-row INSERTs: both must store exactly what Model.insert_many would, whatever the text."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from decimal import Decimal
 import peewee
 import pytest
 
-from db.bulk_load import bulk_insert, indexes_built_after
-from db.database import database_proxy, is_postgresql
-from db.models import Company, CompanyKind, Document, Quote, Site
+from db.core.database import database_proxy, is_postgresql
+from db.core.models import Company, CompanyKind, Document, Quote, Site
+from db.demo.bulk_load import bulk_insert, indexes_built_after
 
 PG_URL = os.environ.get("MYOPENIP_TEST_DATABASE_URL", "")
 pg_only = pytest.mark.skipif(not PG_URL, reason="needs MYOPENIP_TEST_DATABASE_URL")

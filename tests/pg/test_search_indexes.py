@@ -7,17 +7,17 @@ import os
 
 import pytest
 
-from db import database as store
-from db.database import (
+from db.companies.prospects import ProspectFilters, _prospect_query
+from db.core import database as store
+from db.core.database import (
     SCHEMA_VERSION,
     TRIGRAM_INDEXES,
     database_proxy,
     init_schema,
     trigram_index_name,
 )
-from db.models import Company, Quote, SchemaMeta
-from db.prospects import ProspectFilters, _prospect_query
-from db.quotes import QuoteFilters, _quote_query
+from db.core.models import Company, Quote, SchemaMeta
+from db.quotes.lists import QuoteFilters, _quote_query
 
 PG_URL = os.environ.get("MYOPENIP_TEST_DATABASE_URL", "")
 pg_only = pytest.mark.skipif(not PG_URL, reason="needs MYOPENIP_TEST_DATABASE_URL")

@@ -8,9 +8,17 @@ import pytest
 from schwifty import IBAN
 from stdnum import luhn
 
-from db.bulk_load import bulk_insert
-from db.models import BillingPoint, Company, CompanyKind, Contact, Site
-from db.seed_ids import (
+from db.core.models import BillingPoint, Company, CompanyKind, Contact, Site
+from db.core.validation import (
+    bic_from_iban,
+    tva_from_siren,
+    validate_bic,
+    validate_iban,
+    validate_siren,
+    validate_siret,
+)
+from db.demo.bulk_load import bulk_insert
+from db.demo.ids import (
     BANKS,
     french_iban,
     luhn_check_digit,
@@ -18,14 +26,6 @@ from db.seed_ids import (
     random_siren,
     random_siret,
     tva_from_valid_siren,
-)
-from db.validation import (
-    bic_from_iban,
-    tva_from_siren,
-    validate_bic,
-    validate_iban,
-    validate_siren,
-    validate_siret,
 )
 
 

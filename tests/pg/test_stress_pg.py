@@ -10,7 +10,7 @@ import pytest
 from bench.lost_updates import failures
 from bench.stress import Config, run_stress
 from bench.stress_report import print_table
-from db.database import close_database
+from db.core.database import close_database
 
 PG_URL = os.environ.get("MYOPENIP_TEST_DATABASE_URL", "")
 

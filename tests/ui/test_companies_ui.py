@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input, Static, Tree
 
-from db.models import AuditLog, BillingPoint, Company, CompanyKind, Contact, Quote
+from db.core.models import AuditLog, BillingPoint, Company, CompanyKind, Contact, Quote
 from screens.companies import (
     ClientsScreen,
     OperatorsScreen,
@@ -21,7 +21,7 @@ from screens.company_selector import CompanySelector
 from screens.contacts import ContactFormScreen, ContactsScreen
 from screens.prospect_details import ProspectDetailsScreen
 from tests.ui.conftest import SIZE, login, settle, type_text
-from tui.widgets.record_list import RecordList
+from tui.toolkit.widgets.record_list import RecordList
 
 VALID_IBAN = "FR7630004000031234567890143"
 

@@ -9,13 +9,13 @@ import csv
 import pytest
 from textual.widgets import Input, Tree
 
-from db.company_lists import CompanyFilters, ContactFilters, list_companies, list_contacts
-from db.csv_io import french_amount
-from db.documents import DocumentFilters, list_documents
-from db.list_exports import QUOTE_HEADER
-from db.models import Company, CompanyKind, Contact, Document, Offer
-from db.quote_detail import create_quote
-from db.quotes import QuoteFilters, list_quotes
+from db.companies.lists import CompanyFilters, ContactFilters, list_companies, list_contacts
+from db.core.models import Company, CompanyKind, Contact, Document, Offer
+from db.documents.storage import DocumentFilters, list_documents
+from db.exchange.csv_format import french_amount
+from db.exchange.exports import QUOTE_HEADER
+from db.quotes.detail import create_quote
+from db.quotes.lists import QuoteFilters, list_quotes
 from screens.companies import ClientsScreen, OperatorsScreen, OtherCompaniesScreen, ResellersScreen
 from screens.contacts import ContactsScreen
 from screens.documents import DocumentsScreen
@@ -24,7 +24,7 @@ from tests.ui.conftest import SIZE, login, settle, type_text
 from tests.ui.test_menu_screens import filter_list
 from tui.app import MyOpenIPApp
 from tui.settings import Settings
-from tui.widgets.export_dialog import ExportDialog
+from tui.toolkit.dialogs.save_as import ExportDialog
 
 ALL = 100_000  # a page size larger than any list of the demo store
 OTHER_CLIENT = 1158  # a client of AQUITAINE TÉLÉCOM SERVICES (revendeur2), same operator

@@ -5,19 +5,19 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from db.mandate import MandateData, render_mandate_pdf
-from db.models import Document
+from db.core.models import Document
+from db.documents.mandate import MandateData, render_mandate_pdf
 from screens.creditor_settings import CreditorSettingsScreen
 from screens.documents import DocumentsScreen
-from screens.file_picker import FilePickerScreen, WriteDocumentDialog
 from screens.prospect_details import ProspectDetailsScreen
 from screens.prospect_wizard import ProspectWizardScreen
 from tests.ui.conftest import SIZE, login, settle, type_text
 from tui.app import MyOpenIPApp
 from tui.settings import Settings
-from tui.widgets.dialogs import ConfirmDialog
-from tui.widgets.form import FormField
-from tui.widgets.record_list import RecordList
+from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.dialogs.file_picker import FilePickerScreen, WriteDocumentDialog
+from tui.toolkit.widgets.form import FormField
+from tui.toolkit.widgets.record_list import RecordList
 
 
 @pytest.fixture
@@ -173,7 +173,7 @@ async def test_generate_the_mandate_from_step_2_and_find_it_in_formulaires(app, 
 
 
 async def test_another_reseller_sees_no_document(app, scopes):
-    from db.mandate_generation import generate_mandate
+    from db.documents.mandate_generation import generate_mandate
 
     generate_mandate(scopes["revendeur"], 1744)
     async with app.run_test(size=SIZE) as pilot:
@@ -208,6 +208,6 @@ async def test_operator_edits_the_creditor_settings(app):
         name.control.value = "OPENIP SAS"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        from db.creditor import get_creditor_settings
+        from db.documents.creditor import get_creditor_settings
 
         assert get_creditor_settings(1).name == "OPENIP SAS"

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
-from db.models import AuditLog, Company
-from screens.file_picker import FilePickerScreen
+from db.core.models import AuditLog, Company
 from screens.import_prospects import ImportProspectsScreen
 from screens.prospects import ProspectsScreen
 from tests.ui.conftest import SIZE, login, settle, type_text
 from tui.app import MyOpenIPApp
 from tui.settings import Settings
-from tui.widgets.dialogs import ConfirmDialog
-from tui.widgets.export_dialog import ExportDialog
+from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.dialogs.file_picker import FilePickerScreen
+from tui.toolkit.dialogs.save_as import ExportDialog
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Static
 
-from db.models import BillingPoint
+from db.core.models import BillingPoint
 from screens.home import HomeScreen
 from screens.prospect_wizard import ProspectWizardScreen, open_prospect_at
 from tests.ui.conftest import login, settle, type_text
-from tui.widgets.form import FormField
+from tui.toolkit.widgets.form import FormField
 
 SMALL = (80, 24)
 
@@ -138,9 +138,9 @@ def record_notifications(app) -> list[tuple[str, str]]:
 
 
 async def test_transformer_en_client_ends_on_the_clients_detail(app):
-    from db.models import Company
+    from db.core.models import Company
     from screens.company_detail import CompanyDetailScreen
-    from tui.widgets.dialogs import MessageDialog
+    from tui.toolkit.dialogs.confirm import MessageDialog
 
     async with app.run_test(size=SMALL) as pilot:
         await login(pilot)
@@ -196,8 +196,8 @@ async def test_the_palette_speaks_french(app):
 
 
 async def test_the_palette_finds_a_converted_prospect_and_tells_the_owner(app):
-    from db.conversion import convert_to_client
-    from db.models import Company
+    from db.companies.conversion import convert_to_client
+    from db.core.models import Company
 
     async with app.run_test(size=SMALL) as pilot:
         await login(pilot, "operateur", operator=True)
@@ -270,7 +270,7 @@ async def test_escape_goes_up_the_menu_tree_not_back_through_history(app):
 
 async def test_ctrl_l_logs_out_from_any_screen_asking_for_unsaved_edits(app):
     from screens.login import LoginScreen
-    from tui.widgets.dialogs import ConfirmDialog
+    from tui.toolkit.dialogs.confirm import ConfirmDialog
 
     async with app.run_test(size=SMALL) as pilot:
         await open_step_2(pilot)
@@ -292,7 +292,7 @@ async def test_ctrl_l_logs_out_from_any_screen_asking_for_unsaved_edits(app):
 
 async def test_filters_typed_in_one_read_land_in_their_boxes(app):
     from screens.prospects import ProspectsScreen
-    from tui.widgets.record_list import RecordList
+    from tui.toolkit.widgets.record_list import RecordList
 
     async with app.run_test(size=(100, 30)) as pilot:
         await login(pilot, "operateur", operator=True)

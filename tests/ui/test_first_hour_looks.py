@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from textual.widgets import Button, DataTable
 
-from db.models import BillingPoint
+from db.core.models import BillingPoint
 from screens.prospect_details import ProspectDetailsScreen
 from screens.prospect_wizard import open_prospect_at
 from tests.ui.conftest import login, settle
 from tests.ui.test_first_hour import SMALL, error_of, field, open_step_2, retype
-from tui.widgets.record_list import RecordList
+from tui.toolkit.widgets.record_list import RecordList
 
 
 async def test_the_admin_step_shows_phones_as_the_details_do(app):
@@ -44,7 +44,7 @@ async def test_the_step_4_breadcrumb_fits_80_columns(app):
 async def test_formulaires_dates_have_the_whole_year(app):
     async with app.run_test(size=(100, 30)) as pilot:
         await login(pilot)
-        from db.mandate_generation import generate_mandate
+        from db.documents.mandate_generation import generate_mandate
 
         generate_mandate(app.scope, 1744)  # one document to list
         app.open_place("documents")

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
 
-from tui.widgets.footer import AppFooter, GlobalKeys
+from tui.toolkit.widgets.footer import AppFooter, GlobalKeys
 
 
 class Form(Screen):

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from textual.drivers.headless_driver import HeadlessDriver
 
-from db.csv_import import import_prospects
-from db.database import database_proxy
-from db.models import Company, CompanyKind, Site
-from db.text import visible
+from db.core.database import database_proxy
+from db.core.models import Company, CompanyKind, Site
+from db.core.text import visible
+from db.exchange.prospect_import import import_prospects
 from screens.prospects import ProspectsScreen
 from tests.ui.conftest import SIZE, login, settle
 from tui.app import MyOpenIPApp

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from db.auth import LOGIN_FAILED
-from db.models import AuditLog
+from db.accounts.auth import LOGIN_FAILED
+from db.core.models import AuditLog
 from screens.lock import LockScreen
 from screens.prospect_wizard import ProspectWizardScreen
 from tests.ui.conftest import SIZE, login, settle, type_text

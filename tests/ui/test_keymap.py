@@ -12,7 +12,7 @@ from tests.ui.conftest import login, settle
 from tui import cli
 from tui.app import MyOpenIPApp
 from tui.settings import load_settings
-from tui.widgets.footer import AppFooter, GlobalKeys
+from tui.toolkit.widgets.footer import AppFooter, GlobalKeys
 
 CONFIG = """
 page_size = 50

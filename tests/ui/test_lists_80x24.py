@@ -8,8 +8,8 @@ import pytest
 from textual.widgets import DataTable
 
 from tests.ui.conftest import login, settle
-from tui.widgets.footer import AppFooter
-from tui.widgets.record_list import RecordList
+from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.record_list import RecordList
 
 SMALL = (80, 24)
 

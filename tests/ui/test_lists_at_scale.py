@@ -6,17 +6,17 @@ import threading
 
 from textual.widgets import DataTable, Input, Static
 
-import db.prospects
+import db.companies.prospects
 import screens.prospects
 from screens.prospects import ProspectsScreen
 from tests.ui.conftest import SIZE, login, settle
 from tui.app import MyOpenIPApp
 from tui.settings import Settings
-from tui.widgets.record_list import RecordList
+from tui.toolkit.widgets.record_list import RecordList
 
 
 async def test_a_capped_count_reads_plus_de(demo_db, monkeypatch):
-    monkeypatch.setattr(db.prospects, "COUNT_CAP", 10)
+    monkeypatch.setattr(db.companies.prospects, "COUNT_CAP", 10)
     app = MyOpenIPApp(Settings(database=demo_db, page_size=5))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -83,7 +83,7 @@ async def test_next_page_follows_the_last_row_seen_when_rows_are_added(demo_db):
         second = [row.id for row in record_list.rows]
         assert len(second) == 5
         scope = app.scope
-        newest = db.prospects.save_company_step(
+        newest = db.companies.prospects.save_company_step(
             scope,
             None,
             {
@@ -101,7 +101,10 @@ async def test_next_page_follows_the_last_row_seen_when_rows_are_added(demo_db):
         await settle(pilot)
         third = [row.id for row in record_list.rows]
         everything = [
-            row.id for row in db.prospects.list_prospects(scope, db.prospects.ProspectFilters())
+            row.id
+            for row in db.companies.prospects.list_prospects(
+                scope, db.companies.prospects.ProspectFilters()
+            )
         ]
         start = everything.index(second[-1]) + 1
         assert third == everything[start : start + 5]

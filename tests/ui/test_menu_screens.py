@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 from textual.widgets import DataTable, Input, Static, Tree
 
-from db.catalogue import OfferFilters, list_offers
-from db.csv_import import import_prospects  # noqa: F401 - the screen's service
-from db.models import Company, CompanyKind, Offer, Order, OrderLine, Quote
-from db.orders import create_order_from_quote
-from db.prospects import ProspectFilters, list_prospects
-from db.quote_detail import create_quote, set_step
+from db.companies.prospects import ProspectFilters, list_prospects
+from db.core.models import Company, CompanyKind, Offer, Order, OrderLine, Quote
+from db.exchange.prospect_import import import_prospects  # noqa: F401 - the screen's service
+from db.orders.orders import create_order_from_quote
+from db.quotes.catalogue import OfferFilters, list_offers
+from db.quotes.detail import create_quote, set_step
 from screens.catalogue import CatalogueScreen, OfferDialog
 from screens.import_prospects import ImportProspectsScreen
 from screens.order_detail import OrderDetailScreen
@@ -22,8 +22,8 @@ from screens.services import ServicesScreen
 from tests.ui.conftest import SIZE, login, settle, type_text
 from tui.app import MyOpenIPApp
 from tui.settings import Settings
-from tui.widgets.dialogs import ConfirmDialog, MessageDialog
-from tui.widgets.export_dialog import ExportDialog
+from tui.toolkit.dialogs.confirm import ConfirmDialog, MessageDialog
+from tui.toolkit.dialogs.save_as import ExportDialog
 
 SIP = "SIP Trunk Touch jusqu'à 2 appels simultanés"  # 82.80 / 5.76
 CENTREX = "Centrex Cloud (par poste)"  # 25.00 / 12.50

@@ -7,7 +7,7 @@ import datetime as dt
 
 from textual.widgets import Select, Static
 
-from db.models import CompanyKind, User
+from db.core.models import CompanyKind, User
 from screens.quote_detail import QuoteDetailScreen
 from tests.ui.conftest import SIZE, login, settle, type_text
 from tests.ui.quote_screens import (
@@ -149,7 +149,7 @@ async def test_palette_finds_a_quote_by_number(app):
 
 
 def test_search_companies_is_scoped_to_prospects_and_clients(scopes):
-    from db.quote_detail import search_companies
+    from db.quotes.detail import search_companies
 
     mine = search_companies(scopes["revendeur"], "garage centre")
     assert [c.id for c in mine][:1] == [1745] and mine[0].label.startswith(
@@ -164,7 +164,7 @@ def test_search_companies_is_scoped_to_prospects_and_clients(scopes):
 
 
 def test_results_fit_100_columns_and_amounts_are_never_cut(scopes):
-    from db.quotes import QuoteFilters, list_quotes
+    from db.quotes.lists import QuoteFilters, list_quotes
     from screens.quotes import fit_widths, quote_cells
 
     rows = list_quotes(scopes["operateur"], QuoteFilters(), 0, 100)

@@ -1,7 +1,7 @@
 """Page Up / Page Down on a list that is closed, empty or not laid out do nothing (no crash).
 
 Textual 8.2.8 raises KeyError there (found by bench/random_keys.py on Nouveau devis's
-Commercial drop-down); tui/widgets/option_list.py guards both OptionList and Select.
+Commercial drop-down); tui/toolkit/widgets/option_list.py guards both OptionList and Select.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from textual.app import App
 from textual.widgets import Select as TextualSelect
 from textual.widgets._select import SelectOverlay
 
-from tui.widgets.option_list import OptionList, Select
+from tui.toolkit.widgets.option_list import OptionList, Select
 
 
 class Lists(App):

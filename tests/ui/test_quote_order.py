@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from db.models import Company, CompanyKind, Offer, Order, Quote
-from db.quote_detail import create_quote, set_step
+from db.core.models import Company, CompanyKind, Offer, Order, Quote
+from db.quotes.detail import create_quote, set_step
 from screens.order_detail import OrderDetailScreen
 from screens.quote_detail import QuoteDetailScreen
 from tests.ui.conftest import SIZE, login, settle
-from tui.widgets.dialogs import ConfirmDialog
+from tui.toolkit.dialogs.confirm import ConfirmDialog
 
 
 def signed_quote_of_a_client(scope) -> Quote:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from textual.widgets import Input, Static
 
-from db.models import Offer, Quote, QuoteLine
+from db.core.models import Offer, Quote, QuoteLine
 from screens.quote_detail import QuoteDetailScreen
 from screens.quote_new import QuoteNewScreen
 from tests.ui.conftest import SIZE, login, settle, type_text
@@ -71,7 +71,7 @@ async def test_steps_move_and_a_concurrent_change_is_shown(app, scopes):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await login(pilot)
-        from db.quote_detail import create_quote, set_step
+        from db.quotes.detail import create_quote, set_step
         from screens.quotes import open_quote
 
         sda = Offer.get(Offer.name == "SDA 10 numéros")

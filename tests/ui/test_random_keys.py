@@ -38,13 +38,13 @@ async def test_random_keys_never_crash_the_app(demo_db):
 async def test_lines_dialog_closes_once_when_its_save_ends_under_the_question(app, scopes):
     """Found by the random keys: Ctrl+S then Échap on "Modifier les lignes"; the save ended while
     "Les abandonner ?" was open, then "o" dismissed the dialog a second time (InvalidStateError)."""
-    from db.database import database_proxy
-    from db.models import Quote
-    from db.quotes import SIGNED_STEP
+    from db.core.database import database_proxy
+    from db.core.models import Quote
+    from db.quotes.lists import SIGNED_STEP
     from screens.quote_detail import QuoteDetailScreen, QuoteLinesDialog
     from tests.ui.conftest import SIZE, login, settle
-    from tui.widgets.dialogs import ConfirmDialog
-    from tui.widgets.quote_lines import QuoteLinesEditor
+    from tui.toolkit.dialogs.confirm import ConfirmDialog
+    from tui.toolkit.widgets.quote_lines import QuoteLinesEditor
 
     with database_proxy.connection_context():
         quote = (
@@ -79,7 +79,7 @@ async def test_option_list_page_keys_before_layout_do_not_crash():
     from textual.app import App
     from textual.widgets.option_list import Option
 
-    from tui.widgets.option_list import OptionList
+    from tui.toolkit.widgets.option_list import OptionList
 
     class Lists(App):
         CSS = "OptionList { height: 0; }"

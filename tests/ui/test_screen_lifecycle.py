@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import threading
 
-from db.models import Contact
+from db.core.models import Contact
 from screens.contacts import ContactFormScreen
 from tests.ui.conftest import SIZE, login, settle
-from tui.db_worker import still_shown
+from tui.toolkit.db_worker import still_shown
 
 
 def a_contact(scope) -> Contact:
@@ -68,7 +68,7 @@ async def test_a_wizard_step_asked_twice_at_once_is_shown_once(app):
     import asyncio
 
     from screens.prospect_wizard import ProspectWizardScreen
-    from tui.widgets.form import FormField
+    from tui.toolkit.widgets.form import FormField
 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -8,9 +8,9 @@ import logging
 import pytest
 from textual.widgets import DataTable, Static
 
-from db import validation as v
-from db.database import database_proxy
-from db.models import BillingPoint, Company, CompanyKind
+from db.core import validation as v
+from db.core.database import database_proxy
+from db.core.models import BillingPoint, Company, CompanyKind
 from tests.ui.conftest import SIZE, login, settle
 from tui.logs import configure_logging, crash_summary
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import tui.app as app_module
-from db.auth import ACCOUNT_DISABLED, set_disabled
-from db.models import AuditLog, Company
+from db.accounts.auth import ACCOUNT_DISABLED, set_disabled
+from db.core.models import AuditLog, Company
 from screens.prospect_wizard import ProspectWizardScreen
 from tests.ui.conftest import SIZE, login, settle, type_text
 from tui.app import MyOpenIPApp
@@ -66,7 +66,7 @@ async def test_an_enabled_account_is_never_stopped(demo_db, monkeypatch):
 
 async def test_the_connexion_screen_says_how_long_to_wait(demo_db, monkeypatch):
     """Five wrong passwords from this terminal: the sixth attempt is told when to try again."""
-    import db.auth as auth
+    import db.accounts.auth as auth
 
     frozen = auth.now()
     monkeypatch.setattr(auth, "now", lambda: frozen)  # the 1 s delay must not pass meanwhile

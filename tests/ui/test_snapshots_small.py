@@ -1,6 +1,6 @@
 """Issue 13: snapshots at 80×24 of the lists, the wizard's step 2 and F1 (100×30 ones are in
 test_snapshots_a, test_companies_ui and test_workflow_b; F1 at both sizes here). At 80 columns
-each list keeps its identifier, its state or amount and its action (tui/widgets/record_list.py
+each list keeps its identifier, its state or amount and its action (tui/toolkit/widgets/record_list.py
 Column priorities), and the footer shows whole keys only."""
 
 from __future__ import annotations

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 from textual.widgets import DataTable, Input
 
-from db.catalogue import OfferFilters, list_offers, save_offer
-from db.creditor import get_creditor_settings, set_creditor_settings
-from db.models import Offer
-from db.scope import Scope
+from db.core.models import Offer
+from db.core.scope import Scope
+from db.documents.creditor import get_creditor_settings, set_creditor_settings
+from db.quotes.catalogue import OfferFilters, list_offers, save_offer
 from screens.catalogue import CatalogueScreen
 from screens.creditor_settings import CreditorSettingsScreen
 from tests.ui.conftest import SIZE, login, settle

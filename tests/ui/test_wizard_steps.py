@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from db.models import BillingPoint, Document
-from screens.file_picker import WriteDocumentDialog
+from db.core.models import BillingPoint, Document
 from screens.prospect_details import ProspectDetailsScreen
 from screens.prospect_wizard import ProspectWizardScreen, open_prospect_at
 from tests.ui.conftest import login, settle
 from tests.ui.test_first_hour import SMALL, field, retype
-from tui.widgets.dialogs import ConfirmDialog
-from tui.widgets.step_indicator import StepIndicator
+from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.dialogs.file_picker import WriteDocumentDialog
+from tui.toolkit.widgets.step_indicator import StepIndicator
 
 
 async def open_at(pilot, prospect: int, step: int) -> ProspectWizardScreen:

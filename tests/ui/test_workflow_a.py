@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Static
 
-from db.models import AuditLog, BillingPoint, Company, CompanyKind, Contact
+from db.core.models import AuditLog, BillingPoint, Company, CompanyKind, Contact
 from screens.home import HomeScreen
 from screens.login import LoginScreen
 from screens.prospect_details import ProspectDetailsScreen
 from screens.prospect_wizard import ProspectWizardScreen
 from screens.prospects import ProspectsScreen
 from tests.ui.conftest import SIZE, login, settle, type_text
-from tui.widgets.form import FormField
+from tui.toolkit.widgets.form import FormField
 
 
 def field(app, name: str) -> FormField:
@@ -166,7 +166,7 @@ async def test_leaving_with_unsaved_edits_asks_first(app):
         await type_text(pilot, "x@y.fr")
         await pilot.press("escape")
         await settle(pilot)
-        from tui.widgets.dialogs import ConfirmDialog
+        from tui.toolkit.dialogs.confirm import ConfirmDialog
 
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")  # stay

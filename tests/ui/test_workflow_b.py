@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, Static
 
-from db.models import AuditLog, BillingPoint, Company, CompanyKind, Quote
+from db.core.models import AuditLog, BillingPoint, Company, CompanyKind, Quote
 from screens.client_account import ClientAccountScreen
 from screens.company_detail import CompanyDetailScreen
 from screens.quote_detail import QuoteDetailScreen
@@ -18,8 +18,8 @@ from tests.ui.quote_screens import (
     shown_ids,
 )
 from tests.unit.quote_data import IBAN
-from tui.widgets.dialogs import MessageDialog
-from tui.widgets.record_list import RecordList
+from tui.toolkit.dialogs.confirm import MessageDialog
+from tui.toolkit.widgets.record_list import RecordList
 
 # --- the workflow --------------------------------------------------------------------------
 
@@ -169,7 +169,7 @@ def test_snapshot_creer_le_compte_client(app, snap_compare):
 
 
 def test_client_account_form_has_the_guides_labels():
-    from db.client_account import CLIENT_ACCOUNT_ADMIN_FIELDS, CLIENT_ACCOUNT_BILLING_FIELDS
+    from db.quotes.client_account import CLIENT_ACCOUNT_ADMIN_FIELDS, CLIENT_ACCOUNT_BILLING_FIELDS
     from screens.client_account import ADMIN_FIELDS, BILLING_FIELDS, IDENT_FIELDS
 
     assert tuple(f.name for f in BILLING_FIELDS) == CLIENT_ACCOUNT_BILLING_FIELDS

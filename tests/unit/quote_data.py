@@ -1,10 +1,10 @@
-"""What the quote tests share: the demo's guide quote, a scope's quotes read without db.quotes,
+"""What the quote tests share: the demo's guide quote, a scope's quotes read without db.quotes.lists,
 and the values typed in the client account form."""
 
 from __future__ import annotations
 
-from db import quotes as q
-from db.models import Quote
+from db.core.models import Quote
+from db.quotes import lists as q
 
 ALL = 10_000
 IBAN = "FR76 3000 4000 0312 3456 7890 143"
@@ -16,7 +16,7 @@ def ids(scope, **filters) -> list[int]:
 
 
 def visible(scope) -> list[Quote]:
-    """Independent of db.quotes: every quote the scope may see, newest first."""
+    """Independent of db.quotes.lists: every quote the scope may see, newest first."""
     column = Quote.operator if scope.is_operator else Quote.reseller
     return list(
         Quote.select()

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from peewee import CharField, TextField
 
-import db.auth as auth
-from db.auth import (
+import db.accounts.auth as auth
+from db.accounts.auth import (
     LOGIN_FAILED,
     LoginPolicy,
     LoginThrottled,
@@ -21,10 +21,10 @@ from db.auth import (
     set_password,
     wait_text,
 )
-from db.database import database_proxy, is_sqlite
-from db.errors import DomainError
-from db.models import ALL_MODELS, AuditLog, LoginThrottle, User
-from db.seed import DEMO_PASSWORD
+from db.core.database import database_proxy, is_sqlite
+from db.core.errors import DomainError
+from db.core.models import ALL_MODELS, AuditLog, LoginThrottle, User
+from db.demo.seed import DEMO_PASSWORD
 
 RESELLER = User.PORTAL_RESELLER
 OPERATOR = User.PORTAL_OPERATOR
@@ -51,7 +51,7 @@ def audit_rows(action, **where):
 
 @pytest.fixture
 def clock(monkeypatch):
-    """Move db.auth's clock on: clock(minutes=16)."""
+    """Move db.accounts.auth's clock on: clock(minutes=16)."""
     start = auth.now()
     state = {"now": start}
     monkeypatch.setattr(auth, "now", lambda: state["now"])
@@ -401,7 +401,7 @@ MASKED_IBAN = "FR76 **** **** **** **** ***0 143"
 
 
 def test_audit_masks_ibans_and_blanks_passwords_whoever_the_caller(demo_db):
-    from db import audit
+    from db.core import audit
 
     audit.record(
         None,
@@ -426,7 +426,7 @@ def test_audit_masks_ibans_and_blanks_passwords_whoever_the_caller(demo_db):
 def test_logs_and_tracebacks_are_redacted(caplog):
     import logging
 
-    from db.audit import RedactingFilter
+    from db.core.audit import RedactingFilter
 
     logger = logging.getLogger("myopenip.test-redaction")
     logger.addFilter(RedactingFilter())

@@ -8,7 +8,19 @@ from decimal import Decimal
 
 import pytest
 
-from db.catalogue import (
+from db.core.errors import ConcurrentEditError, DomainError, FieldError, NotFound, ValidationErrors
+from db.core.models import AuditLog, Company, CompanyKind, Offer, Order, OrderLine, Quote
+from db.orders.orders import (
+    OrderFilters,
+    count_orders,
+    create_order_from_quote,
+    create_order_from_reference,
+    get_order,
+    list_orders,
+    preview_order,
+)
+from db.orders.subscriptions import ServiceFilters, count_services, list_services, service_totals
+from db.quotes.catalogue import (
     NAME_TAKEN,
     STAFF_ONLY,
     OfferFilters,
@@ -20,19 +32,7 @@ from db.catalogue import (
     save_offer,
     set_retired,
 )
-from db.errors import ConcurrentEditError, DomainError, FieldError, NotFound, ValidationErrors
-from db.models import AuditLog, Company, CompanyKind, Offer, Order, OrderLine, Quote
-from db.orders import (
-    OrderFilters,
-    count_orders,
-    create_order_from_quote,
-    create_order_from_reference,
-    get_order,
-    list_orders,
-    preview_order,
-)
-from db.quote_detail import create_quote, get_quote, new_revision, set_step
-from db.services import ServiceFilters, count_services, list_services, service_totals
+from db.quotes.detail import create_quote, get_quote, new_revision, set_step
 
 
 @pytest.fixture(autouse=True)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from db import client_account as ca
-from db import quote_detail as qd
-from db.errors import (
+from db.core.errors import (
     ConcurrentEditError,
     ConversionRefused,
     NotFound,
     ValidationErrors,
 )
-from db.models import (
+from db.core.models import (
     AuditLog,
     BillingPoint,
     Company,
@@ -22,6 +20,8 @@ from db.models import (
     QuotePartner,
     Site,
 )
+from db.quotes import client_account as ca
+from db.quotes import detail as qd
 from tests.unit.quote_data import IBAN, SIRET, guide_quote_id, ids
 
 # --- Créer le compte client ------------------------------------------------------------------

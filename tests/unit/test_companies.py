@@ -6,14 +6,14 @@ import json
 
 import pytest
 
-from db import companies as co
-from db import company_detail as cd
-from db import company_lists as cl
-from db.company_lists import CompanyFilters, ContactFilters
-from db.errors import ConcurrentEditError, DomainError, NotFound, ValidationErrors
-from db.models import AuditLog, BillingPoint, Company, CompanyKind, Contact, Quote, Site, fold
-from db.prospects import load_prospect, save_company_step
-from db.validation import format_siren
+from db.companies import detail as cd
+from db.companies import editing as co
+from db.companies import lists as cl
+from db.companies.lists import CompanyFilters, ContactFilters
+from db.companies.prospects import load_prospect, save_company_step
+from db.core.errors import ConcurrentEditError, DomainError, NotFound, ValidationErrors
+from db.core.models import AuditLog, BillingPoint, Company, CompanyKind, Contact, Quote, Site, fold
+from db.core.validation import format_siren
 
 VALID_IBAN = "FR7630004000031234567890143"
 

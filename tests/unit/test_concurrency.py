@@ -10,12 +10,17 @@ import pytest
 
 from bench.race import run_race
 from bench.workload import make_ready_prospects, step_data, token_of
-from db.conversion import convert_to_client
-from db.database import close_database, database_proxy, open_database
-from db.errors import ConcurrentEditError, ConversionRefused
-from db.models import AuditLog, BillingPoint, Company, CompanyKind, Contact, Sequence, Site
-from db.prospects import load_prospect, save_admin_step, save_billing_step, save_company_step
-from db.records import AlreadyConverted
+from db.companies.conversion import convert_to_client
+from db.companies.prospects import (
+    load_prospect,
+    save_admin_step,
+    save_billing_step,
+    save_company_step,
+)
+from db.core.database import close_database, database_proxy, open_database
+from db.core.errors import ConcurrentEditError, ConversionRefused
+from db.core.models import AuditLog, BillingPoint, Company, CompanyKind, Contact, Sequence, Site
+from db.core.rows import AlreadyConverted
 
 SAVE = {1: save_company_step, 2: save_billing_step, 3: save_admin_step}
 WHEN = r"le \d{2}/\d{2}/\d{4} à \d{2}:\d{2}"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from db.conversion import convert_to_client
-from db.errors import ConcurrentEditError, ConversionRefused, NotFound
-from db.models import AuditLog, Company, CompanyKind
-from db.prospects import load_prospect
-from db.validation import format_siret
+from db.companies.conversion import convert_to_client
+from db.companies.prospects import load_prospect
+from db.core.errors import ConcurrentEditError, ConversionRefused, NotFound
+from db.core.models import AuditLog, Company, CompanyKind
+from db.core.validation import format_siret
 
 
 def test_complete_prospect_becomes_client_with_number_and_audit(scopes):
@@ -42,7 +42,7 @@ def test_incomplete_prospect_refused_listing_missing_and_untouched(scopes):
 
 
 def test_invalid_stored_field_is_listed(scopes):
-    from db.models import BillingPoint
+    from db.core.models import BillingPoint
 
     BillingPoint.update(iban="FR7630004000031234567890199").where(
         BillingPoint.company == 1744

@@ -7,15 +7,27 @@ import io
 
 import pytest
 
-from db import csv_import, csv_io, list_exports
-from db.csv_import import MAX_IMPORT_BYTES, ImportRefused, import_prospects, import_prospects_file
-from db.csv_io import export_rows
-from db.errors import DomainError, NotFound
-from db.files import OutputExists
-from db.folders import FolderFile, outbox
-from db.list_exports import export_prospects
-from db.models import AuditLog, Company, CompanyKind, Site
-from db.prospects import ProspectFilters, count_prospects, list_prospects, save_company_step
+from db.companies.prospects import (
+    ProspectFilters,
+    count_prospects,
+    list_prospects,
+    save_company_step,
+)
+from db.core.errors import DomainError, NotFound
+from db.core.models import AuditLog, Company, CompanyKind, Site
+from db.exchange import csv_format as csv_io
+from db.exchange import exports as list_exports
+from db.exchange import prospect_import as csv_import
+from db.exchange.csv_format import export_rows
+from db.exchange.exports import export_prospects
+from db.exchange.prospect_import import (
+    MAX_IMPORT_BYTES,
+    ImportRefused,
+    import_prospects,
+    import_prospects_file,
+)
+from db.files.folders import FolderFile, outbox
+from db.files.writes import OutputExists
 
 HEADER = "Raison sociale;SIREN;SIRET;n°;Voie;Code Postal;Commune;Pays"
 

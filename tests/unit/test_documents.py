@@ -13,25 +13,25 @@ from dataclasses import replace
 import pytest
 from pypdf import PdfReader
 
-from db import folders
-from db.attachments import MAX_ATTACHMENT_BYTES, attach_file
-from db.creditor import get_creditor_settings, set_creditor_settings
-from db.documents import (
+from db.companies.prospects import load_prospect, save_billing_step
+from db.core.errors import DomainError, NotFound, ValidationErrors
+from db.core.models import BillingPoint, Document
+from db.core.scope import SYSTEM
+from db.core.validation import validate_rum
+from db.documents.attachments import MAX_ATTACHMENT_BYTES, attach_file
+from db.documents.creditor import get_creditor_settings, set_creditor_settings
+from db.documents.mandate import MandateData, render_mandate_pdf
+from db.documents.mandate_generation import generate_mandate
+from db.documents.storage import (
     DocumentFilters,
     count_documents,
     get_document_content,
     list_documents,
     write_document,
 )
-from db.errors import DomainError, NotFound, ValidationErrors
-from db.files import OutputExists
-from db.folders import Folder, FolderFile
-from db.mandate import MandateData, render_mandate_pdf
-from db.mandate_generation import generate_mandate
-from db.models import BillingPoint, Document
-from db.prospects import load_prospect, save_billing_step
-from db.scope import SYSTEM
-from db.validation import validate_rum
+from db.files import folders
+from db.files.folders import Folder, FolderFile
+from db.files.writes import OutputExists
 
 OPENIP, NORD = 1, 6  # the demo's two operators
 IBAN_1744 = "FR7630004000031234567890143"
@@ -138,7 +138,7 @@ def test_1743_without_billing_point_is_refused_with_the_missing_fields(scopes):
 
 
 def test_missing_creditor_settings_are_named(scopes):
-    from db.models import OperatorSetting
+    from db.core.models import OperatorSetting
 
     OperatorSetting.delete().where(
         (OperatorSetting.operator == OPENIP) & (OperatorSetting.key == "creditor_ics")
@@ -264,12 +264,12 @@ def _fifo(inbox):
 
 _AS_NOBODY = """
 import os, sys
-from db import folders
-from db.attachments import attach_file
-from db.database import open_database
-from db.errors import DomainError
-from db.models import Document, User
-from db.scope import Scope
+from db.files import folders
+from db.documents.attachments import attach_file
+from db.core.database import open_database
+from db.core.errors import DomainError
+from db.core.models import Document, User
+from db.core.scope import Scope
 
 open_database(sys.argv[1])
 inbox = folders.inbox(sys.argv[2], "revendeur")
@@ -310,7 +310,7 @@ def _unreadable_as_nobody() -> None:
     import shutil
     import tempfile
 
-    from db.database import database_proxy, is_sqlite
+    from db.core.database import database_proxy, is_sqlite
 
     work = tempfile.mkdtemp(prefix="myopenip-nobody-")  # pytest's tmp is root's only (0700)
     try:
@@ -587,11 +587,11 @@ def test_fpdf2_is_imported_only_when_a_mandate_is_rendered():
     """Lists, forms and documents screens never pay for fpdf2: only a PDF being made loads it."""
     code = (
         "import sys\n"
-        "import db.prospects, db.documents, db.attachments, db.creditor, db.mandate\n"
-        "import db.mandate_generation, db.list_exports, db.csv_import\n"
+        "import db.companies.prospects, db.documents.storage, db.documents.attachments, db.documents.creditor, db.documents.mandate\n"
+        "import db.documents.mandate_generation, db.exchange.exports, db.exchange.prospect_import\n"
         "print('fpdf' in sys.modules)\n"
         "from tests.unit.test_mandate import sample\n"
-        "from db.mandate import render_mandate_pdf\n"
+        "from db.documents.mandate import render_mandate_pdf\n"
         "assert render_mandate_pdf(sample()).startswith(b'%PDF-')\n"
         "print('fpdf' in sys.modules)\n"
     )

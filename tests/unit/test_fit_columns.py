@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from screens.prospects import COLUMNS
-from tui.widgets.record_list import Column, fit_to_width
+from tui.toolkit.widgets.record_list import Column, fit_to_width
 
 PROSPECTS = COLUMNS  # the Prospects list's own columns and priorities
 

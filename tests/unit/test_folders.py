@@ -1,4 +1,4 @@
-"""db.folders: each person's inbox and outbox, files reached by name only, never through a link."""
+"""db.files.folders: each person's inbox and outbox, files reached by name only, never through a link."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ import stat
 
 import pytest
 
-from db.errors import DomainError, FieldError
-from db.files import OutputExists
-from db.folders import (
+from db.core.errors import DomainError, FieldError
+from db.files.folders import (
     FolderFile,
     check_name,
     copy_in,
@@ -21,6 +20,7 @@ from db.folders import (
     read_file,
     write_bytes,
 )
+from db.files.writes import OutputExists
 
 
 @pytest.fixture
@@ -83,9 +83,7 @@ def test_an_existing_file_is_replaced_only_when_asked(root):
     write_bytes(box, "a.csv", b"old")
     with pytest.raises(OutputExists) as exists:
         write_bytes(box, "a.csv", b"new")
-    assert exists.value.message == (
-        "Le fichier « a.csv » existe déjà dans votre dossier d'envoi."
-    )
+    assert exists.value.message == ("Le fichier « a.csv » existe déjà dans votre dossier d'envoi.")
     assert (box.path / "a.csv").read_bytes() == b"old"
     write_bytes(box, "a.csv", b"new", overwrite=True)
     assert (box.path / "a.csv").read_bytes() == b"new"

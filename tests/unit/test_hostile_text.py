@@ -4,7 +4,7 @@ Random Unicode (controls Cc, format characters Cf with the bidi overrides, lone 
 spaces Zs, digits of every script Nd, ...) of 0 to 10,000 characters goes through every
 validator, every service that takes text, the CSV import and the list searches. The only
 exception that may come out is the domain's (DomainError and its subclasses); what is
-accepted is stored clean. The verdict is Python's (db/text.py runs before the store), which the
+accepted is stored clean. The verdict is Python's (db/core/text.py runs before the store), which the
 service tests check against the pure cleaning functions: so it is the same on SQLite and on
 PostgreSQL, where this file also runs (.ci/run, tests/unit on PostgreSQL).
 
@@ -22,28 +22,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from db import companies as co
-from db import company_lists as cl
-from db import text
-from db import validation as v
-from db.catalogue import OfferFilters, clean_offer, list_offers, parse_price
-from db.creditor import clean_creditor
-from db.csv_import import import_prospects
-from db.database import database_proxy
-from db.dates import parse_date_range
-from db.documents import DocumentFilters, list_documents
-from db.errors import DomainError, FieldError, ValidationErrors
-from db.forms import (
-    ADMIN_FIELDS,
-    BILLING_FIELDS,
-    COMPANY_FIELDS,
-    clean_admin,
-    clean_billing,
-    clean_company,
-)
-from db.models import BillingPoint, Company, CompanyKind, Contact, Site
-from db.orders import OrderFilters, find_orders, list_orders, parse_order_number
-from db.prospects import (
+from db.companies import editing as co
+from db.companies import lists as cl
+from db.companies.prospects import (
     ProspectFilters,
     count_prospects,
     list_prospects,
@@ -51,11 +32,30 @@ from db.prospects import (
     save_billing_step,
     save_company_step,
 )
-from db.quote_detail import search_companies as quote_companies
-from db.quote_lines import parse_quantity
-from db.quotes import QuoteFilters, count_quotes, list_quotes, parse_reference
-from db.sepa import validate_ics
-from db.services import ServiceFilters, list_services
+from db.core import text
+from db.core import validation as v
+from db.core.database import database_proxy
+from db.core.dates import parse_date_range
+from db.core.errors import DomainError, FieldError, ValidationErrors
+from db.core.forms import (
+    ADMIN_FIELDS,
+    BILLING_FIELDS,
+    COMPANY_FIELDS,
+    clean_admin,
+    clean_billing,
+    clean_company,
+)
+from db.core.models import BillingPoint, Company, CompanyKind, Contact, Site
+from db.documents.creditor import clean_creditor
+from db.documents.sepa import validate_ics
+from db.documents.storage import DocumentFilters, list_documents
+from db.exchange.prospect_import import import_prospects
+from db.orders.orders import OrderFilters, find_orders, list_orders, parse_order_number
+from db.orders.subscriptions import ServiceFilters, list_services
+from db.quotes.catalogue import OfferFilters, clean_offer, list_offers, parse_price
+from db.quotes.detail import search_companies as quote_companies
+from db.quotes.lines import parse_quantity
+from db.quotes.lists import QuoteFilters, count_quotes, list_quotes, parse_reference
 
 PROSPECT = 1744  # the guide's prospect of the demo store (reseller "revendeur")
 

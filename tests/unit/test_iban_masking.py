@@ -1,4 +1,4 @@
-"""IBAN masking (db.audit.redact: audit rows, log files, tracebacks) catches every spelling."""
+"""IBAN masking (db.core.audit.redact: audit rows, log files, tracebacks) catches every spelling."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from db.audit import redact
-from db.validation import mask_iban
+from db.core.audit import redact
+from db.core.validation import mask_iban
 
 LENGTHS = {"FR": 27, "DE": 22, "ES": 24, "IT": 27, "BE": 16, "GB": 22, "MC": 27, "LU": 20}
 SEPARATORS = [" ", "  ", "\t", "\u00a0", "\u202f", "-", " - ", "\u2009", "\u2007", "."]

@@ -1,7 +1,7 @@
 """A 50,000-row import, and another person's saves meanwhile: each waits at most 1 s.
 
 The import writes CHUNK_ROWS prospects per transaction and, on SQLite, leaves the write lock
-free between two chunks (db.csv_import): another session's save waits for one chunk at most,
+free between two chunks (db.exchange.prospect_import): another session's save waits for one chunk at most,
 not for the whole file. The saver is another process, as another SSH session would be.
 """
 
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from db import csv_import
-from db.csv_import import CHUNK_ROWS, ImportInterrupted, import_prospects
-from db.models import AuditLog, Company
+from db.core.models import AuditLog, Company
+from db.exchange import prospect_import as csv_import
+from db.exchange.prospect_import import CHUNK_ROWS, ImportInterrupted, import_prospects
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 50_000
@@ -27,10 +27,10 @@ MAX_WAIT = 1.0
 SAVER = """
 import json, sys, time
 from pathlib import Path
-from db.database import open_database
-from db.models import User
-from db.prospects import save_company_step
-from db.scope import Scope
+from db.core.database import open_database
+from db.core.models import User
+from db.companies.prospects import save_company_step
+from db.core.scope import Scope
 
 open_database(sys.argv[1])
 scope = Scope.for_user(User.get(User.login == "revendeur2"))

@@ -12,7 +12,7 @@ import db
 
 def test_db_never_imports_textual():
     modules = [f"db.{m.name}" for m in pkgutil.iter_modules([str(Path(db.__file__).parent)])]
-    assert "db.conversion" in modules and "db.quotes" in modules
+    assert "db.companies.conversion" in modules and "db.quotes.lists" in modules
     code = "\n".join(
         [*(f"import {name}" for name in modules), "import sys", "print('textual' in sys.modules)"]
     )

@@ -12,11 +12,11 @@ import logging
 
 import pytest
 
-from db import company_lists as cl
-from db import prospects as p
-from db import quotes as q
+from db.companies import lists as cl
+from db.companies import prospects as p
+from db.core.models import Company, CompanyKind, Quote
 from db.keyset import Pager
-from db.models import Company, CompanyKind, Quote
+from db.quotes import lists as q
 from screens.prospects import fetch_prospects
 from screens.quotes import fetch_quotes
 

@@ -1,4 +1,4 @@
-"""SEPA mandate PDF (db/mandate.py): mandatory elements, accents and €, one A4 page."""
+"""SEPA mandate PDF (db/documents/mandate.py): mandatory elements, accents and €, one A4 page."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from db.errors import DomainError
-from db.mandate import (
+from db.core.errors import DomainError
+from db.documents.mandate import (
     PAYMENT_ONE_OFF,
     MandateData,
     legal_text,

@@ -10,9 +10,9 @@ import datetime as dt
 
 import pytest
 
-from db import prospects as p
-from db import quotes as q
-from db.models import Quote
+from db.companies import prospects as p
+from db.core.models import Quote
+from db.quotes import lists as q
 
 ALL = 10_000
 

@@ -7,16 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from db import quote_detail as qd
-from db import quotes as q
-from db.catalogue import offers
-from db.errors import (
+from db.core.errors import (
     ConcurrentEditError,
     FieldError,
     NotFound,
     ValidationErrors,
 )
-from db.models import (
+from db.core.models import (
     AuditLog,
     Company,
     CompanyKind,
@@ -25,6 +22,9 @@ from db.models import (
     QuoteLine,
     User,
 )
+from db.quotes import detail as qd
+from db.quotes import lists as q
+from db.quotes.catalogue import offers
 from tests.unit.quote_data import guide_quote_id, ids
 
 # --- the quote -------------------------------------------------------------------------------

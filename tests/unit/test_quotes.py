@@ -7,19 +7,19 @@ from decimal import Decimal
 
 import pytest
 
-from db import quote_detail as qd
-from db import quotes as q
-from db.dates import parse_date_fr, parse_date_range
-from db.errors import (
+from db.core.dates import parse_date_fr, parse_date_range
+from db.core.errors import (
     FieldError,
     NotFound,
 )
-from db.models import (
+from db.core.models import (
     Quote,
     User,
     fold,
 )
-from db.money import format_amount
+from db.core.money import format_amount
+from db.quotes import detail as qd
+from db.quotes import lists as q
 from tests.unit.quote_data import guide_quote_id, ids, visible
 
 # --- parsing ---------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""ICS check digits and RUM generation (db/sepa.py)."""
+"""ICS check digits and RUM generation (db/documents/sepa.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import re
 import pytest
 from stdnum.eu import at_02
 
-from db.errors import FieldError
-from db.sepa import (
+from db.core.errors import FieldError
+from db.documents.sepa import (
     RUM_MAX_LENGTH,
     RUM_PREFIX_MAX_LENGTH,
     RUM_SEQ_MAX,
@@ -19,7 +19,7 @@ from db.sepa import (
     validate_ics,
 )
 
-# Local copy of the SEPA rule for these tests only (db/validation.py owns the real one):
+# Local copy of the SEPA rule for these tests only (db/core/validation.py owns the real one):
 # charset of the spec, at most 35 characters, no special character first or last.
 _RUM_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9/\-?:().,'+]{0,33}[A-Za-z0-9])?")
 

@@ -10,12 +10,9 @@ from dataclasses import replace
 
 import pytest
 
-from db.catalogue import OfferFilters, get_offer, list_offers, offers, save_offer, set_retired
-from db.creditor import get_creditor_settings, set_creditor_settings
-from db.database import SCHEMA_VERSION, database_proxy, init_schema, is_sqlite
-from db.errors import DomainError, NotFound, ValidationErrors
-from db.mandate_generation import mandate_data
-from db.models import (
+from db.core.database import SCHEMA_VERSION, database_proxy, init_schema, is_sqlite
+from db.core.errors import DomainError, NotFound, ValidationErrors
+from db.core.models import (
     BillingPoint,
     Company,
     CompanyKind,
@@ -26,9 +23,19 @@ from db.models import (
     SchemaMeta,
     Setting,
 )
-from db.quote_detail import create_quote
-from db.rum import assign_rum
-from db.scope import Scope
+from db.core.scope import Scope
+from db.documents.creditor import get_creditor_settings, set_creditor_settings
+from db.documents.mandate_generation import mandate_data
+from db.documents.rum import assign_rum
+from db.quotes.catalogue import (
+    OfferFilters,
+    get_offer,
+    list_offers,
+    offers,
+    save_offer,
+    set_retired,
+)
+from db.quotes.detail import create_quote
 
 OPENIP, NORD = 1, 6
 SIP = "SIP Trunk Touch jusqu'à 2 appels simultanés"
@@ -150,7 +157,7 @@ def _back_to_schema_1(database) -> dict:
         for line in lines:
             nord_lines[line.id] = offer.name
         QuoteLine.update(offer=by_name[offer.name]).where(QuoteLine.offer == offer.id).execute()
-    from db.models import OrderLine
+    from db.core.models import OrderLine
 
     for offer in Offer.select().where(Offer.operator == NORD):
         OrderLine.update(offer=by_name[offer.name]).where(OrderLine.offer == offer.id).execute()

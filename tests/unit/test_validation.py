@@ -1,4 +1,4 @@
-"""Field rules of db.validation, checked against real-world identifiers."""
+"""Field rules of db.core.validation, checked against real-world identifiers."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from schwifty import IBAN
 from stdnum import luhn
 from stdnum.fr import siret as stdnum_siret
 
-from db import validation as v
-from db.errors import FieldError
+from db.core import validation as v
+from db.core.errors import FieldError
 
 FR_IBAN = "FR7630006000011234567890189"
 

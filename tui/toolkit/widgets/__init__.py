@@ -1,0 +1,1 @@
+"""Reusable widgets: form fields, step indicator, SQL-backed record list, footer, card."""

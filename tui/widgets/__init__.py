@@ -1,1 +1,0 @@
-"""Reusable widgets: form fields, step indicator, SQL-backed record list, dialogs."""
