@@ -31,6 +31,13 @@ this module runs them and checks the figures against the targets.
 
 Without `--db` the script uses /tmp/bench-100k.db and creates it first if it is missing
 (`myopenip seed-demo --prospects 100000 --quotes 100000`).
+
+`--database-url postgresql://…` measures the same figures on PostgreSQL (the app, the lists and
+the documents run on that database); an empty database is seeded first with `--rows` prospects
+and as many quotes (`myopenip seed-demo`, COPY: a few minutes for 1,000,000 + 1,000,000):
+
+    scripts/with-postgres sh -c '.venv/bin/python -m bench.run --only lists \\
+        --database-url "$MYOPENIP_TEST_DATABASE_URL" --rows 1000000'
 """
 
 from __future__ import annotations
@@ -259,9 +266,32 @@ def measure_lists_report(db: str, args, tmp: str, table: Table, figures: targets
         )
 
 
+def _holds_a_book(db: str) -> bool:
+    """A SQLite file that exists, or a PostgreSQL database with companies in it."""
+    if "://" not in db:
+        return Path(db).exists()
+    from db.core import Company, close_database, open_database
+
+    open_database(db)
+    try:
+        return Company.table_exists() and Company.select().exists()
+    finally:
+        close_database()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     parser.add_argument("--db", default=DEFAULT_DB, help="base SQLite à 100 000 lignes")
+    parser.add_argument(
+        "--database-url",
+        help="postgresql://… : mesurer sur PostgreSQL (base remplie d'abord si elle est vide)",
+    )
+    parser.add_argument(
+        "--rows",
+        type=int,
+        default=100_000,
+        help="prospects et devis de la base créée si elle manque (défaut 100 000)",
+    )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--login", default="operateur", help="operateur voit toute la base")
     parser.add_argument("--markdown", action="store_true", help="tableau Markdown")
@@ -278,10 +308,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="chaque frappe mesurée")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
-    db = args.db
+    db = args.database_url or args.db
     needs_big_store = bool(only & {"terminal", "lists", "documents"})
-    if needs_big_store and not Path(db).exists():
-        print(f"Création de {db} (100 000 prospects, 100 000 devis)…", file=sys.stderr)
+    if needs_big_store and not _holds_a_book(db):
+        print(f"Création de {db} ({args.rows} prospects, {args.rows} devis)…", file=sys.stderr)
         subprocess.run(
             [
                 str(BIN / "myopenip"),
@@ -289,9 +319,9 @@ def main(argv: list[str] | None = None) -> int:
                 "--path",
                 db,
                 "--prospects",
-                "100000",
+                str(args.rows),
                 "--quotes",
-                "100000",
+                str(args.rows),
             ],
             check=True,
         )
@@ -338,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     if needs_big_store:
         print(f"MyOpenIP — bench ({args.runs} runs, médianes), base {db}, login {args.login}")
+        if "://" in db:
+            print(f"  PostgreSQL {_server_version()}")
     else:
         print(
             "MyOpenIP — bench des workflows (1 run ; d'un run à l'autre, les octets varient de quelques % au plus : le curseur qui clignote)"
@@ -363,6 +395,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(targets.render(figures, args.markdown))
     return 0
+
+
+def _server_version() -> str:
+    from db.core import database_proxy
+
+    return database_proxy.execute_sql("SHOW server_version").fetchone()[0]
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
     .venv/bin/python -m bench.stress --procs 8 --ops 1000            # fresh seeded temporary DB
     .venv/bin/python -m bench.stress --db /tmp/stress.db --procs 8 --ops 1000
+    scripts/with-postgres sh -c '.venv/bin/python -m bench.stress \\
+        --database-url "$MYOPENIP_TEST_DATABASE_URL" --procs 8 --ops 1000'
 
 Each process opens the database itself and runs random operations on a shared pool of prospects
 (with a small "hot" set so they collide): wizard step saves 1/2/3 made with the versions loaded
@@ -11,7 +13,12 @@ operation is logged with its outcome; bench/lost_updates.py then counts lost upd
 there) against what the database holds, and bench/stress_report.py prints the figures.
 
 "database is locked" (any OperationalError) reaching the caller is counted separately, and the
-run ends with PRAGMA integrity_check and foreign_key_check. Exit status 1 if anything is off.
+run ends with PRAGMA integrity_check and foreign_key_check (on PostgreSQL: every table read
+whole, no foreign key left unchecked). Exit status 1 if anything is off.
+
+With --database-url the processes share a PostgreSQL database instead (a throwaway one: its
+MyOpenIP tables are dropped and the book seeded again unless it already holds one and --fresh
+is not given).
 """
 
 from __future__ import annotations
@@ -58,6 +65,7 @@ from db.core import (
     NotFound,
     ValidationErrors,
     close_database,
+    database_proxy,
     open_database,
 )
 
@@ -191,6 +199,7 @@ def run_stress(db_path: Path, cfg: Config, log_dir: Path) -> dict:
     finally:
         close_database()
     figures.update(
+        backend="postgresql" if "://" in str(db_path) else "sqlite",
         procs=cfg.procs,
         ops_per_proc=cfg.ops,
         pool=len(pool),
@@ -201,10 +210,23 @@ def run_stress(db_path: Path, cfg: Config, log_dir: Path) -> dict:
     return figures
 
 
+def _holds_a_book(target) -> bool:
+    if "://" not in str(target):
+        return Path(target).exists()
+    open_database(str(target))
+    try:
+        return database_proxy.obj.table_exists("company") and Company.select().exists()
+    finally:
+        close_database()
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", help="SQLite file (created and seeded if absent)")
-    parser.add_argument("--fresh", action="store_true", help="re-create and seed --db")
+    parser.add_argument(
+        "--database-url", help="postgresql://… (a throwaway database) instead of a SQLite file"
+    )
+    parser.add_argument("--fresh", action="store_true", help="re-create and seed the database")
     parser.add_argument("--procs", type=int, default=8)
     parser.add_argument("--ops", type=int, default=1000)
     parser.add_argument("--prospects", type=int, default=400, help="size of the seeded book")
@@ -215,8 +237,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="myopenip-stress-"))
-    db_path = Path(args.db) if args.db else workdir / "stress.db"
-    if args.fresh or not db_path.exists():
+    db_path = args.database_url or (Path(args.db) if args.db else workdir / "stress.db")
+    if args.fresh or not _holds_a_book(db_path):
         print(f"Seeding {db_path} ({args.prospects} companies)...")
         prepare_database(db_path, args.prospects, quotes=100, seed=args.seed)
     cfg = Config(

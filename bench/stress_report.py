@@ -12,9 +12,14 @@ def print_table(figures: dict, out=sys.stdout) -> None:
         print(f"  {label:<46} {value}", file=out)
 
     seconds = figures["seconds"]
+    postgresql = figures.get("backend") == "postgresql"
+    store = (
+        "one PostgreSQL database (READ COMMITTED, pooled connections)"
+        if postgresql
+        else "one SQLite file (WAL, busy_timeout, BEGIN IMMEDIATE)"
+    )
     print(
-        f"\nStress: {figures['procs']} processes x {figures['ops_per_proc']} operations, "
-        f"one SQLite file (WAL, busy_timeout, BEGIN IMMEDIATE)",
+        f"\nStress: {figures['procs']} processes x {figures['ops_per_proc']} operations, {store}",
         file=out,
     )
     line("prospects in the pool / hot set", f"{figures['pool']} / {figures['hot']}")
@@ -48,8 +53,12 @@ def print_table(figures: dict, out=sys.stdout) -> None:
     line("duplicate N° client", figures["duplicate_client_numbers"])
     line("N° client counter behind", figures["sequence_behind"])
     line("audit rows != reported successes", figures["audit_mismatch"])
-    line("PRAGMA integrity_check", figures["integrity_check"])
-    line("PRAGMA foreign_key_check violations", figures["foreign_key_violations"])
+    if postgresql:
+        line("every table read whole", figures["integrity_check"])
+        line("foreign keys left NOT VALID", figures["foreign_key_violations"])
+    else:
+        line("PRAGMA integrity_check", figures["integrity_check"])
+        line("PRAGMA foreign_key_check violations", figures["foreign_key_violations"])
     for sample in figures["error_samples"]:
         line("error sample", sample)
     wrong = failures(figures)

@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from db.companies import CompanyFilters, count_companies, list_companies
-from db.core import CompanyKind, visible
+from db.core import CompanyKind, Pager, visible
 from db.exchange import COMPANY_LISTS, export_companies
 from screens.navigation import open_company
 from tui.toolkit.host import host, signed_in
@@ -24,9 +24,12 @@ def _wanted(filters: dict) -> CompanyFilters:
     return CompanyFilters(**{k: filters.get(k, "") for k in _FILTER_KEYS})
 
 
-def fetch_companies(scope, kind: str, filters: dict, offset: int, limit: int):
+def fetch_companies(
+    scope, kind: str, filters: dict, offset: int, limit: int, pager: Pager | None = None
+):
     wanted = _wanted(filters)
-    return list_companies(scope, kind, wanted, offset, limit), count_companies(scope, kind, wanted)
+    rows = list_companies(scope, kind, wanted, offset, limit, pager=pager)  # keyset: db.core.keyset
+    return rows, count_companies(scope, kind, wanted)
 
 
 class CompanyListScreen(Screen):
@@ -56,11 +59,11 @@ class CompanyListScreen(Screen):
             f"[b]{self.LABEL}[/b]  ·  Entreprises › GESTION DES ENTREPRISES",
             classes="screen-title",
         )
-        scope, kind = signed_in(self.app), self.KIND
+        scope, kind, pager = signed_in(self.app), self.KIND, Pager()
         yield RecordList(
             self.COLUMNS,
             self.FILTERS,
-            fetch=lambda f, o, n: fetch_companies(scope, kind, f, o, n),
+            fetch=lambda f, o, n: fetch_companies(scope, kind, f, o, n, pager),
             to_cells=self.cells,
             row_key=lambda r: r.id,
             page_size=host(self.app).settings.page_size,

@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from db.companies import ContactFilters, count_contacts, list_contacts, load_contact, save_contact
-from db.core import ADMIN_FIELDS
+from db.core import ADMIN_FIELDS, Pager
 from db.exchange import export_contacts
 from tui.toolkit.form_screen import RecordFormScreen
 from tui.toolkit.host import host, signed_in
@@ -37,9 +37,10 @@ def _wanted(filters: dict) -> ContactFilters:
     return ContactFilters(**{k: filters.get(k, "") for k in ("name", "company", "email", "admin")})
 
 
-def fetch_contacts(scope, filters: dict, offset: int, limit: int):
+def fetch_contacts(scope, filters: dict, offset: int, limit: int, pager: Pager | None = None):
     wanted = _wanted(filters)
-    return list_contacts(scope, wanted, offset, limit), count_contacts(scope, wanted)
+    rows = list_contacts(scope, wanted, offset, limit, pager=pager)  # keyset: db.core.keyset
+    return rows, count_contacts(scope, wanted)
 
 
 def contact_cells(row) -> tuple:
@@ -65,11 +66,11 @@ class ContactsScreen(Screen):
         yield Static(
             "[b]Contacts[/b]  ·  Entreprises › GESTION DES ENTREPRISES", classes="screen-title"
         )
-        scope = signed_in(self.app)
+        scope, pager = signed_in(self.app), Pager()
         yield RecordList(
             COLUMNS,
             FILTERS,
-            fetch=lambda f, o, n: fetch_contacts(scope, f, o, n),
+            fetch=lambda f, o, n: fetch_contacts(scope, f, o, n, pager),
             to_cells=contact_cells,
             row_key=lambda r: r.id,
             page_size=host(self.app).settings.page_size,

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from db.companies import ProspectFilters, page_prospects
+from db.core import Pager
 from db.exchange import export_prospects
 from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.footer import AppFooter
@@ -48,9 +49,10 @@ def _wanted(filters: dict) -> ProspectFilters:
     return ProspectFilters(**{k: filters.get(k, "") for k in keys})
 
 
-def fetch_prospects(scope, filters: dict, offset: int, limit: int):
-    # The page, then a count only if the page cannot tell the total, capped at 10,000.
-    return page_prospects(scope, _wanted(filters), offset, limit)
+def fetch_prospects(scope, filters: dict, offset: int, limit: int, pager: Pager | None = None):
+    # The page, then a count only if the page cannot tell the total, capped at 10,000; with
+    # the screen's pager, next/previous page by keyset (db.core.keyset).
+    return page_prospects(scope, _wanted(filters), offset, limit, pager=pager)
 
 
 def prospect_cells(row) -> tuple:
@@ -82,10 +84,11 @@ class ProspectsScreen(Screen):
         )
         scope = signed_in(self.app)
         operator = scope.is_operator
+        pager = Pager()
         yield RecordList(
             OPERATOR_COLUMNS if operator else COLUMNS,
             OPERATOR_FILTERS if operator else FILTERS,
-            fetch=lambda f, o, n: fetch_prospects(scope, f, o, n),
+            fetch=lambda f, o, n: fetch_prospects(scope, f, o, n, pager),
             to_cells=operator_prospect_cells if operator else prospect_cells,
             row_key=lambda r: r.id,
             page_size=host(self.app).settings.page_size,

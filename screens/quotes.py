@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Header, Input, Label, Static
 
-from db.core import FieldError, crop, parse_date_range, visible
+from db.core import FieldError, Pager, crop, parse_date_range, visible
 from db.exchange import export_quotes
 from db.quotes import (
     STEP_OPTIONS,
@@ -179,9 +179,10 @@ def quote_columns(widths: dict[str, int]) -> tuple[Column, ...]:
     )
 
 
-def fetch_quotes(scope, filters: dict, offset: int, limit: int):
+def fetch_quotes(scope, filters: dict, offset: int, limit: int, pager: Pager | None = None):
     wanted = QuoteFilters(**filters)
-    return page_quotes(scope, wanted, offset, limit)  # counts only if needed, up to 10,000
+    # Counts only if needed, up to 10,000; with the screen's pager, pages by keyset (db.core.keyset).
+    return page_quotes(scope, wanted, offset, limit, pager=pager)
 
 
 def open_quote(app, quote_id: int) -> None:
@@ -258,10 +259,11 @@ class QuotesScreen(DbWorkerMixin, Screen):
                     yield Label(" ", classes="caption")
                     yield Button("Rechercher", id="search", variant="error", compact=True)
         scope = signed_in(self.app)
+        pager = Pager()
         yield RecordList(
             quote_columns(self.widths),
             (),
-            fetch=lambda f, o, n: fetch_quotes(scope, f, o, n),
+            fetch=lambda f, o, n: fetch_quotes(scope, f, o, n, pager),
             to_cells=lambda row: quote_cells(row, self.widths),
             row_key=lambda row: row.id,
             page_size=host(self.app).settings.page_size,

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from db.core import validation as v
+from db.core.database import contains_folded, contains_text, starts_with_text
+from db.core.keyset import Keyset, Pager, fetch_page
 from db.core.kinds import CompanyKind
 from db.core.models import Company, Contact, Site, fold
 from db.core.scope import Scope
@@ -81,9 +83,9 @@ def client_condition(text: str):
     text = search_text(text)
     by_name = None
     for word in search_words(fold(text)):
-        part = Company.search_name.contains(word)
+        part = contains_folded(Company.search_name, word)
         by_name = part if by_name is None else (by_name & part)
-    by_number = Company.client_number.contains(text.replace(" ", "").upper())
+    by_number = contains_text(Company.client_number, text.replace(" ", "").upper())
     return by_name | by_number if by_name is not None else by_number
 
 
@@ -120,13 +122,15 @@ def _company_query(scope: Scope, kind: str, filters: CompanyFilters, *columns):
         query = query.where(Company.id == number) if number is not None else query.where(False)
     number = filters.client_number.strip().upper()
     if number:
-        query = query.where(Company.client_number.contains(number))
+        query = query.where(contains_text(Company.client_number, number))
     name = fold(filters.name.strip())
     if name:
-        query = query.where(Company.search_name.contains(name))
+        query = query.where(contains_folded(Company.search_name, name))
     place = fold(filters.place.strip())
     if place:
-        query = query.where(Site.postcode.startswith(place) | Site.search_city.contains(place))
+        query = query.where(
+            starts_with_text(Site.postcode, place) | contains_folded(Site.search_city, place)
+        )
     siren = "".join(filters.siren.split())
     if siren:
         query = (
@@ -137,34 +141,42 @@ def _company_query(scope: Scope, kind: str, filters: CompanyFilters, *columns):
     return query
 
 
-def _order(kind: str):
+_NEWEST = Keyset((Company.id,), ("id",), descending=True)
+_ALPHABETICAL = Keyset((Company.search_name, Company.id), ("search_name", "id"))
+
+
+def _order(kind: str) -> Keyset:
     # Clients are many: newest first rides the (kind, owner, id) index. The other kinds are a
     # handful of companies, read alphabetically.
     if kind == CompanyKind.CLIENT:
-        return (Company.id.desc(),)
-    return (Company.search_name, Company.id)
+        return _NEWEST
+    return _ALPHABETICAL
 
 
 def list_companies(
-    scope: Scope, kind: str, filters: CompanyFilters, offset: int = 0, limit: int = 50
+    scope: Scope,
+    kind: str,
+    filters: CompanyFilters,
+    offset: int = 0,
+    limit: int = 50,
+    *,
+    pager: Pager | None = None,
 ) -> list[CompanyRow]:
-    query = (
-        _company_query(
-            scope,
-            kind,
-            filters,
-            Company.id,
-            Company.kind,
-            Company.name,
-            Company.siren,
-            Company.client_number,
-            Site.postcode,
-            Site.city,
-        )
-        .order_by(*_order(kind))
-        .offset(offset)
-        .limit(limit)
+    """One page of a company list; with `pager`, next/previous page by keyset (db.core.keyset)."""
+    query = _company_query(
+        scope,
+        kind,
+        filters,
+        Company.id,
+        Company.kind,
+        Company.name,
+        Company.siren,
+        Company.client_number,
+        Company.search_name,
+        Site.postcode,
+        Site.city,
     )
+    rows = fetch_page(query, _order(kind), offset, limit, pager=pager, filters=(kind, filters))
     return [
         CompanyRow(
             row["id"],
@@ -174,7 +186,7 @@ def list_companies(
             v.format_siren(row["siren"]) if row["siren"] else "",
             row["client_number"] or "",
         )
-        for row in query.dicts()
+        for row in rows
     ]
 
 
@@ -218,14 +230,14 @@ def _contact_query(scope: Scope, filters: ContactFilters, *columns):
     )
     filters = search_filters(filters)  # any text: rows or none, never a store error
     for word in search_words(fold(filters.name)):
-        query = query.where(Contact.search_name.contains(word))
+        query = query.where(contains_folded(Contact.search_name, word))
     text = filters.company
     if text:
         if is_ascii_digits(text):
             number = bounded_int(text)
             query = query.where(Company.id == number) if number is not None else query.where(False)
         else:
-            query = query.where(Company.search_name.contains(fold(text)))
+            query = query.where(contains_folded(Company.search_name, fold(text)))
     email = filters.email.strip()
     if email:
         query = query.where(Contact.email.contains(email))
@@ -235,28 +247,33 @@ def _contact_query(scope: Scope, filters: ContactFilters, *columns):
     return query
 
 
+_CONTACT_ORDER = Keyset((Contact.id,), ("id",), descending=True)
+
+
 def list_contacts(
-    scope: Scope, filters: ContactFilters, offset: int = 0, limit: int = 50
+    scope: Scope,
+    filters: ContactFilters,
+    offset: int = 0,
+    limit: int = 50,
+    *,
+    pager: Pager | None = None,
 ) -> list[ContactRow]:
-    query = (
-        _contact_query(
-            scope,
-            filters,
-            Contact.id,
-            Contact.last_name,
-            Contact.first_name,
-            Contact.phone,
-            Contact.mobile,
-            Contact.email,
-            Contact.is_admin,
-            Company.id.alias("company_id"),
-            Company.kind.alias("company_kind"),
-            Company.name.alias("company_name"),
-        )
-        .order_by(Contact.id.desc())
-        .offset(offset)
-        .limit(limit)
+    """One page of Contacts, newest first; with `pager`, by keyset (db.core.keyset)."""
+    query = _contact_query(
+        scope,
+        filters,
+        Contact.id,
+        Contact.last_name,
+        Contact.first_name,
+        Contact.phone,
+        Contact.mobile,
+        Contact.email,
+        Contact.is_admin,
+        Company.id.alias("company_id"),
+        Company.kind.alias("company_kind"),
+        Company.name.alias("company_name"),
     )
+    rows = fetch_page(query, _CONTACT_ORDER, offset, limit, pager=pager, filters=filters)
     return [
         ContactRow(
             row["id"],
@@ -269,7 +286,7 @@ def list_contacts(
             row["email"],
             bool(row["is_admin"]),
         )
-        for row in query.dicts()
+        for row in rows
     ]
 
 
@@ -313,11 +330,11 @@ def search_companies(
         return []
     condition = None
     for word in search_words(fold(text)):
-        part = Company.search_name.contains(word)
+        part = contains_folded(Company.search_name, word)
         condition = part if condition is None else (condition & part)
     exact = Company.client_number == text.upper()
     if any(ch.isdigit() for ch in text):  # "CL" alone would match every client
-        by_number = Company.client_number.contains(text.replace(" ", "").upper())
+        by_number = contains_text(Company.client_number, text.replace(" ", "").upper())
         condition = by_number if condition is None else (condition | by_number)
     number = bounded_int(text)
     if number is not None:

@@ -16,9 +16,10 @@ from db.companies.editing import (
     write_company_identity,
 )
 from db.core import audit
-from db.core.database import atomic
+from db.core.database import atomic, contains_folded, starts_with_text
 from db.core.errors import ValidationErrors
 from db.core.forms import clean_admin, clean_billing, clean_company
+from db.core.keyset import Keyset, Pager, fetch_page
 from db.core.kinds import CompanyKind
 from db.core.models import BillingPoint, Company, Contact, Site, fold
 from db.core.rows import prospect_for_edit, update_checked
@@ -81,17 +82,17 @@ def _prospect_query(scope: Scope, filters: ProspectFilters, *, for_count: bool =
     filters = search_filters(filters)  # any text: rows or none, never a store error
     owner = fold(filters.owner.strip())
     if owner:
-        resellers = Owner.select(Owner.id).where(Owner.search_name.contains(owner))
+        resellers = Owner.select(Owner.id).where(contains_folded(Owner.search_name, owner))
         query = query.where(Company.reseller.in_(resellers))
     ident = filters.identifiant
     if ident:
         number = bounded_int(ident)
         query = query.where(Company.id == number) if number is not None else query.where(False)
     if filters.name.strip():
-        query = query.where(Company.search_name.contains(fold(filters.name.strip())))
+        query = query.where(contains_folded(Company.search_name, fold(filters.name.strip())))
     place = fold(filters.place.strip())
     if place:
-        matches = Site.postcode.startswith(place) | Site.search_city.contains(place)
+        matches = starts_with_text(Site.postcode, place) | contains_folded(Site.search_city, place)
         if for_count:
             sites = Site.select(Site.company).where((Site.is_main == True) & matches)  # noqa: E712
             query = query.where(Company.id.in_(sites))
@@ -100,10 +101,21 @@ def _prospect_query(scope: Scope, filters: ProspectFilters, *, for_count: bool =
     return query
 
 
+PROSPECT_ORDER = Keyset((Company.id,), ("id",), descending=True)  # newest first
+
+
 def list_prospects(
-    scope: Scope, filters: ProspectFilters, offset: int = 0, limit: int = 50
+    scope: Scope,
+    filters: ProspectFilters,
+    offset: int = 0,
+    limit: int = 50,
+    *,
+    pager: Pager | None = None,
 ) -> list[ProspectRow]:
-    query = _prospect_query(scope, filters).order_by(Company.id.desc()).offset(offset).limit(limit)
+    """One page, newest first; with `pager`, next/previous page by keyset (db.core.keyset)."""
+    rows = fetch_page(
+        _prospect_query(scope, filters), PROSPECT_ORDER, offset, limit, pager=pager, filters=filters
+    )
     return [
         ProspectRow(
             row["id"],
@@ -112,7 +124,7 @@ def list_prospects(
             row["creation_step"],
             row.get("owner") or "",
         )
-        for row in query.dicts()
+        for row in rows
     ]
 
 
@@ -122,13 +134,19 @@ def count_prospects(scope: Scope, filters: ProspectFilters, *, cap: int | None =
 
 
 def page_prospects(
-    scope: Scope, filters: ProspectFilters, offset: int = 0, limit: int = 50
+    scope: Scope,
+    filters: ProspectFilters,
+    offset: int = 0,
+    limit: int = 50,
+    *,
+    pager: Pager | None = None,
 ) -> tuple[list[ProspectRow], int]:
     """One page of the list and its total as the list shows it (see `page_total`)."""
-    rows = list_prospects(scope, filters, offset, limit)
-    return rows, page_total(
-        rows, offset, limit, lambda cap: count_prospects(scope, filters, cap=cap)
-    )
+    rows = list_prospects(scope, filters, offset, limit, pager=pager)
+    total = page_total(rows, offset, limit, lambda cap: count_prospects(scope, filters, cap=cap))
+    if pager is not None:
+        pager.total(filters, limit, total)
+    return rows, total
 
 
 # -- counting for paged lists -----------------------------------------------------------------

@@ -9,7 +9,13 @@ from db.core.facade import lazy_names
 
 if TYPE_CHECKING:
     from db.core.audit import RedactingFilter, redact
-    from db.core.database import close_database, database_proxy, is_sqlite, open_database
+    from db.core.database import (
+        close_database,
+        database_proxy,
+        is_postgresql,
+        is_sqlite,
+        open_database,
+    )
     from db.core.dates import format_date, format_moment, parse_date_range
     from db.core.errors import (
         ConcurrentEditError,
@@ -31,8 +37,18 @@ if TYPE_CHECKING:
         clean_billing,
         clean_company,
     )
+    from db.core.keyset import Pager, fetch_page
     from db.core.kinds import CompanyKind, DocumentKind, Portal
-    from db.core.models import AuditLog, BillingPoint, Company, Contact, Sequence, Site, User
+    from db.core.models import (
+        ALL_MODELS,
+        AuditLog,
+        BillingPoint,
+        Company,
+        Contact,
+        Sequence,
+        Site,
+        User,
+    )
     from db.core.money import LineTotals, format_amount, format_amounts, totals
     from db.core.rows import AlreadyConverted
     from db.core.schema import SCHEMA_VERSION, init_schema
@@ -42,6 +58,7 @@ if TYPE_CHECKING:
 # What the rest of the app may use, and the module each name comes from.
 _WHERE = {
     "ADMIN_FIELDS": "forms",
+    "ALL_MODELS": "models",
     "AlreadyConverted": "rows",
     "AuditLog": "models",
     "BILLING_FIELDS": "forms",
@@ -60,6 +77,7 @@ _WHERE = {
     "FieldError": "errors",
     "LineTotals": "money",
     "NotFound": "errors",
+    "Pager": "keyset",
     "Portal": "kinds",
     "REQUIRED": "forms",
     "RedactingFilter": "audit",
@@ -77,11 +95,13 @@ _WHERE = {
     "close_database": "database",
     "crop": "text",
     "database_proxy": "database",
+    "fetch_page": "keyset",
     "format_amount": "money",
     "format_amounts": "money",
     "format_date": "dates",
     "format_moment": "dates",
     "init_schema": "schema",
+    "is_postgresql": "database",
     "is_sqlite": "database",
     "open_database": "database",
     "parse_date_range": "dates",
@@ -91,6 +111,7 @@ _WHERE = {
 }
 __all__ = [
     "ADMIN_FIELDS",
+    "ALL_MODELS",
     "AlreadyConverted",
     "AuditLog",
     "BILLING_FIELDS",
@@ -109,6 +130,7 @@ __all__ = [
     "FieldError",
     "LineTotals",
     "NotFound",
+    "Pager",
     "Portal",
     "REQUIRED",
     "RedactingFilter",
@@ -126,11 +148,13 @@ __all__ = [
     "close_database",
     "crop",
     "database_proxy",
+    "fetch_page",
     "format_amount",
     "format_amounts",
     "format_date",
     "format_moment",
     "init_schema",
+    "is_postgresql",
     "is_sqlite",
     "open_database",
     "parse_date_range",

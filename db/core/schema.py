@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import peewee
 
@@ -11,7 +13,7 @@ from db.core import models
 from db.core.database import database_proxy, is_postgresql
 from db.core.kinds import CompanyKind
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _migrate_2(database: peewee.Database) -> None:
@@ -72,9 +74,63 @@ def _migrate_2(database: peewee.Database) -> None:
     models.Setting.delete().where(models.Setting.key.in_(creditor_keys)).execute()
 
 
+# PostgreSQL: the columns the lists' "contains" filters read (`lower(column) LIKE '%text%'`,
+# db.core.database.contains_folded & co.), each with a trigram GIN index on lower(column) (pg_trgm),
+# which PostgreSQL uses for any pattern of 3+ characters, anchored or not; a B-tree cannot
+# serve '%text%'. SQLite has no such index: it scans, fast enough there.
+TRIGRAM_INDEXES = (
+    ("company", "search_name"),  # RAISON SOCIALE, Client, REVENDEUR, Sélectionner...
+    ("company", "client_number"),  # N° client (ILIKE)
+    ("site", "search_city"),  # CODE POSTAL / VILLE
+    ("site", "postcode"),  # CODE POSTAL / VILLE (starts with)
+    ("quote", "search_offers"),  # Nom des offres
+    ("contact", "search_name"),  # Contacts: Nom / Prénom
+)
+
+
+def trigram_index_name(table: str, column: str) -> str:
+    return f"{table}_{column}_trgm"
+
+
+def create_trigram_indexes(database: peewee.Database) -> bool:
+    """PostgreSQL: CREATE EXTENSION pg_trgm and the TRIGRAM_INDEXES; False if not possible.
+
+    pg_trgm is a "trusted" extension (PostgreSQL >= 13): the database's owner may create it.
+    When it is missing (no contrib package) or refused, the lists still work, by scanning:
+    the store says so in the log and opens anyway. Idempotent (IF NOT EXISTS).
+    """
+    if not isinstance(database, peewee.PostgresqlDatabase):
+        return False
+    sql: Callable[[str], Any] = database.execute_sql  # untyped in peewee's stubs
+    try:
+        with database.atomic():  # a savepoint: a refusal must not abort the caller's transaction
+            sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except peewee.DatabaseError as exc:
+        logging.getLogger(__name__).warning(
+            "pg_trgm indisponible (%s) : les filtres « contient » liront les tables entières.",
+            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__,
+        )
+        return False
+    for table, column in TRIGRAM_INDEXES:
+        sql(
+            f'CREATE INDEX IF NOT EXISTS "{trigram_index_name(table, column)}" '
+            f'ON "{table}" USING gin (lower("{column}") gin_trgm_ops)'
+        )
+    return True
+
+
+def _migrate_3(database: peewee.Database) -> None:
+    """Schema 3: PostgreSQL's trigram indexes for the "contains" filters (nothing on SQLite).
+
+    Every table they index exists since version 1. Building them reads each table once: a few
+    seconds per million rows, at the first start of the new version.
+    """
+    create_trigram_indexes(database)
+
+
 # Each migration takes the database from version N-1 to N without losing rows. It runs before
 # the tables of the current models are created (their indexes may name its new columns).
-MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {2: _migrate_2}
+MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {2: _migrate_2, 3: _migrate_3}
 
 
 def init_schema() -> int:
@@ -94,6 +150,7 @@ def init_schema() -> int:
                 MIGRATIONS[version](database)
         database.create_tables(models.ALL_MODELS, safe=True)
         if meta is None:
+            create_trigram_indexes(database)  # a new store starts at the latest version
             models.SchemaMeta.insert(id=1, version=SCHEMA_VERSION).on_conflict_ignore().execute()
             return SCHEMA_VERSION
         if meta.version != SCHEMA_VERSION:

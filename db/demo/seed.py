@@ -28,7 +28,7 @@ from db.core.models import (
 )
 from db.core.validation import tva_from_siren
 from db.demo.book import seed_companies, seed_quotes
-from db.demo.bulk_load import fix_sequences, set_counter
+from db.demo.bulk_load import fix_sequences, indexes_built_after, set_counter
 from db.demo.data import CITIES, OFFERS, RETIRED_OFFERS, STREETS
 from db.demo.ids import random_siren, random_siret
 from db.demo.orders import seed_demo_orders
@@ -103,9 +103,13 @@ def seed_demo(prospects: int = 300, quotes: int = 200, seed: int = 1743) -> None
         offers = catalogues[op.id]
         _guide_prospects(resellers[0], op)
     owners = [resellers[0]] * 4 + [resellers[1]] * 3 + resellers[2:] + [other_res]
-    seed_companies(rng, prospects, owners, start_id=1100, reserved_ids=GUIDE_PROSPECTS)
-    _guide_quote(offers, users)
-    seed_quotes(rng, quotes, catalogues, users, reserved_number=GUIDE_QUOTE_NUMBER)
+    # PostgreSQL: the book is loaded with COPY, its indexes built afterwards (db.demo.bulk_load);
+    # seed_quotes finds each batch's ids by quote number, so that index stays.
+    book = (Company, Site, BillingPoint, Contact, Quote, QuoteLine, QuotePartner)
+    with indexes_built_after(book, keep=frozenset({"quote_number"})):
+        seed_companies(rng, prospects, owners, start_id=1100, reserved_ids=GUIDE_PROSPECTS)
+        _guide_quote(offers, users)
+        seed_quotes(rng, quotes, catalogues, users, reserved_number=GUIDE_QUOTE_NUMBER)
     fix_sequences()
 
     seed_demo_orders()

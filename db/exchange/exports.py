@@ -13,6 +13,7 @@ from typing import Any
 
 from db.companies.lists import CompanyFilters, ContactFilters, list_companies, list_contacts
 from db.companies.prospects import ProspectFilters, list_prospects
+from db.core.keyset import Pager
 from db.core.kinds import CompanyKind
 from db.core.scope import Scope
 from db.documents.storage import DocumentFilters, list_documents
@@ -30,12 +31,13 @@ def export_prospects(
     scope: Scope, filters: ProspectFilters, target: FolderFile, *, overwrite: bool = False
 ) -> int:
     """The Prospects list as filtered on screen (its columns, without ACTION)."""
+    pager = Pager()  # page after page by keyset: no OFFSET growing with the file (db.core.keyset)
     return export_pages(
         scope,
         "prospects",
         target,
         PROSPECT_HEADER,
-        lambda offset, limit: list_prospects(scope, filters, offset, limit),
+        lambda offset, limit: list_prospects(scope, filters, offset, limit, pager=pager),
         lambda r: (r.id, r.name, r.place, r.etat),
         overwrite=overwrite,
     )
@@ -67,12 +69,13 @@ def export_companies(
         def to_row(r: Any) -> tuple[object, ...]:
             return (r.id, r.name, r.place, r.siren)
 
+    pager = Pager()
     return export_pages(
         scope,
         COMPANY_LISTS[kind],
         target,
         header,
-        lambda offset, limit: list_companies(scope, kind, filters, offset, limit),
+        lambda offset, limit: list_companies(scope, kind, filters, offset, limit, pager=pager),
         to_row,
         overwrite=overwrite,
     )
@@ -84,12 +87,13 @@ CONTACT_HEADER = ("Nom", "Prénom", "Entreprise", "Téléphone", "E-mail", "Admi
 def export_contacts(
     scope: Scope, filters: ContactFilters, target: FolderFile, *, overwrite: bool = False
 ) -> int:
+    pager = Pager()
     return export_pages(
         scope,
         "contacts",
         target,
         CONTACT_HEADER,
-        lambda offset, limit: list_contacts(scope, filters, offset, limit),
+        lambda offset, limit: list_contacts(scope, filters, offset, limit, pager=pager),
         lambda r: (r.last_name, r.first_name, r.company_name, r.phone, r.email, r.admin_label),
         overwrite=overwrite,
     )
@@ -114,12 +118,13 @@ def export_quotes(
     scope: Scope, filters: QuoteFilters, target: FolderFile, *, overwrite: bool = False
 ) -> int:
     """Mes devis, newest first; the M.E.S. / ABO. column as two amounts a spreadsheet adds up."""
+    pager = Pager()
     return export_pages(
         scope,
         "devis",
         target,
         QUOTE_HEADER,
-        lambda offset, limit: list_quotes(scope, filters, offset, limit),
+        lambda offset, limit: list_quotes(scope, filters, offset, limit, pager=pager),
         lambda r: (
             r.reference,
             r.client,

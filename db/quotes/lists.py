@@ -17,8 +17,10 @@ from peewee import JOIN
 
 from db.companies.lists import main_city
 from db.companies.prospects import capped_count, page_total
+from db.core.database import contains_folded, contains_text
 from db.core.dates import format_date
 from db.core.errors import FieldError, NotFound
+from db.core.keyset import Keyset, Pager, fetch_page
 from db.core.models import Company, Quote, QuotePartner, User, fold, quote_reference
 from db.core.money import Amounts, money
 from db.core.scope import Scope
@@ -136,16 +138,16 @@ def _quote_query(scope: Scope, filters: QuoteFilters, *columns, for_count: bool 
         query = query.where(Quote.revision == revision)
     clients = Company.select(Company.id) if for_count else query
     if client_number:
-        clients = clients.where(Company.client_number.contains(client_number))
+        clients = clients.where(contains_text(Company.client_number, client_number))
     # Each word must appear, so 'garage centre' finds 'GARAGE DU CENTRE'.
     for word in _words(filters.client):
-        clients = clients.where(Company.search_name.contains(word))
+        clients = clients.where(contains_folded(Company.search_name, word))
     if not for_count:
         query = clients
     elif client_number or _words(filters.client):
         query = query.where(Quote.company.in_(clients))
     for word in _words(filters.offers):
-        query = query.where(Quote.search_offers.contains(word))
+        query = query.where(contains_folded(Quote.search_offers, word))
     if filters.created_from is not None:
         query = query.where(Quote.created_on >= filters.created_from)
     if filters.created_to is not None:
@@ -174,8 +176,14 @@ def partner_names(quote_ids: list[int]) -> dict[int, str]:
     return {quote_id: ", ".join(items) for quote_id, items in names.items()}
 
 
-def _newest_first(filters: QuoteFilters) -> tuple:
-    """ORDER BY for Mes devis: newest first.
+_NEWEST = Keyset((Quote.created_on, Quote.id), ("created_on", "id"), descending=True)
+_REVISIONS = Keyset(
+    (Quote.revision, Quote.created_on, Quote.id), ("revision", "created_on", "id"), descending=True
+)
+
+
+def _newest_first(filters: QuoteFilters) -> Keyset:
+    """ORDER BY for Mes devis: newest first (the id breaks ties on the day).
 
     For one N° de devis, its revisions come newest first by revision: the same order, and
     the database then looks the number up in its index (100,000 quotes) instead of walking
@@ -185,37 +193,42 @@ def _newest_first(filters: QuoteFilters) -> tuple:
         number, _ = parse_reference(filters.reference)
     except FieldError:
         number = None
-    newest = (Quote.created_on.desc(), Quote.id.desc())
-    return (Quote.revision.desc(), *newest) if number is not None else newest
+    return _REVISIONS if number is not None else _NEWEST
+
+
+def list_query(scope: Scope, filters: QuoteFilters):
+    """The columns of a Mes devis row, filtered, not yet ordered nor paged."""
+    return _quote_query(
+        scope,
+        filters,
+        Quote.id,
+        Quote.number,
+        Quote.revision,
+        Quote.offer_names,
+        Quote.created_on,
+        Quote.step,
+        Quote.setup_total,
+        Quote.monthly_total,
+        Company.name.alias("client"),
+        Company.client_number,
+        User.display_name,
+        User.login,
+        main_city(Quote.company).alias("commune"),
+    )
 
 
 def list_quotes(
-    scope: Scope, filters: QuoteFilters, offset: int = 0, limit: int = 50
+    scope: Scope,
+    filters: QuoteFilters,
+    offset: int = 0,
+    limit: int = 50,
+    *,
+    pager: Pager | None = None,
 ) -> list[QuoteRow]:
-    """One page of Mes devis, newest first, filtered and paged by the database."""
-    query = (
-        _quote_query(
-            scope,
-            filters,
-            Quote.id,
-            Quote.number,
-            Quote.revision,
-            Quote.offer_names,
-            Quote.created_on,
-            Quote.step,
-            Quote.setup_total,
-            Quote.monthly_total,
-            Company.name.alias("client"),
-            Company.client_number,
-            User.display_name,
-            User.login,
-            main_city(Quote.company).alias("commune"),
-        )
-        .order_by(*_newest_first(filters))
-        .offset(offset)
-        .limit(limit)
-    )
-    rows = list(query.dicts())
+    """One page of Mes devis, newest first, filtered and paged by the database (by keyset for
+    next/previous page with `pager`, db.core.keyset)."""
+    query = list_query(scope, filters)
+    rows = fetch_page(query, _newest_first(filters), offset, limit, pager=pager, filters=filters)
     partners = partner_names([row["id"] for row in rows])
     return [
         QuoteRow(
@@ -242,11 +255,19 @@ def count_quotes(scope: Scope, filters: QuoteFilters, *, cap: int | None = None)
 
 
 def page_quotes(
-    scope: Scope, filters: QuoteFilters, offset: int = 0, limit: int = 50
+    scope: Scope,
+    filters: QuoteFilters,
+    offset: int = 0,
+    limit: int = 50,
+    *,
+    pager: Pager | None = None,
 ) -> tuple[list[QuoteRow], int]:
     """One page of Mes devis and its total as the list shows it (db.companies.prospects.page_total)."""
-    rows = list_quotes(scope, filters, offset, limit)
-    return rows, page_total(rows, offset, limit, lambda cap: count_quotes(scope, filters, cap=cap))
+    rows = list_quotes(scope, filters, offset, limit, pager=pager)
+    total = page_total(rows, offset, limit, lambda cap: count_quotes(scope, filters, cap=cap))
+    if pager is not None:
+        pager.total(filters, limit, total)
+    return rows, total
 
 
 def commercials(scope: Scope, *, active_only: bool = False) -> list[tuple[int, str]]:

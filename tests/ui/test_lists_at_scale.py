@@ -34,11 +34,11 @@ async def test_keys_typed_during_a_query_cost_one_more_query(app, monkeypatch):
 
     held = threading.Event()
 
-    def slow_fetch(scope, filters, offset, limit):
+    def slow_fetch(scope, filters, offset, limit, pager=None):
         calls.append(dict(filters))
         if filters.get("name") == "g":
             held.wait(10)  # a slow database: the next keys arrive while this runs
-        return fetch(scope, filters, offset, limit)
+        return fetch(scope, filters, offset, limit, pager)
 
     monkeypatch.setattr(screens.prospects, "fetch_prospects", slow_fetch)
     async with app.run_test(size=SIZE) as pilot:
@@ -65,6 +65,58 @@ async def test_keys_typed_during_a_query_cost_one_more_query(app, monkeypatch):
         names = [str(row.name).upper() for row in record_list.rows]
         assert names and all("GAR" in name for name in names)
         assert app.screen.query_one(DataTable).row_count == len(names)
+
+
+async def test_next_page_follows_the_last_row_seen_when_rows_are_added(demo_db):
+    """Ctrl+↓ after a prospect was created elsewhere: the page goes on from the last row the
+    user saw (keyset paging) instead of showing it again; Ctrl+↑ shows the page seen before."""
+    app = MyOpenIPApp(Settings(database=demo_db, page_size=5))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await login(pilot, "operateur", operator=True)
+        await pilot.press("enter")  # Prospects
+        await settle(pilot)
+        record_list = app.screen.query_one(RecordList)
+        record_list.focus_table()
+        await pilot.press("ctrl+down")
+        await settle(pilot)
+        second = [row.id for row in record_list.rows]
+        assert len(second) == 5
+        scope = app.scope
+        newest = db.companies.prospects.save_company_step(
+            scope,
+            None,
+            {
+                "name": "CRÉÉ PENDANT LA LECTURE",
+                "siren": "732829320",
+                "siret": "73282932000074",
+                "site_number": "1",
+                "site_street": "rue de Paris",
+                "site_postcode": "92110",
+                "site_city": "CLICHY",
+                "site_country": "France",
+            },
+        )
+        await pilot.press("ctrl+down")
+        await settle(pilot)
+        third = [row.id for row in record_list.rows]
+        everything = [
+            row.id
+            for row in db.companies.prospects.list_prospects(
+                scope, db.companies.prospects.ProspectFilters()
+            )
+        ]
+        start = everything.index(second[-1]) + 1
+        assert third == everything[start : start + 5]
+        assert not set(third) & set(second)
+        table = app.screen.query_one(DataTable)
+        assert str(table.get_row_at(0)[0]).strip() == str(third[0])  # what the user sees
+        await pilot.press("ctrl+up")
+        await settle(pilot)
+        assert [row.id for row in record_list.rows] == second
+        await pilot.press("ctrl+up")
+        await settle(pilot)
+        assert record_list.rows[0].id == newest  # the first page: the list as it is now
 
 
 async def test_low_bandwidth_cursor_does_not_blink(demo_db, monkeypatch):

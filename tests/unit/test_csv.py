@@ -66,9 +66,9 @@ def test_export_of_a_filtered_prospect_list_matches_the_database(scopes, tmp_pat
     calls = []
     original = list_exports.list_prospects
 
-    def counting(*args):
+    def counting(*args, **kwargs):
         calls.append(args[-2:])
-        return original(*args)
+        return original(*args, **kwargs)
 
     monkeypatch.setattr(list_exports, "list_prospects", counting)
     monkeypatch.setattr(csv_io, "CHUNK", 3)  # several pages, never the whole table at once

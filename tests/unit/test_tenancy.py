@@ -23,7 +23,7 @@ from db.core.models import (
     SchemaMeta,
     Setting,
 )
-from db.core.schema import init_schema
+from db.core.schema import SCHEMA_VERSION, init_schema
 from db.core.scope import Scope
 from db.documents.creditor import get_creditor_settings, set_creditor_settings
 from db.documents.mandate_generation import mandate_data
@@ -185,9 +185,9 @@ def test_schema_1_is_migrated_and_each_operator_keeps_what_it_saw(demo_db, scope
     assert nord_lines  # the demo has quotes at NORD's reseller
     openip_offers = database.execute_sql("SELECT id, name, setup_fee FROM offer").fetchall()
 
-    assert init_schema() == 2
+    assert init_schema() == SCHEMA_VERSION
 
-    assert SchemaMeta.get_by_id(1).version == 2
+    assert SchemaMeta.get_by_id(1).version == SCHEMA_VERSION
     mine = [
         (o.id, o.name, float(o.setup_fee)) for o in Offer.select().where(Offer.operator == OPENIP)
     ]
@@ -199,5 +199,5 @@ def test_schema_1_is_migrated_and_each_operator_keeps_what_it_saw(demo_db, scope
     for operator in (OPENIP, NORD):
         assert get_creditor_settings(operator).name == "OPENIP"  # both kept what they printed
     assert not Setting.select().where(Setting.key.startswith("creditor")).exists()
-    assert init_schema() == 2  # a second start changes nothing
+    assert init_schema() == SCHEMA_VERSION  # a second start changes nothing
     assert Offer.select().count() == 2 * len(openip_offers)
