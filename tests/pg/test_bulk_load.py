@@ -11,7 +11,8 @@ import peewee
 import pytest
 
 from db.core.database import database_proxy, is_postgresql
-from db.core.models import Company, CompanyKind, Document, Quote, Site
+from db.core.kinds import CompanyKind
+from db.core.models import Company, Document, Quote, Site
 from db.demo.bulk_load import bulk_insert, indexes_built_after
 
 PG_URL = os.environ.get("MYOPENIP_TEST_DATABASE_URL", "")

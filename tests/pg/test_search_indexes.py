@@ -8,15 +8,15 @@ import os
 import pytest
 
 from db.companies.prospects import ProspectFilters, _prospect_query
-from db.core import database as store
-from db.core.database import (
+from db.core import schema as store
+from db.core.database import database_proxy
+from db.core.models import Company, Quote, SchemaMeta
+from db.core.schema import (
     SCHEMA_VERSION,
     TRIGRAM_INDEXES,
-    database_proxy,
     init_schema,
     trigram_index_name,
 )
-from db.core.models import Company, Quote, SchemaMeta
 from db.quotes.lists import QuoteFilters, _quote_query
 
 PG_URL = os.environ.get("MYOPENIP_TEST_DATABASE_URL", "")

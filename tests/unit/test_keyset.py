@@ -15,7 +15,8 @@ import pytest
 from db.companies import lists as cl
 from db.companies import prospects as p
 from db.core.keyset import Pager
-from db.core.models import Company, CompanyKind, Quote
+from db.core.kinds import CompanyKind
+from db.core.models import Company, Quote
 from db.quotes import lists as q
 from screens.prospects import fetch_prospects
 from screens.quotes import fetch_quotes
