@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 
 PAINT_HOLD_MAX = 0.5  # seconds a new screen's first frame may wait for its mount
 KEY_HOLD_MAX = 2.0  # seconds a key typed ahead may wait for the screen it lands on to mount
-KEY_LAND_MAX = 0.5  # seconds the keys behind a key may wait for it to be handled
+KEY_LAND_MAX = 2.0  # seconds the keys behind a key may wait for it to be handled (a loaded
+# server answers a focus move in well over 0.5 s: the keys behind it then went to the old field)
 GC_IDLE_SECONDS = 1.0  # a pause this long (no key, no mouse) lets a full collection run
 SESSION_CHECK_SECONDS = 3.0  # a key checks the account (disabled?) at most this often
 
