@@ -463,7 +463,7 @@ def test_put_and_get_of_a_pdf_round_trip(service):
     # The outbox holds what the app writes for the person (a mandate, an export): written
     # here by the app's own function, as the service account, then fetched with get.
     write = (
-        "import sys; from db import folders; "
+        "import sys; from db.files import folders; "
         "folders.write_bytes(folders.outbox(sys.argv[1], 'alice'), 'mandat.pdf', "
         "sys.stdin.buffer.read())"
     )
