@@ -343,13 +343,13 @@ def main(argv: list[str] | None = None) -> int:
     if "lists" in only:
         measure_lists_report(db, args, tmp, table, figures)
     if "documents" in only:
-        figures = measure_documents(args.login, args.runs)
-        table.add("Transformation en client (convert_to_client)", ms(median(figures["conversion"])))
+        documents = measure_documents(args.login, args.runs)
+        table.add("Transformation en client (convert_to_client)", ms(median(documents["conversion"])))
         table.add(
             "Mandat SEPA PDF (generate_mandate, enregistré)",
-            ms(median(figures["mandate"])),
+            ms(median(documents["mandate"])),
             "",
-            f"{ms(median(figures['mandate_render']))} (rendu PDF seul)",
+            f"{ms(median(documents['mandate_render']))} (rendu PDF seul)",
         )
 
     workflows = None
