@@ -338,7 +338,7 @@ class MyOpenIPApp(App):
     def account_disabled(self) -> str | None:
         """The French sentence ending this session if its account was disabled, else None.
 
-        Worker thread, inside a database connection: every db worker asks first (tui/db_worker),
+        Worker thread, inside a database connection: every db worker asks first (tui/toolkit/db_worker.py),
         so nothing is saved for a disabled account; a key asks too (_check_session_soon).
         """
         if self.scope is None:

@@ -1,4 +1,4 @@
-"""tui/widgets/record_list.fit_to_width: the columns of a list at a given width (issue 13 item 8)."""
+"""tui/toolkit/widgets/record_list.fit_to_width: the columns of a list at a given width (issue 13 item 8)."""
 
 from __future__ import annotations
 
