@@ -344,7 +344,9 @@ def main(argv: list[str] | None = None) -> int:
         measure_lists_report(db, args, tmp, table, figures)
     if "documents" in only:
         documents = measure_documents(args.login, args.runs)
-        table.add("Transformation en client (convert_to_client)", ms(median(documents["conversion"])))
+        table.add(
+            "Transformation en client (convert_to_client)", ms(median(documents["conversion"]))
+        )
         table.add(
             "Mandat SEPA PDF (generate_mandate, enregistré)",
             ms(median(documents["mandate"])),

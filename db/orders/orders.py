@@ -21,14 +21,14 @@ from db.core.database import atomic
 from db.core.dates import format_date
 from db.core.errors import DomainError, FieldError, NotFound
 from db.core.kinds import CompanyKind
-from db.core.models import Company, Order, OrderLine, Quote, QuoteLine, User
+from db.core.models import Company, Order, OrderLine, Quote, QuoteLine, User, quote_reference
 from db.core.money import Amounts, LineTotals, cents, from_cents, money
 from db.core.rows import next_value
 from db.core.scope import Scope
 from db.core.validation import clean_text
 from db.quotes.detail import lock_quote_number, visible_quote
 from db.quotes.lines import insert_lines
-from db.quotes.lists import SIGNED_STEP, find_quote, format_reference
+from db.quotes.lists import SIGNED_STEP, find_quote
 
 STATUS_OPEN = "En cours"
 NUMBER_INVALID = "N° de commande invalide (ex. CMD000000012)."
@@ -275,7 +275,7 @@ def list_orders(
             number=r["number"],
             client=r["client"],
             client_number=r["client_number"] or "",
-            quote=format_reference(r["quote_number"], r["revision"]),
+            quote=quote_reference(r["quote_number"], r["revision"]),
             created_on=r["created_on"],
             status=r["status"],
             setup_total=from_cents(r["setup_cents"]),

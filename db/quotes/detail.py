@@ -12,7 +12,7 @@ from db.core.database import atomic, is_sqlite
 from db.core.dates import format_date
 from db.core.errors import FieldError, NotFound, ValidationErrors
 from db.core.kinds import CompanyKind
-from db.core.models import Quote, QuoteLine, QuotePartner
+from db.core.models import Quote, QuoteLine, QuotePartner, quote_reference
 from db.core.money import Amounts, money
 from db.core.rows import next_value, update_checked
 from db.core.scope import Scope
@@ -21,7 +21,6 @@ from db.quotes.lists import (
     SIGNED_STEP,
     STEPS,
     commercials,
-    format_reference,
     partner_names,
     step_label,
 )
@@ -107,7 +106,7 @@ def get_quote(scope: Scope, quote_id: int) -> QuoteDetail:
         for line in quote.lines.order_by(QuoteLine.id)
     )
     revisions = tuple(
-        QuoteRevision(r.id, format_reference(r.number, r.revision), r.step, r.created_on)
+        QuoteRevision(r.id, quote_reference(r.number, r.revision), r.step, r.created_on)
         for r in Quote.select(Quote.id, Quote.number, Quote.revision, Quote.step, Quote.created_on)
         .where((Quote.number == quote.number) & scope.owner_condition(Quote))
         .order_by(Quote.revision)

@@ -46,9 +46,6 @@ def step_label(step: int) -> str:
 STEP_OPTIONS = [(step_label(n), n) for n in STEPS]  # (label, value) pairs for a Select
 
 
-format_reference = quote_reference  # DEV000095225/1
-
-
 # --- parsing of the filter inputs -------------------------------------------------------------
 
 _REFERENCE_RE = re.compile(
@@ -233,7 +230,7 @@ def list_quotes(
     return [
         QuoteRow(
             id=row["id"],
-            reference=format_reference(row["number"], row["revision"]),
+            reference=quote_reference(row["number"], row["revision"]),
             client=row["client"],
             client_number=row["client_number"] or "",
             commune=row["commune"] or "",
