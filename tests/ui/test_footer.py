@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
 
-from tui.toolkit.widgets.footer import AppFooter, GlobalKeys
+from tui.toolkit.widgets.footer import AppFooter
 
 
 class Form(Screen):
@@ -53,8 +53,14 @@ class Keys(App):
 def shown(app) -> tuple[list[str], list[str]]:
     """(keys at the left, keys in the right-hand block) as displayed."""
     footer = app.screen.query_one(AppFooter)
-    right = [key.key_display for key in footer.query_one(GlobalKeys).children]
-    left = [key.key_display for key in footer.children if not isinstance(key, GlobalKeys)]
+    left, right = footer.keys_shown()
+    line = str(footer.render())
+    # What keys_shown says is what is drawn: each key whole, the right block after the bar.
+    drawn_left, _bar, drawn_right = line.partition("▏")
+    for key in left:
+        assert f" {key} " in drawn_left, line
+    for key in right:
+        assert f" {key} " in drawn_right, line
     return left, right
 
 
@@ -81,15 +87,15 @@ async def test_narrow_terminal_keeps_f1_and_the_screen_keys_first():
         assert shown(app) == (["^s", "esc"], ["f1"])
 
 
-async def test_tab_between_fields_does_not_compose_the_footer_again(monkeypatch):
+async def test_tab_between_fields_does_not_repaint_the_footer(monkeypatch):
     composed = []
-    compose = AppFooter.compose
+    refresh = AppFooter.refresh
 
-    def counting(self):
+    def counting(self, *args, **kwargs):
         composed.append(1)
-        return compose(self)
+        return refresh(self, *args, **kwargs)
 
-    monkeypatch.setattr(AppFooter, "compose", counting)
+    monkeypatch.setattr(AppFooter, "refresh", counting)
     app = Keys()
     async with app.run_test(size=(120, 10)) as pilot:
         await pilot.pause()
@@ -98,3 +104,59 @@ async def test_tab_between_fields_does_not_compose_the_footer_again(monkeypatch)
         await pilot.pause(0.2)
         assert app.focused.id == "two"
         assert len(composed) == before
+
+
+async def test_a_click_on_a_key_runs_its_action_and_a_disabled_key_only_rings():
+    app = Keys()
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(AppFooter)
+        line = str(footer.render())
+        saved = []
+        app.screen.action_save = lambda: saved.append(1)
+        await pilot.click(AppFooter, offset=(line.index("Enregistrer"), 0))
+        await pilot.pause()
+        assert saved == [1]
+        # A click between two keys presses nothing.
+        await pilot.click(AppFooter, offset=(line.index("▏") - 2, 0))
+        await pilot.pause()
+        assert saved == [1]
+
+
+class Lists(Screen):
+    """A screen whose second field brings a key of its own (as a list's Filtrer)."""
+
+    BINDINGS = [Binding("escape", "back", "Retour")]
+
+    def compose(self):
+        yield Input(id="one")
+        yield Searchable(id="two")
+        yield AppFooter()
+
+    def action_back(self) -> None:
+        pass
+
+
+class Searchable(Input):
+    BINDINGS = [Binding("ctrl+f", "find", "Chercher")]
+
+    def action_find(self) -> None:
+        pass
+
+
+class ListsApp(App):
+    BINDINGS = Keys.BINDINGS
+
+    def on_mount(self) -> None:
+        self.push_screen(Lists())
+
+
+async def test_a_focus_move_that_changes_the_keys_redraws_them():
+    app = ListsApp()
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        assert shown(app)[0] == ["esc"]
+        await pilot.press("tab")
+        await pilot.pause(0.2)
+        assert shown(app)[0] == ["esc", "^f"]
+        assert "^f Chercher" in str(app.screen.query_one(AppFooter).render())

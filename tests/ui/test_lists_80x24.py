@@ -51,7 +51,12 @@ async def test_each_list_keeps_its_identity_state_and_action_at_80_columns(app, 
         assert table.virtual_size.width <= table.size.width
         assert len(table.get_row_at(0)) == len(labels)
         footer = app.screen.query_one(AppFooter)
-        assert footer.virtual_size.width <= 80
+        line = str(footer.render())
+        assert len(line) == 80
+        left, right = footer.keys_shown()
+        assert right[0] == "f1"
+        for key in left:  # each key drawn whole, with its description
+            assert f" {key} " in line
 
 
 async def test_the_identifier_stays_when_the_table_scrolls_sideways(app):

@@ -9,6 +9,7 @@ from screens.order_detail import OrderDetailScreen
 from screens.quote_detail import QuoteDetailScreen
 from tests.ui.conftest import SIZE, login, settle
 from tui.toolkit.dialogs.confirm import ConfirmDialog
+from tui.toolkit.widgets.footer import AppFooter
 
 
 def signed_quote_of_a_client(scope) -> Quote:
@@ -22,7 +23,7 @@ def signed_quote_of_a_client(scope) -> Quote:
 
 
 def footer_text(app) -> str:
-    return " ".join(str(key.render()) for key in app.screen.query("FooterKey"))
+    return str(app.screen.query_one(AppFooter).render())
 
 
 async def open_quote(pilot, quote_id: int) -> None:

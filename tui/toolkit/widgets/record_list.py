@@ -752,7 +752,7 @@ class RecordList(DbWorkerMixin, Vertical):
     def _show_searching(self) -> None:
         self._searching_timer = None
         if self._loading:
-            self.query_one(".status", Static).update("Recherche…")
+            self.query_one(".status", Static).update("Recherche…", layout=False)
 
     def _load_ended(self) -> None:
         self._loading = False
@@ -816,13 +816,14 @@ class RecordList(DbWorkerMixin, Vertical):
     def _update_status(self) -> None:
         status = self.query_one(".status", Static)
         if not self.total:
-            status.update(self.empty_text)
+            status.update(self.empty_text, layout=False)
             return
         first, last = self.page_offset + 1, self.page_offset + len(self.rows)
         pages = ""
         if self.total > self.page_size:
             pages = "  ·  Ctrl+↓ / Ctrl+↑ : page suivante / précédente"
-        status.update(f"{first}–{last} sur {format_total(self.total)}{pages}")
+        # One line of a set height: a new text needs no layout of the screen (a key's cost).
+        status.update(f"{first}–{last} sur {format_total(self.total)}{pages}", layout=False)
 
     def action_next_page(self) -> None:
         if self.page_offset + self.page_size < self.total:
