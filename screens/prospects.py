@@ -49,10 +49,21 @@ def _wanted(filters: dict) -> ProspectFilters:
     return ProspectFilters(**{k: filters.get(k, "") for k in keys})
 
 
-def fetch_prospects(scope, filters: dict, offset: int, limit: int, pager: Pager | None = None):
-    # The page, then a count only if the page cannot tell the total, capped at 10,000; with
-    # the screen's pager, next/previous page by keyset (db.core.keyset).
-    return page_prospects(scope, _wanted(filters), offset, limit, pager=pager)
+def fetch_prospects(
+    scope,
+    filters: dict,
+    offset: int,
+    limit: int,
+    pager: Pager | None = None,
+    *,
+    count_later: bool = False,
+):
+    # The page, then a count only if the page cannot tell the total, capped at 10,000 (with
+    # `count_later`, run after the page is painted); with the screen's pager, next/previous
+    # page by keyset (db.core.keyset).
+    return page_prospects(
+        scope, _wanted(filters), offset, limit, pager=pager, count_later=count_later
+    )
 
 
 def prospect_cells(row) -> tuple:
@@ -88,7 +99,7 @@ class ProspectsScreen(Screen):
         yield RecordList(
             OPERATOR_COLUMNS if operator else COLUMNS,
             OPERATOR_FILTERS if operator else FILTERS,
-            fetch=lambda f, o, n: fetch_prospects(scope, f, o, n, pager),
+            fetch=lambda f, o, n: fetch_prospects(scope, f, o, n, pager, count_later=True),
             to_cells=operator_prospect_cells if operator else prospect_cells,
             row_key=lambda r: r.id,
             page_size=host(self.app).settings.page_size,

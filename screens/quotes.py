@@ -179,10 +179,19 @@ def quote_columns(widths: dict[str, int]) -> tuple[Column, ...]:
     )
 
 
-def fetch_quotes(scope, filters: dict, offset: int, limit: int, pager: Pager | None = None):
+def fetch_quotes(
+    scope,
+    filters: dict,
+    offset: int,
+    limit: int,
+    pager: Pager | None = None,
+    *,
+    count_later: bool = False,
+):
     wanted = QuoteFilters(**filters)
-    # Counts only if needed, up to 10,000; with the screen's pager, pages by keyset (db.core.keyset).
-    return page_quotes(scope, wanted, offset, limit, pager=pager)
+    # Counts only if needed, up to 10,000 (with `count_later`, after the page is painted); with
+    # the screen's pager, pages by keyset (db.core.keyset).
+    return page_quotes(scope, wanted, offset, limit, pager=pager, count_later=count_later)
 
 
 def open_quote(app, quote_id: int) -> None:
@@ -263,7 +272,7 @@ class QuotesScreen(DbWorkerMixin, Screen):
         yield RecordList(
             quote_columns(self.widths),
             (),
-            fetch=lambda f, o, n: fetch_quotes(scope, f, o, n, pager),
+            fetch=lambda f, o, n: fetch_quotes(scope, f, o, n, pager, count_later=True),
             to_cells=lambda row: quote_cells(row, self.widths),
             row_key=lambda row: row.id,
             page_size=host(self.app).settings.page_size,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from peewee import JOIN, SQL, fn
@@ -19,7 +20,7 @@ from db.core import audit
 from db.core.database import atomic, contains_folded, starts_with_text
 from db.core.errors import ValidationErrors
 from db.core.forms import clean_admin, clean_billing, clean_company
-from db.core.keyset import Keyset, Pager, fetch_page
+from db.core.keyset import CountLater, Keyset, Pager, fetch_page
 from db.core.kinds import CompanyKind
 from db.core.models import BillingPoint, Company, Contact, Site, fold
 from db.core.rows import prospect_for_edit, update_checked
@@ -140,12 +141,19 @@ def page_prospects(
     limit: int = 50,
     *,
     pager: Pager | None = None,
-) -> tuple[list[ProspectRow], int]:
-    """One page of the list and its total as the list shows it (see `page_total`)."""
+    count_later: bool = False,
+) -> tuple[list[ProspectRow], int | CountLater]:
+    """One page of the list and its total as the list shows it (see `page_total`); with
+    `count_later`, a count still to run is returned as a CountLater."""
     rows = list_prospects(scope, filters, offset, limit, pager=pager)
-    total = page_total(rows, offset, limit, lambda cap: count_prospects(scope, filters, cap=cap))
-    if pager is not None:
-        pager.total(filters, limit, total)
+    total = page_total(
+        rows,
+        offset,
+        limit,
+        lambda cap: count_prospects(scope, filters, cap=cap),
+        later=count_later,
+        told=None if pager is None else lambda total: pager.total(filters, limit, total),
+    )
     return rows, total
 
 
@@ -169,18 +177,38 @@ def capped_count(query, cap: int | None) -> int:
     return AtLeast(cap) if found > cap else found
 
 
-def page_total(rows: list, offset: int, limit: int, count) -> int:
+def page_total(
+    rows: list,
+    offset: int,
+    limit: int,
+    count: Callable[[int], int],
+    *,
+    later: bool = False,
+    told: Callable[[int], None] | None = None,
+) -> int | CountLater:
     """The total a paged list shows, counting only when the page cannot tell it.
 
     A page shorter than `limit` is the last one: the total is known without a COUNT (this is
     also the case where the filters match little and the page query scanned everything
     already). Otherwise `count(cap)` counts up to a cap above this page: the next multiple of
-    COUNT_CAP, so "plus de 10 000" stays the same from page to page.
+    COUNT_CAP, so "plus de 10 000" stays the same from page to page. With `later`, that count
+    is not run here but returned to run after the page is shown (CountLater). `told(total)`
+    hears the total once it is known (a Pager keeps it).
     """
     if len(rows) < limit and (rows or offset == 0):
-        return offset + len(rows)
+        total = offset + len(rows)
+        if told is not None:
+            told(total)
+        return total
     cap = COUNT_CAP * ((offset + limit) // COUNT_CAP + 1)
-    return count(cap)
+
+    def counted() -> int:
+        total = count(cap)
+        if told is not None:
+            told(total)
+        return total
+
+    return CountLater(offset + len(rows), counted) if later else counted()
 
 
 @dataclass

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
         clean_billing,
         clean_company,
     )
-    from db.core.keyset import Pager, fetch_page
+    from db.core.keyset import CountLater, Pager, fetch_page
     from db.core.kinds import CompanyKind, DocumentKind, Portal
     from db.core.models import (
         ALL_MODELS,
@@ -78,6 +78,7 @@ _WHERE = {
     "LineTotals": "money",
     "NotFound": "errors",
     "Pager": "keyset",
+    "CountLater": "keyset",
     "Portal": "kinds",
     "REQUIRED": "forms",
     "RedactingFilter": "audit",
@@ -131,6 +132,7 @@ __all__ = [
     "LineTotals",
     "NotFound",
     "Pager",
+    "CountLater",
     "Portal",
     "REQUIRED",
     "RedactingFilter",

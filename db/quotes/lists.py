@@ -20,7 +20,7 @@ from db.companies.prospects import capped_count, page_total
 from db.core.database import contains_folded, contains_text
 from db.core.dates import format_date
 from db.core.errors import FieldError, NotFound
-from db.core.keyset import Keyset, Pager, fetch_page
+from db.core.keyset import CountLater, Keyset, Pager, fetch_page
 from db.core.models import Company, Quote, QuotePartner, User, fold, quote_reference
 from db.core.money import Amounts, money
 from db.core.scope import Scope
@@ -258,12 +258,19 @@ def page_quotes(
     limit: int = 50,
     *,
     pager: Pager | None = None,
-) -> tuple[list[QuoteRow], int]:
-    """One page of Mes devis and its total as the list shows it (db.companies.prospects.page_total)."""
+    count_later: bool = False,
+) -> tuple[list[QuoteRow], int | CountLater]:
+    """One page of Mes devis and its total as the list shows it (db.companies.prospects.page_total);
+    with `count_later`, a count still to run is returned as a CountLater."""
     rows = list_quotes(scope, filters, offset, limit, pager=pager)
-    total = page_total(rows, offset, limit, lambda cap: count_quotes(scope, filters, cap=cap))
-    if pager is not None:
-        pager.total(filters, limit, total)
+    total = page_total(
+        rows,
+        offset,
+        limit,
+        lambda cap: count_quotes(scope, filters, cap=cap),
+        later=count_later,
+        told=None if pager is None else lambda total: pager.total(filters, limit, total),
+    )
     return rows, total
 
 

@@ -28,17 +28,72 @@ async def test_a_capped_count_reads_plus_de(demo_db, monkeypatch):
         assert status.startswith("1–5 sur plus de 10"), status
 
 
+async def test_the_rows_are_shown_before_their_total_is_counted(demo_db, monkeypatch):
+    """A full page is painted as soon as it is read, its total ("sur …") counted after; a
+    count that ends after the user typed again is not shown for the new filters."""
+    count = db.companies.prospects.count_prospects
+    held = {"g": threading.Event(), "ga": threading.Event()}
+    counted: list[str] = []
+
+    def slow_count(scope, filters, cap=None):
+        if filters.name in held:
+            held[filters.name].wait(10)  # a slow count (PostgreSQL at a million rows)
+        counted.append(filters.name)
+        return count(scope, filters, cap=cap)
+
+    monkeypatch.setattr(db.companies.prospects, "count_prospects", slow_count)
+    app = MyOpenIPApp(Settings(database=demo_db, page_size=5))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await login(pilot, "operateur", operator=True)
+        await pilot.press("enter")  # Prospects
+        await settle(pilot)
+        record_list = app.screen.query_one(RecordList)
+        status = app.screen.query_one("RecordList > .status", Static)
+        await pilot.press("slash", "tab")  # RAISON SOCIALE
+        await pilot.press("g")
+        for _ in range(100):  # the page for "g" is painted while its count is held
+            if record_list.filter_values()["name"] == "g" and record_list.counting:
+                break
+            await pilot.pause(0.05)
+        names = [str(row.name).upper() for row in record_list.rows]
+        assert len(names) == 5 and all("G" in name for name in names)
+        assert str(status.render()).startswith("1–5 sur …"), status.render()
+        await pilot.press("a")  # typed while the count of "g" runs
+        for _ in range(100):
+            if record_list.filter_values()["name"] == "ga" and record_list.counting:
+                break
+            await pilot.pause(0.05)
+        assert all("GA" in str(row.name).upper() for row in record_list.rows)
+        held["g"].set()  # the count of "g" ends: not for what is on the screen now
+        await pilot.pause(0.3)
+        assert str(status.render()).startswith("1–5 sur …"), status.render()
+        held["ga"].set()
+        await settle(pilot)
+        await pilot.pause(0.2)
+        expected = count(record_list_scope(app), db.companies.prospects.ProspectFilters(name="ga"))
+        assert not record_list.counting
+        assert str(status.render()).startswith(f"1–5 sur {expected}"), status.render()
+        assert counted[counted.index("g") :] == ["g", "ga"]  # one count each, in turn
+
+
+def record_list_scope(app):
+    from tui.toolkit.host import signed_in
+
+    return signed_in(app)
+
+
 async def test_keys_typed_during_a_query_cost_one_more_query(app, monkeypatch):
     calls: list[dict] = []
     fetch = screens.prospects.fetch_prospects
 
     held = threading.Event()
 
-    def slow_fetch(scope, filters, offset, limit, pager=None):
+    def slow_fetch(scope, filters, offset, limit, pager=None, **options):
         calls.append(dict(filters))
         if filters.get("name") == "g":
             held.wait(10)  # a slow database: the next keys arrive while this runs
-        return fetch(scope, filters, offset, limit, pager)
+        return fetch(scope, filters, offset, limit, pager, **options)
 
     monkeypatch.setattr(screens.prospects, "fetch_prospects", slow_fetch)
     async with app.run_test(size=SIZE) as pilot:

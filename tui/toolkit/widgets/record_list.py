@@ -29,7 +29,7 @@ from textual.strip import Strip
 from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
-from db.core import visible
+from db.core import CountLater, visible
 from tui.toolkit.db_worker import DbWorkerMixin
 
 # "Recherche…" only shows if a query takes longer than this: a fast answer costs no extra
@@ -576,6 +576,11 @@ class RecordList(DbWorkerMixin, Vertical):
         self._loading = False  # a query of this list is running (one at a time)
         self._wanted: tuple | None = None  # (filters, offset) the user wants shown now
         self._worker = None
+        # The total of the page shown, counted after it was painted (db.core.CountLater): the
+        # count wanted, and whether one runs (one at a time; a newer one replaces a waiting one).
+        self.counting = False  # the page is shown, its total not yet
+        self._count_wanted: tuple | None = None  # (wanted, CountLater)
+        self._count_worker = None
         self.extra_filters: dict = {}
         self.fit_columns = fit_columns
         self.table_options = dict(table_options or {})
@@ -706,7 +711,9 @@ class RecordList(DbWorkerMixin, Vertical):
         filters = self.filter_values()  # as they are now: later typing changes nothing
         export = self.export
         summary = (
-            f"{format_total(self.total)} ligne(s) selon les filtres affichés." if self.total else ""
+            f"{format_total(self.total)} ligne(s) selon les filtres affichés."
+            if self.total and not self.counting
+            else ""
         )
         self.app.push_screen(
             ExportDialog(
@@ -771,6 +778,13 @@ class RecordList(DbWorkerMixin, Vertical):
         if ended and event.worker is self._worker and self._loading:
             self._load_ended()
             self._update_status()
+        if ended and event.worker is self._count_worker:
+            self._count_worker = None
+            if event.state == WorkerState.ERROR and self.counting:
+                self.counting = False  # run_db reported it; the status no longer waits
+                self._update_status()
+            if self._count_wanted is not None:
+                self._start_count()
 
     def _show_page(self, payload) -> None:
         wanted, (rows, total) = payload
@@ -778,13 +792,44 @@ class RecordList(DbWorkerMixin, Vertical):
         if wanted is not self._wanted:
             self.load_page()  # changed between the worker's last look and now: not painted
             return
-        self.rows, self.total = list(rows), total
+        self.rows = list(rows)
+        later = total if isinstance(total, CountLater) else None
+        self.total = later.known if later is not None else total
+        self.counting = later is not None
         self._cells = None
         with self.app.batch_update():
             self._refit()
             self._fill_rows()
             self._update_status()
         self.post_message(self.Loaded(self))
+        if later is not None:
+            self._count_wanted = (wanted, later)
+            if self._count_worker is None:
+                self._start_count()
+
+    # -- the total, counted once the page is painted ---------------------------------------
+    def _start_count(self) -> None:
+        pending, self._count_wanted = self._count_wanted, None
+        wanted, later = pending
+        if wanted is not self._wanted:
+            return  # the user has moved on: that count would be shown nowhere
+        self._count_worker = self.run_db(
+            later.count,
+            done=lambda total: self._show_count(wanted, total),
+            failed=self._count_failed,
+            group=f"count-{id(self)}",
+            exclusive=False,
+        )
+
+    def _show_count(self, wanted: tuple, total: int) -> None:
+        if wanted is self._wanted and self.counting:
+            self.total, self.counting = total, False
+            self._update_status()
+
+    def _count_failed(self, exc) -> None:
+        self.counting = False
+        self._notify_domain_error(exc)
+        self._update_status()
 
     def _fill_rows(self) -> None:
         # Keys are set per row so Enter reports the record, not the table's row index.
@@ -820,13 +865,15 @@ class RecordList(DbWorkerMixin, Vertical):
             return
         first, last = self.page_offset + 1, self.page_offset + len(self.rows)
         pages = ""
-        if self.total > self.page_size:
+        if self.total > self.page_size or self.counting:
             pages = "  ·  Ctrl+↓ / Ctrl+↑ : page suivante / précédente"
+        total = "…" if self.counting else format_total(self.total)  # "…": being counted
         # One line of a set height: a new text needs no layout of the screen (a key's cost).
-        status.update(f"{first}–{last} sur {format_total(self.total)}{pages}", layout=False)
+        status.update(f"{first}–{last} sur {total}{pages}", layout=False)
 
     def action_next_page(self) -> None:
-        if self.page_offset + self.page_size < self.total:
+        more = self.counting and len(self.rows) == self.page_size  # a full page: maybe more
+        if more or self.page_offset + self.page_size < self.total:
             self.page_offset += self.page_size
             self.load_page()
         else:
