@@ -154,7 +154,7 @@ async def measure_lists(
     from screens.prospects import fetch_prospects
     from screens.quotes import QuotesScreen, fetch_quotes
     from tui.app import MyOpenIPApp
-    from tui.cli import tune_garbage_collector
+    from tui.cli import tune_runtime
     from tui.settings import Settings
     from tui.toolkit.widgets.record_list import RecordList
 
@@ -165,7 +165,7 @@ async def measure_lists(
     prospects, quotes = ListFigures(), ListFigures()
 
     app = MyOpenIPApp(settings)
-    tune_garbage_collector()  # as `myopenip` does before App.run (tui/cli.py run_app)
+    tune_runtime()  # as `myopenip` does before App.run (tui/cli.py run_app)
     if verbose:
         _print_gc_pauses()
     probe = Probe(app)

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Header, Static
+from textual.widgets import Button, Static
 
 from db.core import DomainError, format_amount
 from db.exchange import export_offers
@@ -29,6 +29,7 @@ from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormField, fill_form, read_form
+from tui.toolkit.widgets.header import AppHeader
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
@@ -153,7 +154,7 @@ class CatalogueScreen(DbWorkerMixin, Screen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static("", id="catalogue-title", classes="screen-title")
         scope = signed_in(self.app)
         yield RecordList(

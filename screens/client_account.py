@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Header, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from db.core import FIELDS_BY_NAME, DomainError, Field, visible
 from db.documents import ATTACHABLE_KINDS, latest_attachments
@@ -27,6 +27,7 @@ from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormField, FormSection, fill_form, read_form
+from tui.toolkit.widgets.header import AppHeader
 
 
 def _guide(part: str, *fields: tuple[str, str, bool]) -> tuple[Field, ...]:
@@ -97,7 +98,7 @@ class ClientAccountScreen(
         self.saving = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Horizontal(id="account-head"):
             yield Static("[b]Création du compte client[/b]", id="wizard-title")
             yield Static("", id="account-quote")

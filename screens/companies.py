@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from db.companies import CompanyFilters, count_companies, list_companies
 from db.core import CompanyKind, Pager, visible
@@ -15,6 +15,7 @@ from screens.navigation import open_company
 from tui.toolkit.host import host, signed_in
 from tui.toolkit.record_search import register_record_search
 from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.header import AppHeader
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 _FILTER_KEYS = ("identifiant", "client_number", "name", "place", "siren")
@@ -54,7 +55,7 @@ class CompanyListScreen(Screen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Retour", id="companies.back")]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(
             f"[b]{self.LABEL}[/b]  ·  Entreprises › GESTION DES ENTREPRISES",
             classes="screen-title",

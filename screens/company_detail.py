@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Header, Static
+from textual.widgets import Button, DataTable, Static
 
 from db.companies import load_company
 from db.core import CompanyKind, format_amount, format_date, visible
@@ -22,6 +22,7 @@ from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import card, labelled_lines, plain
 from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.header import AppHeader
 from tui.toolkit.widgets.record_list import Cell, RecordTable
 
 _lines = partial(labelled_lines, width=20)
@@ -83,7 +84,7 @@ class CompanyDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         return PARENT_BY_KIND.get(kind, "clients")
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static("", id="company-title", classes="screen-title")
         yield Static("", id="banner", classes="banner")
         with VerticalScroll(id="company-detail"):

@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from db.companies import ContactFilters, count_contacts, list_contacts, load_contact, save_contact
 from db.core import ADMIN_FIELDS, Pager
@@ -15,6 +15,7 @@ from tui.toolkit.form_screen import RecordFormScreen
 from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormSection
+from tui.toolkit.widgets.header import AppHeader
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
@@ -62,7 +63,7 @@ class ContactsScreen(Screen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(
             "[b]Contacts[/b]  ·  Entreprises › GESTION DES ENTREPRISES", classes="screen-title"
         )

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Header, Input, Static
+from textual.widgets import Button, Input, Static
 
 from db.core import DomainError, Field, FieldError, ValidationErrors
 from db.documents import (
@@ -29,6 +29,7 @@ from tui.toolkit.host import signed_in
 from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormField, FormSection, fill_form, read_form, show_errors
+from tui.toolkit.widgets.header import AppHeader
 
 _BY_NAME = {f.name: f for f in CREDITOR_FIELDS}
 # The address is several printed lines: one input per line reads better than a text area.
@@ -91,7 +92,7 @@ class CreditorSettingsScreen(UnsavedEditsMixin, DbWorkerMixin, Screen):
         self.loaded: CreditorSettings | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(
             "[b]Paramètres créancier SEPA[/b]  ·  imprimés sur les mandats de votre opérateur",
             classes="screen-title",

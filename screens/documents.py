@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from db.core import format_moment
 from db.documents import DocumentFilters, count_documents, list_documents
@@ -14,6 +14,7 @@ from db.exchange import export_documents
 from tui.toolkit.dialogs.file_picker import WriteDocumentDialog
 from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.header import AppHeader
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
@@ -61,7 +62,7 @@ class DocumentsScreen(Screen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(
             "[b]Formulaires[/b]  ·  mandats générés, mandats signés et RIB", classes="screen-title"
         )

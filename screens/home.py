@@ -6,12 +6,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Static, Tree
+from textual.widgets import Static, Tree
 
 from db.core import visible
 from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.header import AppHeader
 
 
 class HomeScreen(Screen):
@@ -25,7 +26,7 @@ class HomeScreen(Screen):
         self._menus = tuple(menus)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Horizontal():
             yield Tree("MyOpenIP", id="menu")
             with Vertical(id="home-panel"):

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from db.core import DomainError, FieldError, visible
 from db.exchange import EXPECTED, MAX_IMPORT_BYTES, ImportReport, import_prospects, owner_choices
@@ -23,6 +23,7 @@ from tui.toolkit.host import signed_in
 from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.header import AppHeader
 from tui.toolkit.widgets.option_list import Select  # Textual's, minus a crash
 from tui.toolkit.widgets.record_list import Cell
 
@@ -64,7 +65,7 @@ class ImportProspectsScreen(BannerMixin, DbWorkerMixin, Screen):
         self.busy = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(
             "[b]Import de prospects (CSV)[/b]  ·  Entreprises › GESTION DES ENTREPRISES",
             classes="screen-title",

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from db.core import format_amount
 from db.orders import get_order
@@ -16,6 +16,7 @@ from tui.toolkit.host import host, signed_in
 from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import labelled_lines, plain
 from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.header import AppHeader
 from tui.toolkit.widgets.record_list import Cell
 
 LINE_COLUMNS = (
@@ -45,7 +46,7 @@ class OrderDetailScreen(DbWorkerMixin, Screen):
         self.order = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static("[b]Commande[/b]", id="order-title", classes="screen-title")
         with VerticalScroll(id="order-detail"):
             with Vertical(classes="card"):

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Header, Input, Static
+from textual.widgets import Button, Input, Static
 
 from db.core import DomainError, FieldError, crop, parse_date_range, visible
 from db.exchange import export_orders
@@ -34,6 +34,7 @@ from tui.toolkit.record_search import register_record_search
 from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.header import AppHeader
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 # No cell padding: each cell starts with one space instead, so seven columns fit in 100.
@@ -240,7 +241,7 @@ class OrdersScreen(DbWorkerMixin, Screen):
         self.initial_client = client
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static("[b]Commandes[/b]  ·  commandes des devis signés", classes="screen-title")
         scope = signed_in(self.app)
         yield RecordList(

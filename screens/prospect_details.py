@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Header, Static
+from textual.widgets import Button, DataTable, Static
 
 from db.companies import convert_to_client, load_prospect, missing_for_conversion
 from db.core import DomainError, visible
@@ -24,6 +24,7 @@ from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import card, labelled_lines, plain
 from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.header import AppHeader
 from tui.toolkit.widgets.record_list import Cell
 from tui.toolkit.widgets.step_indicator import StepIndicator
 
@@ -80,7 +81,7 @@ class ProspectDetailsScreen(BannerMixin, DbWorkerMixin, Screen):
         self.converted = False  # a client now: no longer to be loaded as a prospect
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Horizontal(id="wizard-head"):
             yield Static("[b]Détails d'un prospect[/b]", id="wizard-title")
             yield StepIndicator(current=4, done=3, id="steps")

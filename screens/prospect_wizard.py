@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Header, Static
+from textual.widgets import Button, Static
 
 from db.companies import load_prospect, save_admin_step, save_billing_step, save_company_step
 from db.core import DocumentKind, DomainError, visible
@@ -24,6 +24,7 @@ from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormField, fill_form, read_form
+from tui.toolkit.widgets.header import AppHeader
 from tui.toolkit.widgets.step_indicator import StepIndicator
 
 STEP_TITLES = {
@@ -78,7 +79,7 @@ class ProspectWizardScreen(
         self._generate_after_save = False  # Ctrl+G on an unsaved step 2: "Enregistrer puis générer"
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Horizontal(id="wizard-head"):
             yield Static("[b]Nouveau prospect[/b]", id="wizard-title")
             yield StepIndicator(current=self.step, id="steps")

@@ -7,13 +7,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from db.companies import ProspectFilters, page_prospects
 from db.core import Pager
 from db.exchange import export_prospects
 from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.header import AppHeader
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 COLUMNS = (
@@ -89,7 +90,7 @@ class ProspectsScreen(Screen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(
             "[b]Prospects[/b]  ·  Entreprises › GESTION DES ENTREPRISES", classes="screen-title"
         )

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Header, Label, Static
+from textual.widgets import Button, DataTable, Label, Static
 
 from db.core import CompanyKind, ConcurrentEditError, DomainError, visible
 from db.quotes import (
@@ -30,6 +30,7 @@ from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import labelled_lines
 from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.header import AppHeader
 from tui.toolkit.widgets.quote_lines import (
     QuoteLinesEditor,
     add_line_columns,
@@ -74,7 +75,7 @@ class QuoteDetailScreen(BannerMixin, DbWorkerMixin, Screen):
         self.detail = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Horizontal(id="quote-head"):
             yield Static("[b]Devis[/b]", id="quote-title")
             yield StepIndicator(current=1, id="steps")

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Input, Label, Static
+from textual.widgets import Input, Label, Static
 from textual.widgets.option_list import Option
 
 from db.companies import search_companies
@@ -20,6 +20,7 @@ from tui.toolkit.refusal import BannerMixin
 from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.header import AppHeader
 from tui.toolkit.widgets.option_list import OptionList, Select  # Textual's, minus a crash
 from tui.toolkit.widgets.quote_lines import QuoteLinesEditor
 
@@ -41,7 +42,7 @@ class QuoteNewScreen(BannerMixin, DbWorkerMixin, Screen):
         self.matches: list = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static("[b]Nouveau devis[/b]  ·  E-boutique › Mes devis", classes="screen-title")
         yield Static("", id="banner", classes="banner")
         with Vertical(id="new-quote"):

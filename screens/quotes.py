@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Header, Input, Label, Static
+from textual.widgets import Button, DataTable, Input, Label, Static
 
 from db.core import FieldError, Pager, crop, parse_date_range, visible
 from db.exchange import export_quotes
@@ -30,6 +30,7 @@ from tui.toolkit.record_search import register_record_search
 from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.choice import Choice
 from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.header import AppHeader
 from tui.toolkit.widgets.record_list import Column, RecordList, compact_input
 
 # --- the results table ---------------------------------------------------------------------
@@ -247,7 +248,7 @@ class QuotesScreen(DbWorkerMixin, Screen):
         self._resumed = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static("[b]Mes devis[/b]  ·  E-boutique", classes="screen-title")
         with Vertical(id="quote-filters"):
             with Horizontal(classes="filter-row"):

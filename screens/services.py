@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from db.core import crop, format_amount
 from db.exchange import export_services
@@ -16,6 +16,7 @@ from tui.toolkit.db_worker import DbWorkerMixin
 from tui.toolkit.host import host, signed_in
 from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.footer import AppFooter
+from tui.toolkit.widgets.header import AppHeader
 from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
 
 # No cell padding: each cell starts with one space instead, so seven columns fit in 100.
@@ -67,7 +68,7 @@ class ServicesScreen(DbWorkerMixin, Screen):
         self.initial_client = client
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(
             "[b]Mes services[/b]  ·  services souscrits par vos clients, d'après leurs commandes",
             classes="screen-title",

@@ -266,12 +266,30 @@ def run_app(settings: Settings, demo: bool = False, store_open: bool = False) ->
 
     opener = None if store_open else partial(open_app_store, settings, demo)
     app = MyOpenIPApp(settings, demo_banner=banner, open_store=opener)
-    tune_garbage_collector()
+    tune_runtime()
     app.run(mouse=not settings.low_bandwidth)
     if app.store_error:  # told on Connexion; the terminal keeps it once the app has left
         print(f"Erreur : {app.store_error}", file=sys.stderr)
         return 2
     return app.return_code or 0  # 3: the session ended because the account was disabled
+
+
+def tune_runtime() -> None:
+    """The interpreter tuned for a session: the garbage collector, and threads' turns."""
+    tune_garbage_collector()
+    tune_thread_switching()
+
+
+def tune_thread_switching() -> None:
+    """Let a query's thread have the interpreter back within 0.5 ms rather than 5 ms.
+
+    SQLite (and psycopg2) let go of the interpreter around each row they step through, and a
+    thread must then wait for the UI thread to give it back: Python's default is to ask after
+    5 ms. While the UI thread lays a new screen out, a 100-row page read in a worker took
+    100-130 ms instead of 10-15 (bench: Mes devis opening). 0.5 ms turns cost the UI thread
+    nothing it would notice and give the reading thread its turns as they come.
+    """
+    sys.setswitchinterval(0.0005)
 
 
 def tune_garbage_collector() -> None:

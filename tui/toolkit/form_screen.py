@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Header, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from db.core import (
     DIRECT_DEBIT_REQUIRED,
@@ -38,6 +38,7 @@ from tui.toolkit.widgets.form import (
     read_form,
     show_errors,
 )
+from tui.toolkit.widgets.header import AppHeader
 
 RELOAD_HINT = "  Ctrl+R : recharger (vos saisies seront perdues)."
 CLEANERS: dict[str, Callable[[dict[str, Any]], tuple[dict[str, Any], dict[str, str]]]] = {
@@ -306,7 +307,7 @@ class RecordFormScreen(LiveFieldsMixin, UnsavedEditsMixin, DbWorkerMixin, Screen
         raise NotImplementedError
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(f"[b]{self.HEADING}[/b]", id="form-heading", classes="screen-title")
         yield Static("", id="banner", classes="banner")
         with VerticalScroll(id="form-area"):

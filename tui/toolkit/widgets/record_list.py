@@ -11,6 +11,7 @@ page itself, so fetches may stop counting at a cap ("sur plus de 10 000").
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -249,6 +250,13 @@ class RecordTable(DataTable):
             self._quiet = False
         for key, cells in rows:
             self.add_row(*cells, key=key)
+        if self._new_rows:
+            # Now rather than when idle (DataTable._on_idle, which then finds the size as it
+            # is): the new size is laid out in the same frame as the rows, not in a second
+            # layout and paint of the screen.
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
         after = self._shown_lines()
         if scrolled != self.scroll_offset or before is None or after is None:
             self.refresh()
@@ -581,6 +589,10 @@ class RecordList(DbWorkerMixin, Vertical):
         self.counting = False  # the page is shown, its total not yet
         self._count_wanted: tuple | None = None  # (wanted, CountLater)
         self._count_worker = None
+        # Set once the first page is shown (or could not be read): the app holds a new
+        # screen's first frame until then (tui/app.py _paint_once_mounted).
+        self.first_page = asyncio.Event()
+        self._first_load_due = False  # mounted, its first page not asked for yet
         self.extra_filters: dict = {}
         self.fit_columns = fit_columns
         self.table_options = dict(table_options or {})
@@ -602,6 +614,14 @@ class RecordList(DbWorkerMixin, Vertical):
 
     def on_mount(self) -> None:
         self._add_columns()
+        # The first page is read once the new screen is laid out: read while the UI thread
+        # mounts and lays it out, the query's thread waits for the interpreter at each row
+        # SQLite steps through (Mes devis: a 12 ms page took 60-130 ms).
+        self._first_load_due = True
+        self.call_after_refresh(self._first_load)
+
+    def _first_load(self) -> None:
+        self._first_load_due = False
         self.reload()
 
     def _add_columns(self) -> None:
@@ -726,13 +746,19 @@ class RecordList(DbWorkerMixin, Vertical):
 
     # -- paging ---------------------------------------------------------------------------------
     def reload(self, *, keep_offset: bool = False) -> None:
+        if self._first_load_due:
+            return  # the first load is on its way and reads the filters as they are then
         if not keep_offset:
             self.page_offset = 0
         self.load_page()
 
     def load_page(self) -> None:
-        # What the user wants to see now; a query already running picks it up when it ends.
-        self._wanted = (self.filter_values(), self.page_offset)
+        # What the user wants to see now; a query already running picks it up when it ends
+        # (unless it is reading that very page: a screen's first resume asks again).
+        wanted = (self.filter_values(), self.page_offset)
+        if self._loading and self._wanted == wanted:
+            return
+        self._wanted = wanted
         if self._loading:
             return
         self._loading = True
@@ -763,6 +789,7 @@ class RecordList(DbWorkerMixin, Vertical):
 
     def _load_ended(self) -> None:
         self._loading = False
+        self.first_page.set()
         if self._searching_timer is not None:
             self._searching_timer.stop()
             self._searching_timer = None
@@ -801,11 +828,29 @@ class RecordList(DbWorkerMixin, Vertical):
             self._refit()
             self._fill_rows()
             self._update_status()
+        self._paint_now()
         self.post_message(self.Loaded(self))
         if later is not None:
             self._count_wanted = (wanted, later)
-            if self._count_worker is None:
-                self._start_count()
+            # Once the rows are on the screen: the count's thread would slow their painting.
+            self.call_after_refresh(self._count_if_idle)
+
+    def _count_if_idle(self) -> None:
+        if self._count_worker is None and self._count_wanted is not None:
+            self._start_count()
+
+    def _paint_now(self) -> None:
+        """The rows on the terminal now, not at the screen's next frame.
+
+        Textual paints at most 60 frames a second, each frame at its turn: the rows of a key
+        waited up to 17 ms for the turn after the frame that echoed the key. The screen's
+        update is run here once, as its timer would run it (layout if needed, then the
+        changed lines); not while the app holds its frames (a batch, a screen being opened).
+        """
+        screen = self.screen
+        update = getattr(screen, "_on_timer_update", None)  # Textual's, pinned (pyproject)
+        if update is not None and screen is self.app.screen and not self.app._batch_count:
+            update()
 
     # -- the total, counted once the page is painted ---------------------------------------
     def _start_count(self) -> None:

@@ -12,9 +12,10 @@ class StepIndicator(Static):
     StepIndicator { height: 1; width: auto; }
     """
 
-    current: reactive[int] = reactive(1)
-    done: reactive[int] = reactive(0)
-    hint: reactive[str] = reactive("")  # the keys that go to a step, said after the steps
+    # Its width is its text's (width: auto): a change lays the line out again.
+    current: reactive[int] = reactive(1, layout=True)
+    done: reactive[int] = reactive(0, layout=True)
+    hint: reactive[str] = reactive("", layout=True)  # the keys that go to a step, after the steps
 
     def __init__(self, steps: int = 4, current: int = 1, done: int = 0, **kwargs):
         super().__init__(**kwargs)
