@@ -184,3 +184,27 @@ async def test_low_bandwidth_cursor_does_not_blink(demo_db, monkeypatch):
             assert isinstance(app.focused, Input)
             assert app.focused.cursor_blink is (not low_bandwidth)
             assert app.theme == ("ansi-dark" if low_bandwidth else "textual-dark")
+
+
+async def test_a_list_screen_goes_out_once_with_its_rows(app):
+    """The first frame of a list screen waits for its first page: the screen is not sent empty
+    ("Chargement…") and then again with the rows."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await login(pilot)
+        await settle(pilot)
+        frames: list[tuple[str, int]] = []
+        display = app._display
+
+        def watching(screen, renderable):
+            if renderable is not None and not app._batch_count:
+                lists = screen.query(RecordList)
+                frames.append((type(screen).__name__, len(lists.first().rows) if lists else -1))
+            return display(screen, renderable)
+
+        app._display = watching
+        await pilot.press("enter")  # Prospects
+        await settle(pilot)
+        assert isinstance(app.screen, ProspectsScreen)
+        shown = [rows for name, rows in frames if name == "ProspectsScreen"]
+        assert shown and shown[0] > 0, frames  # its very first frame has the rows
