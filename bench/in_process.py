@@ -72,11 +72,14 @@ class Probe:
         def show_page(record_list, payload):
             # RecordList runs its `fetch` for `wanted` = (filters, offset) and paints the rows
             # only if they are still what the user wants (tui/toolkit/widgets/record_list.py).
+            # The time is taken before the rows are set: RecordList paints them within
+            # _show_page (its _paint_now), and that frame is the one to find.
             wanted, _ = payload
             painted = wanted is record_list._wanted
+            shown_at = time.perf_counter()
             original_show(record_list, payload)
             if painted:
-                probe.loads.append((time.perf_counter(), dict(wanted[0])))
+                probe.loads.append((shown_at, dict(wanted[0])))
 
         RecordList._show_page = show_page
         self._restore = (RecordList, original_show)
