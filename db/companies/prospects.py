@@ -146,15 +146,11 @@ def page_prospects(
     """One page of the list and its total as the list shows it (see `page_total`); with
     `count_later`, a count still to run is returned as a CountLater."""
     rows = list_prospects(scope, filters, offset, limit, pager=pager)
-    total = page_total(
-        rows,
-        offset,
-        limit,
-        lambda cap: count_prospects(scope, filters, cap=cap),
-        later=count_later,
-        told=None if pager is None else lambda total: pager.total(filters, limit, total),
-    )
-    return rows, total
+
+    def count(cap: int) -> int:
+        return count_prospects(scope, filters, cap=cap)
+
+    return rows, page_total(rows, offset, limit, count, later=count_later, pager=(pager, filters))
 
 
 # -- counting for paged lists -----------------------------------------------------------------
@@ -184,7 +180,7 @@ def page_total(
     count: Callable[[int], int],
     *,
     later: bool = False,
-    told: Callable[[int], None] | None = None,
+    pager: tuple[Pager | None, object] = (None, None),
 ) -> int | CountLater:
     """The total a paged list shows, counting only when the page cannot tell it.
 
@@ -192,21 +188,22 @@ def page_total(
     also the case where the filters match little and the page query scanned everything
     already). Otherwise `count(cap)` counts up to a cap above this page: the next multiple of
     COUNT_CAP, so "plus de 10 000" stays the same from page to page. With `later`, that count
-    is not run here but returned to run after the page is shown (CountLater). `told(total)`
-    hears the total once it is known (a Pager keeps it).
+    is not run here but returned to run after the page is shown (CountLater). `pager` is the
+    list's (Pager, filters): it keeps the total once it is known.
     """
-    if len(rows) < limit and (rows or offset == 0):
-        total = offset + len(rows)
-        if told is not None:
-            told(total)
+    keeper, filters = pager
+
+    def told(total: int) -> int:
+        if keeper is not None:
+            keeper.total(filters, limit, total)
         return total
+
+    if len(rows) < limit and (rows or offset == 0):
+        return told(offset + len(rows))
     cap = COUNT_CAP * ((offset + limit) // COUNT_CAP + 1)
 
     def counted() -> int:
-        total = count(cap)
-        if told is not None:
-            told(total)
-        return total
+        return told(count(cap))
 
     return CountLater(offset + len(rows), counted) if later else counted()
 

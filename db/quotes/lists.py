@@ -263,15 +263,11 @@ def page_quotes(
     """One page of Mes devis and its total as the list shows it (db.companies.prospects.page_total);
     with `count_later`, a count still to run is returned as a CountLater."""
     rows = list_quotes(scope, filters, offset, limit, pager=pager)
-    total = page_total(
-        rows,
-        offset,
-        limit,
-        lambda cap: count_quotes(scope, filters, cap=cap),
-        later=count_later,
-        told=None if pager is None else lambda total: pager.total(filters, limit, total),
-    )
-    return rows, total
+
+    def count(cap: int) -> int:
+        return count_quotes(scope, filters, cap=cap)
+
+    return rows, page_total(rows, offset, limit, count, later=count_later, pager=(pager, filters))
 
 
 def commercials(scope: Scope, *, active_only: bool = False) -> list[tuple[int, str]]:
