@@ -12,6 +12,7 @@ from screens.prospects import ProspectsScreen
 from tests.ui.conftest import SIZE, login, settle
 from tui.app import MyOpenIPApp
 from tui.settings import Settings
+from tui.toolkit.host import signed_in
 from tui.toolkit.widgets.record_list import RecordList
 
 
@@ -71,16 +72,10 @@ async def test_the_rows_are_shown_before_their_total_is_counted(demo_db, monkeyp
         held["ga"].set()
         await settle(pilot)
         await pilot.pause(0.2)
-        expected = count(record_list_scope(app), db.companies.prospects.ProspectFilters(name="ga"))
+        expected = count(signed_in(app), db.companies.prospects.ProspectFilters(name="ga"))
         assert not record_list.counting
         assert str(status.render()).startswith(f"1–5 sur {expected}"), status.render()
         assert counted[counted.index("g") :] == ["g", "ga"]  # one count each, in turn
-
-
-def record_list_scope(app):
-    from tui.toolkit.host import signed_in
-
-    return signed_in(app)
 
 
 async def test_keys_typed_during_a_query_cost_one_more_query(app, monkeypatch):

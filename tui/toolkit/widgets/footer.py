@@ -44,10 +44,6 @@ class FooterKey:
         return width + (len(self.description) + 1 if self.description else 0)
 
 
-def key_width(key: FooterKey) -> int:
-    return key.width
-
-
 def arrange(
     local: list[FooterKey], right: list[FooterKey], width: int, keys_key: FooterKey | None
 ) -> tuple[list[FooterKey], list[FooterKey]]:
