@@ -300,8 +300,16 @@ def tune_garbage_collector() -> None:
     instead of ~60, Mes devis opening in 350-560 ms instead of ~220). What start-up loaded
     (Textual, Rich, peewee...: ~300,000 objects) is frozen, never walked again, and
     MyOpenIPApp runs a full pass when the user has paused (_collect_garbage_when_idle), so
-    that few are left to happen while typing. Thresholds stay Python's: memory is unchanged.
+    that few are left to happen while typing. The young generations keep Python's thresholds
+    (their passes take a millisecond); a full pass is due after FULL_PASS_AFTER passes of the
+    middle one instead of 10, so that while the user types it is the idle pass that runs, not
+    Python's: a user who never pauses still gets one every few hundred keys.
     """
     import gc
 
     gc.freeze()
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, FULL_PASS_AFTER)
+
+
+FULL_PASS_AFTER = 100  # passes of the middle generation (Python's default: 10)

@@ -7,6 +7,7 @@ typed ahead on a dialog not yet drawn.
 
 from __future__ import annotations
 
+import gc
 import threading
 
 from db.core.models import Contact
@@ -108,3 +109,36 @@ async def test_a_key_typed_ahead_waits_for_the_screen_it_lands_on(app):
         assert isinstance(app.screen, OfferDialog)
         banner = str(app.screen.query_one("#offer-banner", Static).render())
         assert "champ(s) à corriger" in banner
+
+
+async def test_a_closed_list_screen_leaves_nothing_behind(app):
+    """Mes devis opened and closed three times: none of its widgets stays in memory.
+
+    Two leaks did keep them: the thread a query ran in kept its last worker (Textual marks the
+    thread's context with it), and Textual's StylesCache.get_inner_outer cached every widget's
+    drawn lines by the widget (tui/toolkit/textual_fixes.py). Each full garbage collection
+    walked what they kept, a bit longer at each screen opened.
+    """
+    from textual._styles_cache import StylesCache
+    from textual.widget import Widget
+
+    from screens.quotes import QuotesScreen
+    from tui.toolkit.widgets.record_list import RecordList
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await login(pilot)
+        for _ in range(3):
+            app.open_place("quotes")
+            await settle(pilot)
+            record_list = app.screen.query_one(RecordList)
+            assert record_list.rows  # its workers ran: the page and the commercials
+            del record_list
+            await pilot.press("escape")
+            await settle(pilot)
+        gc.collect()
+        alive = gc.get_objects()
+        assert not [o for o in alive if isinstance(o, (QuotesScreen, RecordList))]
+        widgets = sum(isinstance(o, Widget) for o in alive)
+        caches = sum(isinstance(o, StylesCache) for o in alive)
+        assert caches <= widgets, (caches, widgets)

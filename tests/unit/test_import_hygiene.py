@@ -69,6 +69,7 @@ OURS_AT_FIRST_FRAME = {
     "tui.toolkit.host",
     "tui.toolkit.record_search",
     "tui.toolkit.styles",
+    "tui.toolkit.textual_fixes",  # fixes for Textual bugs, applied as tui.app is imported
     "tui.commands",
     "tui.toolkit.db_worker",
     "tui.logs",

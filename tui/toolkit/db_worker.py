@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 
 from textual.dom import NoScreen
-from textual.worker import get_current_worker
+from textual.worker import active_worker, get_current_worker
 
 from db.core import DomainError
 from tui.toolkit.host import WidgetMixin, host
@@ -49,6 +49,16 @@ class DbWorkerMixin(WidgetMixin):
         app = self.app
 
         def job():
+            try:
+                return work()
+            finally:
+                # Textual marks the pool thread's own context with the worker it runs, and a
+                # pool thread lives on: its last worker, and through it this widget and its
+                # whole screen, were kept after the screen was closed (one screen per thread,
+                # ~20,000 objects each, walked by every full garbage collection).
+                active_worker.set(None)  # type: ignore[arg-type]
+
+        def work():
             from db.core import database_proxy  # noqa: PLC0415 - not before Connexion is painted
 
             worker = get_current_worker()
