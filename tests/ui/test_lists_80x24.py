@@ -91,3 +91,35 @@ async def test_a_failed_login_keeps_the_connexion_box_on_the_screen(app, demo):
         assert screen.query_one("#validate", Button).region.bottom <= box.bottom
         if demo:
             assert screen.query_one("#demo-banner", Static).region.bottom <= box.bottom
+
+
+async def test_typing_past_a_filter_box_keeps_the_cursor_in_view_without_a_layout(app, monkeypatch):
+    """A filter box's typing asks for no layout of the screen (FilterInput): the text still
+    scrolls inside the box so that what is typed last, and the cursor, stay in view."""
+    from textual.widget import Widget
+    from textual.widgets import Input
+
+    async with app.run_test(size=SMALL) as pilot:
+        await login(pilot)
+        app.open_place("prospects")
+        await settle(pilot)
+        box = app.screen.query_one("#filter-name", Input)
+        box.focus()
+        await settle(pilot)
+        layouts: list[Widget] = []
+        refresh = Widget.refresh
+
+        def spy(widget, *regions, layout=False, **kwargs):
+            if layout and widget is box:
+                layouts.append(widget)
+            return refresh(widget, *regions, layout=layout, **kwargs)
+
+        monkeypatch.setattr(Widget, "refresh", spy)
+        text = "abcdefghijklmnopqrstuvwxyz0123456789"
+        assert len(text) > box.content_size.width
+        await pilot.press(*text)
+        await settle(pilot)
+        assert box.value == text and not layouts
+        assert box.scroll_x > 0
+        shown = "".join(segment.text for segment in box.render_line(0)).strip()
+        assert shown.endswith("3456789"), shown

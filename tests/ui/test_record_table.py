@@ -11,7 +11,7 @@ from db.core.models import User
 from tests.ui.conftest import login, settle
 from tests.ui.quote_screens import open_mes_devis
 from tui.toolkit.widgets.choice import Choice, ChoiceMenu
-from tui.toolkit.widgets.record_list import RecordList
+from tui.toolkit.widgets.record_list import RecordList, RecordTable
 
 SMALL = (80, 24)
 
@@ -122,3 +122,37 @@ async def test_a_choice_draws_a_label_as_plain_text(app):
         commercial.value = some_id
         await settle(pilot)
         assert str(commercial.render()).startswith("[b]Claire[/b] ␛[31m")
+
+
+async def test_a_new_page_draws_its_changed_lines_and_keeps_the_header(app, monkeypatch):
+    """A new page draws again only the lines whose content changed: the header (drawn by
+    DataTable through Rich, the dearest line) keeps its drawing."""
+    async with app.run_test(size=SMALL) as pilot:
+        await login(pilot)
+        app.open_place("prospects")
+        await settle(pilot)
+        listing = app.screen.query_one(RecordList)
+        table = listing.query_one(DataTable)
+        header = table.header_height
+        rows = list(listing.rows)
+        assert len(rows) > 2
+        # The same rows the other way round: another page, in columns of the same widths.
+        listing.fetch = lambda filters, offset, limit: (rows[::-1], len(rows))
+        drawn_lines: list[int] = []
+        render_line = RecordTable.render_line
+
+        def spy(widget, y):
+            if widget is table:
+                drawn_lines.append(y)
+            return render_line(widget, y)
+
+        monkeypatch.setattr(RecordTable, "render_line", spy)
+        listing.reload()
+        await settle(pilot)
+        assert listing.rows[0] is rows[-1]
+        assert drawn_lines and not [y for y in drawn_lines if y < header]
+        # What the terminal shows is the new page, under the same header.
+        shown = app.screen._compositor.render_full_update().strips
+        text = ["".join(seg.text for strip in line for seg in strip) for line in shown]
+        assert f" {rows[-1].id} " in text[table.region.y + header]
+        assert "IDENTIFIANT" in text[table.region.y]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from itertools import zip_longest
 
 from rich.cells import cell_len, set_cell_size
 from rich.measure import Measurement
@@ -28,6 +29,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import DuplicateKey, Row, RowKey
 from textual.worker import Worker, WorkerState
 
 from db.core import CountLater, visible
@@ -146,12 +148,33 @@ def fit_to_width(
     return tuple(fitted)
 
 
+class FilterInput(Input):
+    """An Input whose typing lays nothing out: Textual's Input sets its scrollable width at
+    each character, and that asks for a layout of the whole screen (8-10 ms a key on
+    Prospects, before the query even starts). A box of a set size (not `auto`) only needs the
+    new width for its own scrolling, which it has without the layout."""
+
+    _typing = False
+
+    def _watch_value(self, value: str) -> None:
+        self._typing = True
+        try:
+            super()._watch_value(value)
+        finally:
+            self._typing = False
+
+    def refresh(self, *regions, layout: bool = False, **kwargs):
+        if layout and self._typing and not self.styles.auto_dimensions:
+            layout = False  # the text's width, not the box's: repainted, not laid out
+        return super().refresh(*regions, layout=layout, **kwargs)
+
+
 def compact_input(**options) -> Input:
     """Input(compact=True) without a style pass before it is mounted: Textual's `compact`
     toggles its class from Input.__init__ with a restyle of the box (the whole style sheet
     applied to it, a few ms; a filter panel has four or five). Here the class is set without
-    one: the box is styled once, when it is mounted."""
-    box = Input(**options)
+    one: the box is styled once, when it is mounted. Typing lays nothing out (FilterInput)."""
+    box = FilterInput(**options)
     box.set_reactive(Input.compact, True)
     box.set_class(True, "-textual-compact", update=False)
     return box
@@ -237,6 +260,17 @@ class RecordTable(DataTable):
             return self
         return super().refresh(*regions, **kwargs)
 
+    def _clear_caches(self) -> None:
+        if not self._quiet:
+            super()._clear_caches()
+            return
+        # In set_rows: the lines already drawn stay drawn (the widget's StylesCache, which
+        # DataTable.clear empties); set_rows marks those that change, or all of them. The
+        # header alone, drawn by DataTable through Rich, took 4-8 ms to draw again per page.
+        drawn = dict(self._styles_cache._cache)
+        super()._clear_caches()
+        self._styles_cache._cache.update(drawn)
+
     def set_rows(self, rows: Sequence[tuple[str, Sequence]]) -> None:
         """The table's rows become `rows` ((key, cells) each; the cursor back on the first
         row, the table scrolled to its top): only the lines on the screen whose cells, or
@@ -248,8 +282,7 @@ class RecordTable(DataTable):
             self.clear()
         finally:
             self._quiet = False
-        for key, cells in rows:
-            self.add_row(*cells, key=key)
+        self._store_rows(rows)
         if self._new_rows:
             # Now rather than when idle (DataTable._on_idle, which then finds the size as it
             # is): the new size is laid out in the same frame as the rows, not in a second
@@ -266,6 +299,31 @@ class RecordTable(DataTable):
             if old != new:
                 self.refresh(Region(0, y, width, 1))
 
+    def _store_rows(self, rows: Sequence[tuple[str, Sequence]]) -> None:
+        """DataTable.add_row for a whole page at once, in a cleared table: the same rows,
+        keys and cells, without add_row's per-row work that a page does not need (the
+        columns looked up twice, the cursor re-validated and the app woken, for each row):
+        half of what painting a page of Mes devis cost the UI thread."""
+        columns = [column.key for column in self.ordered_columns]
+        for index, (key, cells) in enumerate(rows):
+            if len(cells) > len(columns):
+                raise ValueError("More values provided than there are columns.")
+            row_key = RowKey(key)
+            if row_key in self._row_locations:
+                raise DuplicateKey(f"The row key {row_key!r} already exists.")
+            self._row_locations[row_key] = index
+            self._data[row_key] = dict(zip_longest(columns, cells))
+            self.rows[row_key] = Row(row_key, 1)
+            self._new_rows.add(row_key)
+        if not rows:
+            return
+        self._require_update_dimensions = True
+        self.cursor_coordinate = self.cursor_coordinate
+        if columns and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()  # a cell is under the cursor again (as add_row does)
+        self._update_count += 1
+        self.check_idle()
+
     def _shown_lines(self) -> list | None:
         """What each line on the screen shows: (row key, its cells, stripe, cursor), or None
         when the table is not laid out or draws what this does not model."""
@@ -274,7 +332,10 @@ class RecordTable(DataTable):
         header = 0
         if self.show_header:
             header = self.header_height
-        columns = tuple((c.key, c.label.plain, c.width, c.auto_width) for c in self.ordered_columns)
+        columns = tuple(
+            (c.key, c.label.plain, c.width, c.auto_width, c.content_width)
+            for c in self.ordered_columns
+        )
         lines: list = [("header", columns)] * header
         scroll_y = int(self.scroll_y)
         ordered = self.ordered_rows
@@ -849,8 +910,19 @@ class RecordList(DbWorkerMixin, Vertical):
         """
         screen = self.screen
         update = getattr(screen, "_on_timer_update", None)  # Textual's, pinned (pyproject)
-        if update is not None and screen is self.app.screen and not self.app._batch_count:
-            update()
+        if update is None or screen is not self.app.screen or self.app._batch_count:
+            return
+        # A widget's repaint reaches the screen only when the widget is next idle (Textual's
+        # Widget._check_refresh posts it): the table and status line are handed over now, as
+        # it would, unless they need a layout (left to Textual's own turn).
+        widgets = (self.query_one(DataTable), self.query_one(".status", Static))
+        if any(widget._layout_required for widget in widgets):
+            return
+        for widget in widgets:
+            if widget._repaint_required and widget.display:
+                widget._repaint_required = False
+                screen._dirty_widgets.add(widget)
+        update()
 
     # -- the total, counted once the page is painted ---------------------------------------
     def _start_count(self) -> None:
