@@ -30,7 +30,7 @@ from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormField, fill_form, read_form
 from tui.toolkit.widgets.header import AppHeader
-from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.widgets.record_list import TABLE_FIRST, Column, FilterSpec, RecordList
 
 COLUMNS = (
     Column("name", "Offre", 52, min_width=20),
@@ -145,6 +145,7 @@ class OfferDialog(BannerMixin, DbWorkerMixin, ModalScreen[int | None]):
 
 
 class CatalogueScreen(DbWorkerMixin, Screen):
+    AUTO_FOCUS = TABLE_FIRST
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="catalogue.back"),
         Binding("ctrl+n", "new", "Nouvelle offre", id="catalogue.new"),

@@ -16,7 +16,7 @@ from tui.toolkit.host import host, signed_in
 from tui.toolkit.record_search import register_record_search
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.header import AppHeader
-from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.widgets.record_list import TABLE_FIRST, Column, FilterSpec, RecordList
 
 _FILTER_KEYS = ("identifiant", "client_number", "name", "place", "siren")
 
@@ -35,6 +35,8 @@ def fetch_companies(
 
 class CompanyListScreen(Screen):
     """A list of one kind of company; subclasses name the kind, its label and its columns."""
+
+    AUTO_FOCUS = TABLE_FIRST
 
     KIND = CompanyKind.CLIENT
     LABEL = ""

@@ -16,7 +16,7 @@ from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.form import FormSection
 from tui.toolkit.widgets.header import AppHeader
-from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.widgets.record_list import TABLE_FIRST, Column, FilterSpec, RecordList
 
 COLUMNS = (
     Column("last_name", "Nom", 11),
@@ -56,6 +56,7 @@ def contact_cells(row) -> tuple:
 
 
 class ContactsScreen(Screen):
+    AUTO_FOCUS = TABLE_FIRST
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="contacts.back"),
         Binding("ctrl+n", "new", "Nouveau contact", id="contacts.new"),

@@ -15,7 +15,7 @@ from tui.toolkit.dialogs.file_picker import WriteDocumentDialog
 from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.header import AppHeader
-from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.widgets.record_list import TABLE_FIRST, Column, FilterSpec, RecordList
 
 COLUMNS = (
     Column("kind", "TYPE", 18, min_width=10),
@@ -57,6 +57,7 @@ def write_out(app, doc_id: int, filename: str) -> None:
 
 
 class DocumentsScreen(Screen):
+    AUTO_FOCUS = TABLE_FIRST
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="documents.back"),
     ]

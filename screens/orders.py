@@ -35,7 +35,7 @@ from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.card import plain
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.header import AppHeader
-from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.widgets.record_list import TABLE_FIRST, Column, FilterSpec, RecordList
 
 # No cell padding: each cell starts with one space instead, so seven columns fit in 100.
 COLUMNS = (
@@ -230,6 +230,7 @@ def order_quote(screen, quote_id: int) -> None:
 
 
 class OrdersScreen(DbWorkerMixin, Screen):
+    AUTO_FOCUS = TABLE_FIRST
     CSS_PATH = style_sheet("catalogue_orders")
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="orders.back"),

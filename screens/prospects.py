@@ -15,7 +15,7 @@ from db.exchange import export_prospects
 from tui.toolkit.host import host, signed_in
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.header import AppHeader
-from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.widgets.record_list import TABLE_FIRST, Column, FilterSpec, RecordList
 
 COLUMNS = (
     Column("id", "IDENTIFIANT", 11),
@@ -83,6 +83,7 @@ def open_prospect(app, company_id: int, step: int | None = None) -> None:
 
 
 class ProspectsScreen(Screen):
+    AUTO_FOCUS = TABLE_FIRST
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="prospects.back"),
         Binding("ctrl+n", "new", "Nouveau prospect", id="prospects.new"),

@@ -31,7 +31,7 @@ from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.choice import Choice
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.header import AppHeader
-from tui.toolkit.widgets.record_list import Column, RecordList, compact_input
+from tui.toolkit.widgets.record_list import TABLE_FIRST, Column, RecordList, compact_input
 
 # --- the results table ---------------------------------------------------------------------
 #
@@ -234,6 +234,7 @@ class QuoteFilter(Vertical):
 
 class QuotesScreen(DbWorkerMixin, Screen):
     CSS_PATH = style_sheet("quotes")
+    AUTO_FOCUS = TABLE_FIRST
     BINDINGS = [
         Binding("escape", "back", "Retour", id="quotes.back"),
         Binding("slash", "focus_filters", "Filtrer", id="quotes.filter"),

@@ -17,7 +17,7 @@ from tui.toolkit.host import host, signed_in
 from tui.toolkit.styles import style_sheet
 from tui.toolkit.widgets.footer import AppFooter
 from tui.toolkit.widgets.header import AppHeader
-from tui.toolkit.widgets.record_list import Column, FilterSpec, RecordList
+from tui.toolkit.widgets.record_list import TABLE_FIRST, Column, FilterSpec, RecordList
 
 # No cell padding: each cell starts with one space instead, so seven columns fit in 100.
 COLUMNS = (
@@ -57,6 +57,7 @@ def service_cells(row) -> tuple:
 
 
 class ServicesScreen(DbWorkerMixin, Screen):
+    AUTO_FOCUS = TABLE_FIRST
     CSS_PATH = style_sheet("catalogue_orders")
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="services.back"),

@@ -142,3 +142,40 @@ async def test_a_closed_list_screen_leaves_nothing_behind(app):
         widgets = sum(isinstance(o, Widget) for o in alive)
         caches = sum(isinstance(o, StylesCache) for o in alive)
         assert caches <= widgets, (caches, widgets)
+
+
+async def test_a_list_screen_opens_styled_once_with_the_focus_on_its_table(app, monkeypatch):
+    """Mes devis's widgets are styled as they mount, not all again when it first becomes
+    current (tui/toolkit/textual_fixes.py), and the focus goes to the table at once rather
+    than to the first filter box and then to the table (each move restyles): 35 ms of its
+    opening. It looks the same: the snapshots of the lists are unchanged."""
+    from textual.dom import DOMNode
+    from textual.widget import Widget
+
+    from screens.quotes import QuotesScreen
+    from tui.toolkit.widgets.record_list import RecordTable
+
+    restyled: list = []
+    focus_moves: list = []
+    update_node_styles, watch_has_focus = DOMNode.update_node_styles, Widget.watch_has_focus
+
+    def spy_styles(node, *args, **kwargs):
+        restyled.append(node)
+        return update_node_styles(node, *args, **kwargs)
+
+    def spy_focus(widget, value):
+        focus_moves.append((widget, value))
+        return watch_has_focus(widget, value)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await login(pilot)
+        monkeypatch.setattr(DOMNode, "update_node_styles", spy_styles)
+        monkeypatch.setattr(Widget, "watch_has_focus", spy_focus)
+        app.open_place("quotes")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QuotesScreen)
+        assert screen not in restyled
+        assert [(type(w), v) for w, v in focus_moves if v] == [(type(screen.focused), True)]
+        assert isinstance(screen.focused, RecordTable)

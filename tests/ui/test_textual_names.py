@@ -79,8 +79,17 @@ def _clashes():
                     yield f"{cls.__module__}.{cls.__qualname__}: self.{name}"
 
 
+# Textual's own bookkeeping, written on purpose where our class does Textual's work in its place
+# (each one names why; a new entry needs the same).
+DELIBERATE = {
+    # RecordTable._store_rows: a page into DataTable's row store at once, its update count
+    # moved on as DataTable.add_row moves it (the ordered-rows and drawn-rows caches key on it).
+    "tui.toolkit.widgets.record_list.RecordTable: self._update_count",
+}
+
+
 def test_no_private_textual_attribute_is_reused():
-    assert list(_clashes()) == []
+    assert [clash for clash in _clashes() if clash not in DELIBERATE] == []
 
 
 def test_the_check_sees_a_clash():
