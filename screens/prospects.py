@@ -121,6 +121,10 @@ class ProspectsScreen(Screen):
     def on_screen_resume(self) -> None:
         self.query_one(RecordList).reload(keep_offset=True)
 
+    def reopen(self) -> None:
+        """Shown again from the menu (tui/kept_screens.py): as if new."""
+        self.query_one(RecordList).restart()
+
     @on(RecordList.Opened)
     def _opened(self, event: RecordList.Opened) -> None:
         # The row read for the list says where the prospect stands: no read on the UI thread.

@@ -300,6 +300,21 @@ class QuotesScreen(DbWorkerMixin, Screen):
             self.query_one(RecordList).reload(keep_offset=True)
         self._resumed = True
 
+    def reopen(self) -> None:
+        """Shown again from the menu (tui/kept_screens.py): as if new, the commercials read
+        again (an account may have been added meanwhile)."""
+        for key, _, _ in TEXT_FILTERS:
+            self.query_one(f"#q-{key}", Input).value = ""
+        self.query_one("#q-created", Input).value = ""
+        for choice in self.query(Choice):
+            choice.clear(tell=False)  # no search per choice cleared: one, at resume
+        for box in self.query(QuoteFilter):
+            box.set_error("")
+        self._focus_results = False
+        self._opened_key = None
+        self.query_one(RecordList).restart()
+        self.run_db(commercials, signed_in(self.app), done=self._commercials, group="commercials")
+
     def _fit(self, width: int, rows) -> tuple[Column, ...]:
         self.widths = fit_widths(width, rows)
         return quote_columns(self.widths)

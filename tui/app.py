@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 
 from tui.commands import PlacesProvider, RecordsProvider
+from tui.kept_screens import KeptScreens
 from tui.places import HOME, MENUS, is_place, parent_place, place, route, visible_places
 from tui.settings import Settings
 from tui.toolkit import textual_fixes
@@ -98,6 +99,7 @@ class MyOpenIPApp(App):
         self._after_key: list[events.Callback] = []  # see post_message
         self._session_checked_at = monotonic()
         self._session_ending = False
+        self.kept_screens = KeptScreens(self)
         if self.settings.keymap:  # config.toml's [touches]: F1 and the footer show these keys
             self.set_keymap(self.settings.keymap)
 
@@ -157,8 +159,9 @@ class MyOpenIPApp(App):
         first page (its query takes 5-20 ms; never more than ROWS_HOLD_MAX): the screen is
         laid out and painted once, with its rows, rather than empty then again.
         """
-        if screen.is_mounted:
+        if screen.is_mounted and screen is not self.kept_screens.reopening:
             return
+        self.kept_screens.reopening = None  # shown again: held for its rows as a new one
         batch = self.batch_update()
         batch.__enter__()
         # In a batch Textual still lays the screen out and renders it when it is first shown
@@ -446,12 +449,18 @@ class MyOpenIPApp(App):
     def logged_in(self, scope: Scope) -> None:
         from screens.home import HomeScreen
 
+        self.kept_screens.drop_all()  # another scope's, if any
         self.scope = scope
         self.switch_screen(HomeScreen(visible_places(scope.is_operator), MENUS))
 
     def open_place(self, key: str, **kwargs) -> None:
-        screen_class = place(key).screen_class()
-        self.push_screen(screen_class(**kwargs))
+        # Prospects and Mes devis are built once per session, then shown again as new.
+        screen = self.kept_screens.take(key, self.scope) if not kwargs else None
+        if screen is None:
+            screen = place(key).screen_class()(**kwargs)
+            if not kwargs:
+                self.kept_screens.keep(key, self.scope, screen)
+        self.push_screen(screen)
 
     def open_screen(self, name: str, *args, replace: bool = False, callback=None, **kwargs) -> None:
         """Show the screen a route names (tui/places.py ROUTES), built with these arguments:
@@ -516,6 +525,7 @@ class MyOpenIPApp(App):
         self.scope = None
         while len(self.screen_stack) > 2:
             self.pop_screen()
+        self.kept_screens.drop_all()  # with the rows they hold
         self.switch_screen(LoginScreen())
 
     def action_redraw(self) -> None:

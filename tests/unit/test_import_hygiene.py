@@ -64,6 +64,7 @@ OURS_AT_FIRST_FRAME = {
     "tui",
     "tui.app",
     "tui.cli",
+    "tui.kept_screens",  # no import of its own: the kept lists, set up with the app
     "tui.main",
     "tui.toolkit",
     "tui.toolkit.host",

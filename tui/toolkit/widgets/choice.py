@@ -128,8 +128,13 @@ class Choice(Widget, can_focus=True):
         self.refresh()
         self.post_message(self.Changed(self, value))
 
-    def clear(self) -> None:
-        self.value = None
+    def clear(self, *, tell: bool = True) -> None:
+        """No choice; without `tell`, no Changed message (a panel reset all at once)."""
+        if tell:
+            self.value = None
+        elif self._value is not None:
+            self._value = None
+            self.refresh()
 
     @property
     def selection_label(self) -> str:

@@ -812,6 +812,17 @@ class RecordList(DbWorkerMixin, Vertical):
             )
         )
 
+    def restart(self) -> None:
+        """As a new list shows itself (its screen shown again, tui/kept_screens.py): no
+        filter, the first page, the table focused; the screen's first frame waits for that
+        page again. The screen's resume reloads it."""
+        self.first_page = asyncio.Event()
+        for spec in self.filter_specs:
+            self.set_filter(spec.key, "")
+        self.extra_filters = {}
+        self.page_offset = 0
+        self.focus_table()
+
     # -- paging ---------------------------------------------------------------------------------
     def reload(self, *, keep_offset: bool = False) -> None:
         if self._first_load_due:
