@@ -44,6 +44,8 @@ class KeptScreens:
         if key not in KEPT_PLACES or scope is None:
             return
         if key in self._kept:
+            if self._kept[key][1] in self.app.screen_stack:
+                return  # the kept one is open below this one (reached twice): this one goes
             self._drop(key)
         self.app.install_screen(screen, f"kept-{key}")  # Textual then keeps it when popped
         self._kept[key] = (scope, screen)

@@ -113,3 +113,30 @@ async def test_a_logout_drops_the_kept_screens_and_the_next_user_gets_their_own(
         reseller = scope_of("revendeur")
         assert rows == [row.id for row in list_quotes(reseller, QuoteFilters(), 0, len(rows))]
         assert rows != operator_rows
+
+
+async def test_a_list_reached_again_while_open_below_opens_a_new_one(app):
+    """Mes devis › a quote › the palette's Mes devis: a second Mes devis on top (the kept one
+    is on the stack), not kept; Escape comes back through both."""
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await open_mes_devis(pilot)
+        kept = app.screen
+        await pilot.press("enter")  # the first quote
+        await settle(pilot)
+        assert not isinstance(app.screen, QuotesScreen)
+        app.open_place("quotes")
+        await settle(pilot)
+        second = app.screen
+        assert isinstance(second, QuotesScreen) and second is not kept
+        assert second.query_one(RecordList).rows
+        app.pop_screen()
+        await settle(pilot)
+        app.pop_screen()
+        await settle(pilot)
+        assert app.screen is kept
+        app.pop_screen()
+        await settle(pilot)
+        app.open_place("quotes")
+        await settle(pilot)
+        assert app.screen is kept  # still the one kept
