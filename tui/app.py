@@ -35,13 +35,13 @@ from tui.wire import no_full_repaint_on_focus, redraw_terminal, screen_diff_driv
 if TYPE_CHECKING:
     from db.core import Scope
 
+textual_fixes.apply()  # before any screen is built
+
 PAINT_HOLD_MAX = 0.5  # seconds a new screen's first frame may wait for its mount
 ROWS_HOLD_MAX = 0.25  # then, seconds it may wait for its list's first page (RecordList)
 KEY_HOLD_MAX = 2.0  # seconds a key typed ahead may wait for the screen it lands on to mount
 KEY_LAND_MAX = 2.0  # seconds the keys behind a key may wait for it to be handled (a loaded
 # server answers a focus move in well over 0.5 s: the keys behind it then went to the old field)
-textual_fixes.apply()
-
 GC_IDLE_SECONDS = 1.0  # a pause this long (no key, no mouse) lets a full collection run
 SESSION_CHECK_SECONDS = 3.0  # a key checks the account (disabled?) at most this often
 

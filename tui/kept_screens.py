@@ -58,8 +58,8 @@ class KeptScreens:
     def _drop(self, key: str) -> None:
         _, screen = self._kept.pop(key)
         if screen in self.app.screen_stack:
-            # Not after a logout, which empties the stack first; Textual keeps an installed
-            # screen on the stack until it is popped, then this one is dropped at logout.
+            # Still open (the scope changed with no logout, which empties the stack first):
+            # it stays installed, owned by no scope, and is dropped once it is closed.
             self._kept[key] = (None, screen)
             return
         self.app.uninstall_screen(screen)

@@ -16,6 +16,15 @@ from tui.toolkit.widgets.record_list import RecordList, RecordTable
 SMALL = (80, 24)
 
 
+async def open_prospects(pilot) -> tuple[RecordList, DataTable]:
+    """Logged in as the reseller, Prospects open: its list and the list's table."""
+    await login(pilot)
+    pilot.app.open_place("prospects")
+    await settle(pilot)
+    listing = pilot.app.screen.query_one(RecordList)
+    return listing, listing.query_one(DataTable)
+
+
 def shown_rows(table: DataTable) -> range:
     header = table.header_height if table.show_header else 0
     top = int(table.scroll_y)
@@ -52,11 +61,7 @@ async def test_a_held_down_key_moves_the_rows_by_half_the_view(app):
 
 async def test_a_page_shown_again_repaints_no_line_and_a_new_page_its_lines(app, monkeypatch):
     async with app.run_test(size=SMALL) as pilot:
-        await login(pilot)
-        app.open_place("prospects")
-        await settle(pilot)
-        listing = app.screen.query_one(RecordList)
-        table = listing.query_one(DataTable)
+        listing, table = await open_prospects(pilot)
         refreshed: list[tuple] = []  # what reaches Textual's refresh while a page goes in
         refresh, set_rows = Widget.refresh, table.set_rows
         filling = False
@@ -128,11 +133,7 @@ async def test_a_new_page_draws_its_changed_lines_and_keeps_the_header(app, monk
     """A new page draws again only the lines whose content changed: the header (drawn by
     DataTable through Rich, the dearest line) keeps its drawing."""
     async with app.run_test(size=SMALL) as pilot:
-        await login(pilot)
-        app.open_place("prospects")
-        await settle(pilot)
-        listing = app.screen.query_one(RecordList)
-        table = listing.query_one(DataTable)
+        listing, table = await open_prospects(pilot)
         header = table.header_height
         rows = list(listing.rows)
         assert len(rows) > 2
