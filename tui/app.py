@@ -26,6 +26,7 @@ from textual.widget import AwaitMount
 
 from tui.commands import PlacesProvider, RecordsProvider
 from tui.kept_screens import KeptScreens
+from tui.paint_hold import hold_first_frame
 from tui.places import HOME, MENUS, is_place, parent_place, place, route, visible_places
 from tui.settings import Settings
 from tui.toolkit import textual_fixes
@@ -37,17 +38,11 @@ if TYPE_CHECKING:
 
 textual_fixes.apply()  # before any screen is built
 
-PAINT_HOLD_MAX = 0.5  # seconds a new screen's first frame may wait for its mount
-ROWS_HOLD_MAX = 0.25  # then, seconds it may wait for its list's first page (RecordList)
 KEY_HOLD_MAX = 2.0  # seconds a key typed ahead may wait for the screen it lands on to mount
 KEY_LAND_MAX = 2.0  # seconds the keys behind a key may wait for it to be handled (a loaded
 # server answers a focus move in well over 0.5 s: the keys behind it then went to the old field)
 GC_IDLE_SECONDS = 1.0  # a pause this long (no key, no mouse) lets a full collection run
 SESSION_CHECK_SECONDS = 3.0  # a key checks the account (disabled?) at most this often
-
-
-def _held() -> None:
-    """A held screen's render (MyOpenIPApp._paint_once_mounted): nothing to do yet."""
 
 
 class MyOpenIPApp(App):
@@ -150,46 +145,18 @@ class MyOpenIPApp(App):
 
     # -- one full paint per new screen ---------------------------------------------------------
     def _paint_once_mounted(self, screen) -> None:
-        """Hold repaints while a new screen mounts, so that it goes out in full once.
-
-        Textual paints a pushed screen as soon as it can lay it out, then repaints it in full
-        when its mount completes (push_screen's AwaitMount refreshes the screen's layout): on
-        a slow link, the whole screen sent twice. Its first frame waits for the mount instead
-        (a few ms; never more than PAINT_HOLD_MAX), and, on a screen with a list, for the list's
-        first page (its query takes 5-20 ms; never more than ROWS_HOLD_MAX): the screen is
-        laid out and painted once, with its rows, rather than empty then again.
-        """
+        """A new screen, or a kept one shown again, goes out in full once (tui/paint_hold.py)."""
         if screen.is_mounted and screen is not self.kept_screens.reopening:
             return
         self.kept_screens.reopening = None  # shown again: held for its rows as a new one
-        batch = self.batch_update()
-        batch.__enter__()
-        # In a batch Textual still lays the screen out and renders it when it is first shown
-        # (Screen._on_screen_resume -> _refresh_layout -> _compositor_refresh), then drops
-        # the frame: 30-60 ms for a list, done again once the rows are in. Not while held.
-        screen._compositor_refresh = _held  # type: ignore[method-assign]  # instance attribute, removed at release
+        hold_first_frame(self, screen, self._first_frame_out)
 
-        async def release() -> None:
-            try:
-                await asyncio.wait_for(AwaitMount(screen, [screen])(), PAINT_HOLD_MAX)
-                pages = [lst.first_page.wait() for lst in screen.query("RecordList")]
-                if pages:
-                    await asyncio.wait_for(asyncio.gather(*pages), ROWS_HOLD_MAX)
-            except Exception:  # noqa: BLE001, S110 - a screen that fails reports itself
-                pass
-            finally:
-                vars(screen).pop("_compositor_refresh", None)
-                batch.__exit__(None, None, None)
-                screen.refresh()  # the whole screen, once: now, not at the next frame's turn
-                if screen is self.screen and not self._batch_count:
-                    screen._on_timer_update()  # Textual's (pinned): what its frame timer runs
-                if not self._first_painted:
-                    # Connexion, the first screen: its frame goes out at the next refresh;
-                    # what it does not need runs after that paint (call_after_refresh).
-                    self._first_painted = True
-                    screen.call_after_refresh(self._after_first_paint)
-
-        self.run_worker(release, group="paint-once", exclusive=False, exit_on_error=False)
+    def _first_frame_out(self, screen) -> None:
+        if not self._first_painted:
+            # Connexion, the first screen: its frame goes out at the next refresh; what it
+            # does not need runs after that paint (call_after_refresh).
+            self._first_painted = True
+            screen.call_after_refresh(self._after_first_paint)
 
     # -- after Connexion is painted: the store, and the check of config.toml's [touches] --------
     def _after_first_paint(self) -> None:

@@ -170,7 +170,7 @@ def test_search_companies_is_scoped_to_prospects_and_clients(scopes):
 
 def test_results_fit_100_columns_and_amounts_are_never_cut(scopes):
     from db.quotes.lists import QuoteFilters, list_quotes
-    from screens.quotes import fit_widths, quote_cells
+    from screens.quote_columns import fit_widths, quote_cells
 
     rows = list_quotes(scopes["operateur"], QuoteFilters(), 0, 100)
     widest = max(len(row.amounts) for row in rows)

@@ -65,6 +65,7 @@ OURS_AT_FIRST_FRAME = {
     "tui.app",
     "tui.cli",
     "tui.kept_screens",  # no import of its own: the kept lists, set up with the app
+    "tui.paint_hold",  # a new screen's first frame held for its rows
     "tui.main",
     "tui.toolkit",
     "tui.toolkit.host",

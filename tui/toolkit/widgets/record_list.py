@@ -658,7 +658,7 @@ class RecordList(DbWorkerMixin, Vertical):
         self._count_wanted: tuple | None = None  # (wanted, CountLater)
         self._count_worker = None
         # Set once the first page is shown (or could not be read): the app holds a new
-        # screen's first frame until then (tui/app.py _paint_once_mounted).
+        # screen's first frame until then (tui/paint_hold.py).
         self.first_page = asyncio.Event()
         self._first_load_due = False  # mounted, its first page not asked for yet
         self.extra_filters: dict = {}
